@@ -1,0 +1,1373 @@
+//! The browser's state and the one function that changes it.
+//!
+//! `update(&mut State, &Catalog, Action) -> Option<Effect>` is the only place state changes.
+//! Anything that touches the world (run a search on the worker, open the editor, read a file for
+//! the viewer, quit) comes back as an `Effect` for `tui.rs` to carry out, so every behaviour here
+//! is tested without a terminal. State holds record ids, not indices, so a reload that swaps the
+//! whole catalog keeps the selection and the history.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::index::{Catalog, RecordIdx};
+use crate::keymap::{BINDINGS, Command, Context};
+use crate::layout::{self, Areas};
+use crate::model::{Kind, Pos, Record};
+use crate::search::Hit;
+use crate::view::{self, Target};
+
+pub type RecordId = Arc<str>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    List,
+    Detail,
+}
+
+/// A one-line text field with a cursor (a byte offset on a char boundary).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Input {
+    pub text: String,
+    pub cursor: usize,
+}
+
+impl Input {
+    fn insert(&mut self, s: &str) {
+        // A pasted newline or tab becomes a space; escape, bidi and zero-width characters are
+        // dropped, so nothing pasted can reach the terminal through the search bar.
+        let clean: String = s
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .filter(|&c| !c.is_control() && !crate::text::is_unsafe(c))
+            .collect();
+        self.text.insert_str(self.cursor, &clean);
+        self.cursor += clean.len();
+    }
+
+    fn prev(&self) -> usize {
+        self.text[..self.cursor]
+            .char_indices()
+            .next_back()
+            .map_or(0, |(i, _)| i)
+    }
+
+    fn next(&self) -> usize {
+        self.text[self.cursor..]
+            .chars()
+            .next()
+            .map_or(self.cursor, |c| self.cursor + c.len_utf8())
+    }
+
+    /// Apply an editing command; true if the text changed.
+    fn edit(&mut self, cmd: Command) -> bool {
+        let before = self.text.len();
+        match cmd {
+            Command::DeleteBack if self.cursor > 0 => {
+                let p = self.prev();
+                self.text.replace_range(p..self.cursor, "");
+                self.cursor = p;
+            }
+            Command::DeleteForward if self.cursor < self.text.len() => {
+                let n = self.next();
+                self.text.replace_range(self.cursor..n, "");
+            }
+            Command::DeleteWord => {
+                let head = &self.text[..self.cursor];
+                let start = head.trim_end().rfind(' ').map_or(0, |i| i + 1);
+                self.text.replace_range(start..self.cursor, "");
+                self.cursor = start;
+            }
+            Command::DeleteLine => {
+                self.text.clear();
+                self.cursor = 0;
+            }
+            Command::CursorLeft => self.cursor = self.prev(),
+            Command::CursorRight => self.cursor = self.next(),
+            Command::CursorHome => self.cursor = 0,
+            Command::CursorEnd => self.cursor = self.text.len(),
+            _ => {}
+        }
+        self.text.len() != before
+    }
+}
+
+/// Search results and the query they answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Results {
+    pub generation: u64,
+    pub query: String,
+    pub kind: Option<Kind>,
+    pub hits: Vec<Hit>,
+}
+
+/// What the search worker is asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchRequest {
+    pub generation: u64,
+    pub query: String,
+    pub kind: Option<Kind>,
+}
+
+/// The record in the detail pane, laid out, with the selected line and the scroll position.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Detail {
+    pub record: Option<RecordIdx>,
+    pub lines: Vec<view::Line>,
+    pub cursor: usize,
+    pub scroll: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    pub back: Vec<RecordId>,
+    pub forward: Vec<RecordId>,
+}
+
+/// A file shown by the built-in viewer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub path: PathBuf,
+    /// The file's lines, already made terminal-safe.
+    pub lines: Vec<String>,
+    /// First visible line (0-based).
+    pub top: usize,
+    /// Lines to highlight, 1-based and inclusive.
+    pub highlight: (u32, u32),
+}
+
+/// What the viewer should show: a file, scrolled to a line, with a range highlighted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewRequest {
+    pub path: PathBuf,
+    pub line: u32,
+    pub highlight: (u32, u32),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help { filter: Input, scroll: usize },
+    Diagnostics { cursor: usize },
+    Viewer(Viewer),
+}
+
+pub struct State {
+    pub input: Input,
+    /// The search box has the keyboard.
+    pub typing: bool,
+    pub kind: Option<Kind>,
+    pub results: Results,
+    /// The newest search asked for; older answers are dropped.
+    pub requested: u64,
+    /// Selected row of the list, and the first row shown.
+    pub cursor: usize,
+    pub offset: usize,
+    pub focus: Pane,
+    /// The record in the detail pane (after following links, not always the list's selection).
+    pub current: Option<RecordId>,
+    pub detail: Detail,
+    pub history: History,
+    /// The box drawn over the panes, if any; closing it shows the one it was opened from.
+    pub overlay: Option<Overlay>,
+    pub overlays_below: Vec<Overlay>,
+    /// A one-off note for the status bar, cleared by the next key.
+    pub message: Option<String>,
+    pub width: u16,
+    pub height: u16,
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    Command(Command),
+    /// A character typed into the search box or the help filter.
+    Insert(char),
+    Paste(String),
+    Resize(u16, u16),
+    Click {
+        column: u16,
+        row: u16,
+    },
+    Scroll {
+        column: u16,
+        row: u16,
+        down: bool,
+    },
+    SearchDone(Results),
+    /// A new catalog was loaded from disk (after the editor, or a reload); `update` gets the
+    /// new one, and the old one here to carry the list over by id.
+    CatalogReplaced(Arc<Catalog>),
+    /// A file read for the viewer; the note says why it is the viewer and not the editor.
+    ViewerReady {
+        viewer: Viewer,
+        note: Option<String>,
+    },
+    Message(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Quit,
+    Suspend,
+    Redraw,
+    Search(SearchRequest),
+    /// Open the editor; if it cannot start, show the file in the viewer instead.
+    Edit(ViewRequest),
+    View(ViewRequest),
+}
+
+impl State {
+    /// The starting state: every record listed, the first one shown.
+    pub fn new(catalog: &Catalog, width: u16, height: u16) -> State {
+        let hits = (0..catalog.len() as RecordIdx)
+            .map(|record| Hit {
+                record,
+                score: 0,
+                field: crate::search::Field::None,
+                positions: Vec::new(),
+            })
+            .collect();
+        let mut s = State {
+            input: Input::default(),
+            typing: false,
+            kind: None,
+            results: Results {
+                hits,
+                ..Results::default()
+            },
+            requested: 0,
+            cursor: 0,
+            offset: 0,
+            focus: Pane::List,
+            current: None,
+            detail: Detail::default(),
+            history: History::default(),
+            overlay: None,
+            overlays_below: Vec::new(),
+            message: None,
+            width,
+            height,
+        };
+        s.select_row(catalog, 0);
+        s
+    }
+
+    /// Show an overlay over the current one; one of the same kind is replaced, not stacked.
+    fn open_overlay(&mut self, overlay: Overlay) {
+        if let Some(current) = self.overlay.take()
+            && std::mem::discriminant(&current) != std::mem::discriminant(&overlay)
+        {
+            self.overlays_below.push(current);
+        }
+        self.overlay = Some(overlay);
+    }
+
+    fn close_overlay(&mut self) {
+        self.overlay = self.overlays_below.pop();
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => Context::Help,
+            Some(Overlay::Viewer(_)) => Context::Viewer,
+            Some(Overlay::Diagnostics { .. }) => Context::Diagnostics,
+            None if self.typing => Context::Search,
+            None if self.focus == Pane::Detail => Context::Detail,
+            None => Context::List,
+        }
+    }
+
+    pub fn areas(&self) -> Areas {
+        layout::areas(
+            self.width,
+            self.height,
+            self.focus == Pane::Detail && !self.typing,
+        )
+    }
+
+    /// Rows of records the list pane shows.
+    pub fn list_rows(&self) -> usize {
+        usize::from(layout::inner(self.areas().list).height)
+    }
+
+    fn detail_size(&self) -> (usize, usize) {
+        let r = layout::inner(self.areas().detail);
+        (usize::from(r.width), usize::from(r.height))
+    }
+
+    pub fn selected(&self) -> Option<RecordIdx> {
+        self.results.hits.get(self.cursor).map(|h| h.record)
+    }
+
+    fn current_idx(&self, catalog: &Catalog) -> Option<RecordIdx> {
+        self.current.as_deref().and_then(|id| catalog.idx(id))
+    }
+
+    /// Select a list row and show its record.
+    fn select_row(&mut self, catalog: &Catalog, row: usize) {
+        let len = self.results.hits.len();
+        self.cursor = row.min(len.saturating_sub(1));
+        self.keep_cursor_visible();
+        if let Some(idx) = self.selected() {
+            self.show(catalog, idx);
+        } else {
+            self.current = None;
+            self.detail = Detail::default();
+        }
+    }
+
+    fn keep_cursor_visible(&mut self) {
+        let rows = self.list_rows().max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + rows {
+            self.offset = self.cursor + 1 - rows;
+        }
+        let len = self.results.hits.len();
+        self.offset = self.offset.min(len.saturating_sub(rows));
+    }
+
+    /// Put a record in the detail pane.
+    fn show(&mut self, catalog: &Catalog, idx: RecordIdx) {
+        let record = catalog.get(idx);
+        let same = self.current.as_deref() == Some(&*record.id);
+        self.current = Some(Arc::from(&*record.id));
+        let lines = view::detail(catalog, idx);
+        let cursor = if same {
+            self.detail.cursor.min(lines.len().saturating_sub(1))
+        } else {
+            0
+        };
+        let scroll = if same { self.detail.scroll } else { 0 };
+        self.detail = Detail {
+            record: Some(idx),
+            lines,
+            cursor,
+            scroll,
+        };
+        self.keep_detail_cursor_visible();
+    }
+
+    /// Move the list cursor onto a record if the list shows it.
+    fn sync_list_to(&mut self, idx: RecordIdx) {
+        if let Some(row) = self.results.hits.iter().position(|h| h.record == idx) {
+            self.cursor = row;
+            self.keep_cursor_visible();
+        }
+    }
+
+    fn selectable(&self, line: usize) -> bool {
+        self.detail
+            .lines
+            .get(line)
+            .is_some_and(|l| l.target.is_some() || l.pos.is_some())
+    }
+
+    fn move_detail_cursor(&mut self, down: bool, steps: usize) {
+        let mut at = self.detail.cursor;
+        for _ in 0..steps {
+            let next = if down {
+                (at + 1..self.detail.lines.len()).find(|&i| self.selectable(i))
+            } else {
+                (0..at).rev().find(|&i| self.selectable(i))
+            };
+            match next {
+                Some(n) => at = n,
+                None => break,
+            }
+        }
+        self.detail.cursor = at;
+        self.keep_detail_cursor_visible();
+    }
+
+    fn keep_detail_cursor_visible(&mut self) {
+        let (width, height) = self.detail_size();
+        if width == 0 || height == 0 {
+            return;
+        }
+        let rows = view::wrap(&self.detail.lines, width);
+        let first = rows
+            .iter()
+            .position(|r| r.line == self.detail.cursor)
+            .unwrap_or(0);
+        let last = rows
+            .iter()
+            .rposition(|r| r.line == self.detail.cursor)
+            .unwrap_or(first);
+        if first < self.detail.scroll {
+            self.detail.scroll = first;
+        } else if last >= self.detail.scroll + height {
+            self.detail.scroll = (last + 1).saturating_sub(height).min(first);
+        }
+        self.clamp_detail_scroll(rows.len(), height);
+    }
+
+    fn clamp_detail_scroll(&mut self, rows: usize, height: usize) {
+        self.detail.scroll = self.detail.scroll.min(rows.saturating_sub(height));
+    }
+
+    fn scroll_detail(&mut self, down: bool, by: usize) {
+        let (width, height) = self.detail_size();
+        let rows = view::wrap(&self.detail.lines, width.max(1)).len();
+        self.detail.scroll = if down {
+            self.detail.scroll + by
+        } else {
+            self.detail.scroll.saturating_sub(by)
+        };
+        self.clamp_detail_scroll(rows, height);
+    }
+
+    fn search_request(&mut self) -> Effect {
+        self.requested += 1;
+        Effect::Search(SearchRequest {
+            generation: self.requested,
+            query: self.input.text.clone(),
+            kind: self.kind,
+        })
+    }
+
+    /// Follow a link: the current record goes on the back stack.
+    fn follow(&mut self, catalog: &Catalog, target: RecordIdx) {
+        if let Some(cur) = self.current.clone() {
+            if *cur == *catalog.get(target).id {
+                return;
+            }
+            self.history.back.push(cur);
+        }
+        self.history.forward.clear();
+        self.show(catalog, target);
+        self.sync_list_to(target);
+    }
+
+    fn go_history(&mut self, catalog: &Catalog, back: bool) {
+        let (from, to) = if back {
+            (&mut self.history.back, &mut self.history.forward)
+        } else {
+            (&mut self.history.forward, &mut self.history.back)
+        };
+        // Skip records that a reload removed.
+        while let Some(id) = from.pop() {
+            if let Some(idx) = catalog.idx(&id) {
+                if let Some(cur) = self.current.take() {
+                    to.push(cur);
+                }
+                self.show(catalog, idx);
+                self.sync_list_to(idx);
+                return;
+            }
+        }
+        self.message = Some(
+            if back {
+                "no earlier record in the history"
+            } else {
+                "no later record in the history"
+            }
+            .into(),
+        );
+    }
+
+    /// Where `e` and `v` go from the current position.
+    fn view_request(&self, catalog: &Catalog) -> Option<ViewRequest> {
+        let idx = match self.focus {
+            Pane::List if !self.typing => self.selected(),
+            _ => self.current_idx(catalog),
+        }?;
+        let record = catalog.get(idx);
+        let path = catalog.file_path(record);
+        if self.focus == Pane::Detail && !self.typing {
+            let line = self.detail.lines.get(self.detail.cursor)?;
+            if let Some(Target::Citation { source, locator }) = &line.target
+                && let Some(req) = document_request(catalog, *source, locator.as_deref())
+            {
+                return Some(req);
+            }
+            if let Some(pos) = line.pos.filter(|p| p.line > 0) {
+                return Some(ViewRequest {
+                    path,
+                    line: pos.line,
+                    highlight: field_range(record, pos.line),
+                });
+            }
+        }
+        Some(ViewRequest {
+            path,
+            line: record.line.max(1),
+            highlight: (record.line.max(1), u32::MAX),
+        })
+    }
+}
+
+/// The lines of the top-level field that contains `line`: its key's line up to the next key.
+fn field_range(record: &Record, line: u32) -> (u32, u32) {
+    let start = record
+        .fields
+        .iter()
+        .map(|(_, p)| p.line)
+        .filter(|&l| l <= line)
+        .max()
+        .unwrap_or(line);
+    let end = record
+        .fields
+        .iter()
+        .map(|(_, p)| p.line)
+        .filter(|&l| l > start)
+        .min()
+        .map_or(u32::MAX, |next| next - 1);
+    (start, end)
+}
+
+/// A citation of a source with a local document: open the document at the locator's line.
+fn document_request(
+    catalog: &Catalog,
+    source: RecordIdx,
+    locator: Option<&str>,
+) -> Option<ViewRequest> {
+    let source = catalog.get(source).source().filter(|s| s.document_ok)?;
+    let doc = source.document.as_ref()?;
+    let path = catalog.root().join(doc.raw());
+    let (start, end) = locator.and_then(locator_lines).unwrap_or((1, 1));
+    Some(ViewRequest {
+        path,
+        line: start,
+        highlight: (start, end),
+    })
+}
+
+/// Read a line or line range from a locator: `line 12`, `lines 12-15`, `l. 12`, `L12`, `12-15`.
+pub fn locator_lines(locator: &str) -> Option<(u32, u32)> {
+    let lower = locator.trim().to_ascii_lowercase();
+    let rest = ["lines", "line", "ll.", "l.", "l"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower)
+        .trim();
+    let mut nums = rest.split(['-', '–']).map(|n| n.trim().parse::<u32>().ok());
+    let start = nums.next()??;
+    let end = match nums.next() {
+        Some(n) => n?,
+        None => start,
+    };
+    (start > 0 && end >= start).then_some((start, end))
+}
+
+/// The only place the state changes.
+pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Effect> {
+    if matches!(
+        action,
+        Action::Command(_) | Action::Insert(_) | Action::Click { .. }
+    ) {
+        state.message = None;
+    }
+    match action {
+        Action::Command(cmd) => command(state, catalog, cmd),
+        Action::Insert(c) => {
+            let mut buf = [0; 4];
+            insert(state, c.encode_utf8(&mut buf))
+        }
+        Action::Paste(text) => insert(state, &text),
+        Action::Resize(w, h) => {
+            state.width = w;
+            state.height = h;
+            state.keep_cursor_visible();
+            state.keep_detail_cursor_visible();
+            if let Some(Overlay::Viewer(v)) = &mut state.overlay {
+                v.top = v.top.min(v.lines.len().saturating_sub(1));
+            }
+            None
+        }
+        Action::Click { column, row } => click(state, catalog, column, row),
+        Action::Scroll { column, row, down } => {
+            scroll(state, catalog, column, row, down);
+            None
+        }
+        Action::SearchDone(results) => {
+            if results.generation < state.results.generation {
+                return None; // an older answer arriving late
+            }
+            let changed =
+                results.query != state.results.query || results.kind != state.results.kind;
+            let keep = state.selected().map(|i| catalog.get(i).id.clone());
+            state.results = results;
+            if changed {
+                state.offset = 0;
+                state.select_row(catalog, 0);
+            } else {
+                let row = keep
+                    .and_then(|id| {
+                        state
+                            .results
+                            .hits
+                            .iter()
+                            .position(|h| *catalog.get(h.record).id == *id)
+                    })
+                    .unwrap_or(state.cursor);
+                state.cursor = row.min(state.results.hits.len().saturating_sub(1));
+                state.keep_cursor_visible();
+            }
+            None
+        }
+        Action::CatalogReplaced(old) => {
+            // Indices changed; ids did not. Carry the list over by id until the new search
+            // answers, and show the same record.
+            let hits = std::mem::take(&mut state.results.hits);
+            let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
+            state.results.hits = hits
+                .into_iter()
+                .filter_map(|h| {
+                    let record = catalog.idx(&old.get(h.record).id)?;
+                    Some(Hit { record, ..h })
+                })
+                .collect();
+            let row = cursor_id.and_then(|id| {
+                state
+                    .results
+                    .hits
+                    .iter()
+                    .position(|h| *catalog.get(h.record).id == *id)
+            });
+            state.cursor = row
+                .unwrap_or(state.cursor)
+                .min(state.results.hits.len().saturating_sub(1));
+            state.keep_cursor_visible();
+            match state.current_idx(catalog) {
+                Some(idx) => state.show(catalog, idx),
+                None => {
+                    state.current = None;
+                    state.detail = Detail::default();
+                }
+            }
+            if let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay {
+                *cursor = (*cursor).min(catalog.diagnostics().len().saturating_sub(1));
+            }
+            Some(state.search_request())
+        }
+        Action::ViewerReady { viewer, note } => {
+            state.open_overlay(Overlay::Viewer(viewer));
+            state.message = note;
+            None
+        }
+        Action::Message(m) => {
+            state.message = Some(m);
+            None
+        }
+    }
+}
+
+fn insert(state: &mut State, text: &str) -> Option<Effect> {
+    match &mut state.overlay {
+        Some(Overlay::Help { filter, scroll }) => {
+            filter.insert(text);
+            *scroll = 0;
+            None
+        }
+        Some(_) => None,
+        None => {
+            state.typing = true;
+            state.focus = Pane::List;
+            state.input.insert(text);
+            Some(state.search_request())
+        }
+    }
+}
+
+fn command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    match cmd {
+        Command::Quit => return Some(Effect::Quit),
+        Command::Suspend => return Some(Effect::Suspend),
+        Command::Redraw => return Some(Effect::Redraw),
+        Command::Help => {
+            state.open_overlay(Overlay::Help {
+                filter: Input::default(),
+                scroll: 0,
+            });
+            return None;
+        }
+        Command::Diagnostics => {
+            if catalog.diagnostics().is_empty() {
+                state.message = Some("no problems found in the case files".into());
+            } else {
+                state.open_overlay(Overlay::Diagnostics { cursor: 0 });
+            }
+            return None;
+        }
+        _ => {}
+    }
+    match state.context() {
+        Context::Help => help_command(state, cmd),
+        Context::Viewer => viewer_command(state, cmd),
+        Context::Diagnostics => diagnostics_command(state, catalog, cmd),
+        Context::Search => search_command(state, catalog, cmd),
+        Context::List | Context::Global => list_command(state, catalog, cmd),
+        Context::Detail => detail_command(state, catalog, cmd),
+    }
+}
+
+fn page(state: &State) -> usize {
+    state.list_rows().max(1)
+}
+
+fn list_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    let row = state.cursor;
+    match cmd {
+        Command::Down => state.select_row(catalog, row + 1),
+        Command::Up => state.select_row(catalog, row.saturating_sub(1)),
+        Command::PageDown => state.select_row(catalog, row + page(state)),
+        Command::PageUp => state.select_row(catalog, row.saturating_sub(page(state))),
+        Command::HalfPageDown => state.select_row(catalog, row + page(state).div_ceil(2)),
+        Command::HalfPageUp => {
+            state.select_row(catalog, row.saturating_sub(page(state).div_ceil(2)));
+        }
+        Command::Top => state.select_row(catalog, 0),
+        Command::Bottom => state.select_row(catalog, usize::MAX),
+        Command::FocusDetail | Command::Open | Command::SwitchPane => {
+            if let Some(idx) = state.selected()
+                && state.current_idx(catalog) != Some(idx)
+            {
+                state.show(catalog, idx);
+            }
+            if state.current.is_some() {
+                state.focus = Pane::Detail;
+                state.keep_detail_cursor_visible();
+            }
+        }
+        Command::Search => {
+            state.typing = true;
+            state.input.cursor = state.input.text.len();
+        }
+        Command::Clear if (!state.input.text.is_empty() || state.kind.is_some()) => {
+            state.input = Input::default();
+            state.kind = None;
+            return Some(state.search_request());
+        }
+        Command::KindFilter(k) => {
+            state.kind = if k.is_some() && state.kind == k {
+                None
+            } else {
+                k
+            };
+            return Some(state.search_request());
+        }
+        Command::Back => state.go_history(catalog, true),
+        Command::Forward => state.go_history(catalog, false),
+        Command::Edit => return state.view_request(catalog).map(Effect::Edit),
+        Command::View => return state.view_request(catalog).map(Effect::View),
+        _ => {}
+    }
+    None
+}
+
+fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    let (_, height) = state.detail_size();
+    match cmd {
+        Command::Down => state.move_detail_cursor(true, 1),
+        Command::Up => state.move_detail_cursor(false, 1),
+        Command::PageDown => state.scroll_detail(true, height.max(1)),
+        Command::PageUp => state.scroll_detail(false, height.max(1)),
+        Command::HalfPageDown => state.move_detail_cursor(true, height.div_ceil(2).max(1)),
+        Command::HalfPageUp => state.move_detail_cursor(false, height.div_ceil(2).max(1)),
+        Command::Top => {
+            state.detail.cursor = 0;
+            state.detail.scroll = 0;
+        }
+        Command::Bottom => state.move_detail_cursor(true, usize::MAX),
+        Command::Open => match state
+            .detail
+            .lines
+            .get(state.detail.cursor)
+            .and_then(|l| l.target.clone())
+        {
+            Some(t) => state.follow(catalog, t.record()),
+            None => {
+                state.message =
+                    Some("not a link: move to a line marked → or ← and press Enter".into());
+            }
+        },
+        Command::FocusList | Command::SwitchPane => state.focus = Pane::List,
+        Command::Search => {
+            state.focus = Pane::List;
+            state.typing = true;
+            state.input.cursor = state.input.text.len();
+        }
+        Command::Back => state.go_history(catalog, true),
+        Command::Forward => state.go_history(catalog, false),
+        Command::Edit => return state.view_request(catalog).map(Effect::Edit),
+        Command::View => return state.view_request(catalog).map(Effect::View),
+        _ => {}
+    }
+    None
+}
+
+fn search_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    match cmd {
+        Command::Accept => {
+            state.typing = false;
+            None
+        }
+        Command::Clear => {
+            state.typing = false;
+            if state.input.text.is_empty() {
+                return None;
+            }
+            state.input = Input::default();
+            Some(state.search_request())
+        }
+        Command::FocusDetail => {
+            state.typing = false;
+            list_command(state, catalog, Command::FocusDetail)
+        }
+        Command::Down | Command::Up | Command::PageDown | Command::PageUp => {
+            list_command(state, catalog, cmd)
+        }
+        edit => state.input.edit(edit).then(|| state.search_request()),
+    }
+}
+
+fn help_command(state: &mut State, cmd: Command) -> Option<Effect> {
+    let Some(Overlay::Help { filter, scroll }) = &mut state.overlay else {
+        return None;
+    };
+    match cmd {
+        Command::Close => state.close_overlay(),
+        Command::Down => *scroll += 1,
+        Command::Up => *scroll = scroll.saturating_sub(1),
+        Command::PageDown => *scroll += 10,
+        Command::PageUp => *scroll = scroll.saturating_sub(10),
+        edit => {
+            if filter.edit(edit) {
+                *scroll = 0;
+            }
+        }
+    }
+    if let Some(Overlay::Help { filter, scroll }) = &mut state.overlay {
+        *scroll = (*scroll).min(help_rows(&filter.text).len().saturating_sub(1));
+    }
+    None
+}
+
+/// The help screen's rows for a filter: (context, keys, description), from the keymap table.
+pub fn help_rows(filter: &str) -> Vec<(Context, String, &'static str)> {
+    let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
+    BINDINGS
+        .iter()
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|k| crate::keymap::display(k)).collect();
+            (b.context, keys.join(" "), b.help)
+        })
+        .filter(|(ctx, keys, help)| {
+            let hay = format!("{} {} {}", ctx.title(), keys, help).to_lowercase();
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect()
+}
+
+fn viewer_command(state: &mut State, cmd: Command) -> Option<Effect> {
+    let height = usize::from(
+        layout::overlay(state.width, state.height)
+            .height
+            .saturating_sub(2),
+    )
+    .max(1);
+    let Some(Overlay::Viewer(v)) = &mut state.overlay else {
+        return None;
+    };
+    let last = v.lines.len().saturating_sub(1);
+    match cmd {
+        Command::Close => state.close_overlay(),
+        Command::Down => v.top = (v.top + 1).min(last),
+        Command::Up => v.top = v.top.saturating_sub(1),
+        Command::PageDown => v.top = (v.top + height).min(last),
+        Command::PageUp => v.top = v.top.saturating_sub(height),
+        Command::HalfPageDown => v.top = (v.top + height.div_ceil(2)).min(last),
+        Command::HalfPageUp => v.top = v.top.saturating_sub(height.div_ceil(2)),
+        Command::Top => v.top = 0,
+        Command::Bottom => v.top = last.saturating_sub(height - 1),
+        Command::Edit => {
+            let line = u32::try_from(v.top + 1).unwrap_or(u32::MAX);
+            return Some(Effect::Edit(ViewRequest {
+                path: v.path.clone(),
+                line,
+                highlight: v.highlight,
+            }));
+        }
+        _ => {}
+    }
+    None
+}
+
+fn diagnostics_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay else {
+        return None;
+    };
+    let last = catalog.diagnostics().len().saturating_sub(1);
+    match cmd {
+        Command::Close => state.close_overlay(),
+        Command::Down => *cursor = (*cursor + 1).min(last),
+        Command::Up => *cursor = cursor.saturating_sub(1),
+        Command::Top => *cursor = 0,
+        Command::Bottom => *cursor = last,
+        Command::Edit | Command::View => {
+            let d: &Diagnostic = catalog.diagnostics().get(*cursor)?;
+            let line = d.line.max(1);
+            let req = ViewRequest {
+                path: catalog.root().join(&d.path),
+                line,
+                highlight: (line, line),
+            };
+            return Some(if cmd == Command::Edit {
+                Effect::Edit(req)
+            } else {
+                Effect::View(req)
+            });
+        }
+        _ => {}
+    }
+    None
+}
+
+fn click(state: &mut State, catalog: &Catalog, column: u16, row: u16) -> Option<Effect> {
+    if state.overlay.is_some() {
+        return None;
+    }
+    let areas = state.areas();
+    let at = ratatui::layout::Position::new(column, row);
+    let list = layout::inner(areas.list);
+    let detail = layout::inner(areas.detail);
+    if list.contains(at) {
+        state.typing = false;
+        state.focus = Pane::List;
+        let r = state.offset + usize::from(row - list.y);
+        if r < state.results.hits.len() {
+            state.select_row(catalog, r);
+        }
+    } else if detail.contains(at) {
+        state.typing = false;
+        state.focus = Pane::Detail;
+        let rows = view::wrap(&state.detail.lines, usize::from(detail.width));
+        let hit = rows.get(state.detail.scroll + usize::from(row - detail.y))?;
+        let line = hit.line;
+        if state.selectable(line) {
+            state.detail.cursor = line;
+        }
+        if let Some(t) = state.detail.lines.get(line).and_then(|l| l.target.clone()) {
+            state.follow(catalog, t.record());
+        }
+    } else if areas.search.contains(at) {
+        state.typing = true;
+    }
+    None
+}
+
+fn scroll(state: &mut State, catalog: &Catalog, column: u16, row: u16, down: bool) {
+    const STEP: usize = 3;
+    match &mut state.overlay {
+        Some(Overlay::Viewer(v)) => {
+            v.top = if down {
+                (v.top + STEP).min(v.lines.len().saturating_sub(1))
+            } else {
+                v.top.saturating_sub(STEP)
+            };
+            return;
+        }
+        Some(Overlay::Help { scroll, .. }) => {
+            *scroll = if down {
+                *scroll + STEP
+            } else {
+                scroll.saturating_sub(STEP)
+            };
+            return;
+        }
+        Some(Overlay::Diagnostics { .. }) => return,
+        None => {}
+    }
+    let areas = state.areas();
+    let at = ratatui::layout::Position::new(column, row);
+    if areas.detail.contains(at) {
+        state.scroll_detail(down, STEP);
+    } else if areas.list.contains(at) {
+        let row = if down {
+            state.cursor + STEP
+        } else {
+            state.cursor.saturating_sub(STEP)
+        };
+        state.select_row(catalog, row);
+    }
+}
+
+/// A position as `line:col` for messages.
+pub fn pos_label(p: Pos) -> String {
+    format!("{}:{}", p.line, p.col)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::load::parse_record;
+    use crate::search::{Query, Searcher};
+
+    fn catalog() -> Catalog {
+        let files = [
+            (
+                "sources/ai.yaml",
+                "title: Urgent action\npublisher: Amnesty International\ndocument: docs/ua.txt\n",
+            ),
+            (
+                "camps/camp-ashraf.yaml",
+                "name: Camp Ashraf\nsources: [ai]\n",
+            ),
+            (
+                "people/fatemeh-tahoori.yaml",
+                "name: Fatemeh Tahoori\nstatus: abducted\nsources:\n  - source: ai\n    locator: lines 4-6\n",
+            ),
+            (
+                "people/mohammad-ratebi.yaml",
+                "name: Mohammad Ratebi\naliases: [Mohsen Nicknamei]\nstatus: abducted\nsources: [ai]\n",
+            ),
+            (
+                "incidents/abduction.yaml",
+                "name: Abduction of seven residents\ntype: abduction\ndate: 2013-09-01\ncamp: camp-ashraf\nparticipants:\n  - person: fatemeh-tahoori\n    role: victim\n    act: abducted\nsources: [ai]\n",
+            ),
+        ];
+        let mut records = Vec::new();
+        for (path, text) in files {
+            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
+            records.extend(parse_record(path, kind, text).0);
+        }
+        // As if `load_dir` had found docs/ua.txt inside the folder.
+        for r in &mut records {
+            if let crate::model::Body::Source(s) = &mut r.body {
+                s.document_ok = true;
+            }
+        }
+        Catalog::build(PathBuf::from("/cases"), records, vec![])
+    }
+
+    /// Run an action and, like the terminal loop, answer a search effect at once.
+    fn act(s: &mut State, c: &Catalog, a: Action) -> Option<Effect> {
+        let effect = update(s, c, a);
+        if let Some(Effect::Search(req)) = &effect {
+            let mut q = Query::parse(&req.query);
+            if let Some(k) = req.kind {
+                q.filters.push(crate::search::Filter::Kind(vec![k]));
+            }
+            let hits = Searcher::default().search(c, &q);
+            let results = Results {
+                generation: req.generation,
+                query: req.query.clone(),
+                kind: req.kind,
+                hits,
+            };
+            update(s, c, Action::SearchDone(results));
+        }
+        effect
+    }
+
+    fn cmd(s: &mut State, c: &Catalog, cmd: Command) -> Option<Effect> {
+        act(s, c, Action::Command(cmd))
+    }
+
+    fn typed(s: &mut State, c: &Catalog, text: &str) {
+        for ch in text.chars() {
+            act(s, c, Action::Insert(ch));
+        }
+    }
+
+    fn current(s: &State) -> &str {
+        s.current.as_deref().unwrap_or("")
+    }
+
+    /// Move the detail cursor to the line whose text contains `needle`.
+    fn select_line(s: &mut State, needle: &str) {
+        s.detail.cursor = s
+            .detail
+            .lines
+            .iter()
+            .position(|l| l.text().contains(needle))
+            .unwrap_or_else(|| panic!("no line with {needle}"));
+    }
+
+    #[test]
+    fn typing_searches_and_the_best_hit_is_shown() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "nicknamei");
+        assert_eq!(s.input.text, "nicknamei");
+        assert_eq!(s.results.hits.len(), 1);
+        assert_eq!(current(&s), "mohammad-ratebi");
+        assert_eq!(s.context(), Context::Search);
+    }
+
+    #[test]
+    fn typing_without_slash_still_lands_in_the_search_box() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        act(&mut s, &c, Action::Insert('t'));
+        assert!(s.typing);
+        assert_eq!(s.input.text, "t");
+    }
+
+    #[test]
+    fn only_the_newest_search_answer_counts() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        let Some(Effect::Search(old)) = update(&mut s, &c, Action::Insert('f')) else {
+            panic!()
+        };
+        let Some(Effect::Search(new)) = update(&mut s, &c, Action::Insert('a')) else {
+            panic!()
+        };
+        let answer = |req: &SearchRequest, n: usize| Results {
+            generation: req.generation,
+            query: req.query.clone(),
+            kind: None,
+            hits: Searcher::default()
+                .search(&c, &Query::parse(&req.query))
+                .into_iter()
+                .take(n)
+                .collect(),
+        };
+        update(&mut s, &c, Action::SearchDone(answer(&new, 1)));
+        update(&mut s, &c, Action::SearchDone(answer(&old, 3)));
+        assert_eq!(s.results.query, "fa");
+        assert_eq!(s.results.hits.len(), 1);
+    }
+
+    #[test]
+    fn esc_clears_the_query_and_kind_filter() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Person)));
+        assert_eq!(s.results.hits.len(), 2);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "ratebi");
+        cmd(&mut s, &c, Command::Clear);
+        assert!(!s.typing);
+        assert_eq!(s.input.text, "");
+        assert_eq!(
+            s.results.hits.len(),
+            2,
+            "the kind filter stays until Esc in the list"
+        );
+        cmd(&mut s, &c, Command::Clear);
+        assert_eq!(s.kind, None);
+        assert_eq!(s.results.hits.len(), c.len());
+    }
+
+    #[test]
+    fn kind_keys_toggle() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Camp)));
+        assert_eq!(s.results.hits.len(), 1);
+        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Camp)));
+        assert_eq!(s.results.hits.len(), c.len());
+    }
+
+    #[test]
+    fn follow_links_then_back_and_forward() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "tahoori");
+        cmd(&mut s, &c, Command::FocusDetail);
+        assert_eq!(s.focus, Pane::Detail);
+        select_line(&mut s, "Abduction of seven");
+        cmd(&mut s, &c, Command::Open);
+        assert_eq!(current(&s), "abduction");
+        select_line(&mut s, "Camp Ashraf");
+        cmd(&mut s, &c, Command::Open);
+        assert_eq!(current(&s), "camp-ashraf");
+        select_line(&mut s, "Urgent action");
+        cmd(&mut s, &c, Command::Open);
+        assert_eq!(current(&s), "ai");
+        for expected in ["camp-ashraf", "abduction", "fatemeh-tahoori"] {
+            cmd(&mut s, &c, Command::Back);
+            assert_eq!(current(&s), expected);
+        }
+        cmd(&mut s, &c, Command::Back);
+        assert_eq!(
+            s.message.as_deref(),
+            Some("no earlier record in the history")
+        );
+        cmd(&mut s, &c, Command::Forward);
+        assert_eq!(current(&s), "abduction");
+    }
+
+    #[test]
+    fn history_survives_a_search() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "tahoori");
+        cmd(&mut s, &c, Command::FocusDetail);
+        select_line(&mut s, "Abduction of seven");
+        cmd(&mut s, &c, Command::Open);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "zzz");
+        cmd(&mut s, &c, Command::Accept);
+        cmd(&mut s, &c, Command::Back);
+        assert_eq!(current(&s), "fatemeh-tahoori");
+    }
+
+    #[test]
+    fn edit_from_the_list_opens_the_record_line_and_from_the_detail_the_field_line() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "ratebi");
+        cmd(&mut s, &c, Command::Accept);
+        let Some(Effect::Edit(req)) = cmd(&mut s, &c, Command::Edit) else {
+            panic!()
+        };
+        assert_eq!(
+            req.path,
+            PathBuf::from("/cases/people/mohammad-ratebi.yaml")
+        );
+        assert_eq!(req.line, 1);
+        cmd(&mut s, &c, Command::FocusDetail);
+        select_line(&mut s, "Status");
+        let Some(Effect::Edit(req)) = cmd(&mut s, &c, Command::Edit) else {
+            panic!()
+        };
+        assert_eq!((req.line, req.highlight), (3, (3, 3)));
+    }
+
+    #[test]
+    fn a_citation_with_a_local_document_opens_the_document_at_the_locator() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Search);
+        typed(&mut s, &c, "tahoori");
+        cmd(&mut s, &c, Command::FocusDetail);
+        select_line(&mut s, "lines 4-6");
+        let Some(Effect::View(req)) = cmd(&mut s, &c, Command::View) else {
+            panic!()
+        };
+        assert_eq!(req.path, PathBuf::from("/cases/docs/ua.txt"));
+        assert_eq!((req.line, req.highlight), (4, (4, 6)));
+    }
+
+    #[test]
+    fn locators_that_name_lines() {
+        assert_eq!(locator_lines("line 12"), Some((12, 12)));
+        assert_eq!(locator_lines("lines 4-6"), Some((4, 6)));
+        assert_eq!(locator_lines("L7"), Some((7, 7)));
+        assert_eq!(locator_lines("l. 3–5"), Some((3, 5)));
+        assert_eq!(locator_lines("paragraph 2"), None);
+        assert_eq!(locator_lines("item 3"), None);
+    }
+
+    #[test]
+    fn selection_is_kept_by_id_when_the_catalog_is_replaced() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Bottom);
+        let before = current(&s).to_owned();
+        // A new catalog with one more record sorted before the selection.
+        let mut records: Vec<Record> = c.records().to_vec();
+        records.extend(
+            parse_record(
+                "people/aaa.yaml",
+                Kind::Person,
+                "name: Aaa\nsources: [ai]\n",
+            )
+            .0,
+        );
+        let c2 = Catalog::build(PathBuf::from("/cases"), records, vec![]);
+        act(&mut s, &c2, Action::CatalogReplaced(Arc::new(c)));
+        assert_eq!(current(&s), before);
+        assert_eq!(c2.get(s.selected().unwrap()).id.as_ref(), before);
+    }
+
+    #[test]
+    fn resizing_keeps_the_selection_visible() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Bottom);
+        let selected = s.selected();
+        act(&mut s, &c, Action::Resize(20, 5));
+        assert_eq!(s.selected(), selected);
+        assert!(s.cursor >= s.offset && s.cursor < s.offset + s.list_rows().max(1));
+    }
+
+    #[test]
+    fn help_filters_the_keymap_table() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Help);
+        assert_eq!(s.context(), Context::Help);
+        for ch in "forward".chars() {
+            act(&mut s, &c, Action::Insert(ch));
+        }
+        let Some(Overlay::Help { filter, .. }) = &s.overlay else {
+            panic!()
+        };
+        let rows = help_rows(&filter.text);
+        assert!(!rows.is_empty());
+        assert!(
+            rows.iter()
+                .all(|(_, keys, help)| help.contains("forward") || keys.contains("forward"))
+        );
+        cmd(&mut s, &c, Command::Close);
+        assert!(s.overlay.is_none());
+    }
+
+    #[test]
+    fn a_click_on_a_list_row_selects_it_and_on_a_link_follows_it() {
+        let c = catalog();
+        let mut s = State::new(&c, 100, 30);
+        let list = layout::inner(s.areas().list);
+        act(
+            &mut s,
+            &c,
+            Action::Click {
+                column: list.x + 2,
+                row: list.y + 1,
+            },
+        );
+        assert_eq!(s.cursor, 1);
+        let row_of = |s: &State, needle: &str| {
+            let d = layout::inner(s.areas().detail);
+            let rows = view::wrap(&s.detail.lines, usize::from(d.width));
+            let r = rows
+                .iter()
+                .position(|r| r.segs.iter().any(|g| g.text.contains(needle)))
+                .unwrap();
+            (d.x + 3, d.y + u16::try_from(r - s.detail.scroll).unwrap())
+        };
+        let id = current(&s).to_owned();
+        let target = if id == "fatemeh-tahoori" {
+            "Abduction"
+        } else {
+            "Urgent action"
+        };
+        let (x, y) = row_of(&s, target);
+        act(&mut s, &c, Action::Click { column: x, row: y });
+        assert_ne!(current(&s), id);
+        assert_eq!(
+            s.history.back.last().map(std::string::ToString::to_string),
+            Some(id)
+        );
+    }
+
+    #[test]
+    fn tiny_screens_do_not_panic() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        for (w, h) in [(20, 5), (1, 1), (0, 0), (40, 12)] {
+            act(&mut s, &c, Action::Resize(w, h));
+            for command in [
+                Command::Down,
+                Command::FocusDetail,
+                Command::PageDown,
+                Command::Bottom,
+                Command::Up,
+                Command::FocusList,
+            ] {
+                cmd(&mut s, &c, command);
+            }
+        }
+    }
+}

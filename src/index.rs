@@ -1,0 +1,408 @@
+//! The catalog: every record of a folder, built once and then only read.
+//!
+//! Building it checks what no single file can: that ids are unique across kinds and that every
+//! reference points at a record of the right kind. It then keeps the lookups the browser and
+//! the CLI need: by id, by kind, the links a record makes and the backlinks pointing at it, and
+//! the search haystacks. A reload builds a new catalog and swaps it in whole.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::load::{self, Limits, LoadError};
+use crate::model::{Kind, LinkField, Record};
+use crate::search::Haystacks;
+
+/// Position of a record in the catalog's list.
+pub type RecordIdx = u32;
+
+/// A record pointing at another one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Backlink {
+    pub from: RecordIdx,
+    pub field: LinkField,
+}
+
+/// A reference made by a record, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub field: LinkField,
+    /// `None` when the id names no record (a diagnostic says so).
+    pub to: Option<RecordIdx>,
+}
+
+#[derive(Debug)]
+pub struct Catalog {
+    root: PathBuf,
+    /// Sorted by kind, then date (incidents) or name.
+    records: Vec<Record>,
+    by_id: HashMap<Box<str>, RecordIdx>,
+    backlinks: Vec<Vec<Backlink>>,
+    diagnostics: Vec<Diagnostic>,
+    haystacks: Haystacks,
+}
+
+impl Catalog {
+    /// Load a folder and build its catalog.
+    pub fn open(root: &Path, limits: Limits) -> Result<Catalog, LoadError> {
+        let loaded = load::load_dir(root, limits)?;
+        // Absolute, so the editor gets a path that works from any directory.
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
+        Ok(Catalog::build(root, loaded.records, loaded.diagnostics))
+    }
+
+    pub fn build(
+        root: PathBuf,
+        mut records: Vec<Record>,
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Catalog {
+        // Keys computed once per record (not per comparison); names compare folded, so
+        // Ja’far sorts with Jafar and accents do not push a name to the end.
+        records.sort_by_cached_key(|r| {
+            let day = match r.kind {
+                Kind::Incident => Some(r.dates().earliest()),
+                _ => None,
+            };
+            (
+                r.kind,
+                day,
+                crate::search::fold(r.name.raw()),
+                r.path.clone(),
+            )
+        });
+
+        drop_duplicate_ids(&mut records, &mut diagnostics);
+
+        let by_id: HashMap<Box<str>, RecordIdx> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i as RecordIdx))
+            .collect();
+
+        let backlinks = resolve_links(&records, &by_id, &mut diagnostics);
+
+        diagnostics.sort_by(|a, b| {
+            (a.path.as_str(), a.line, a.column, a.severity).cmp(&(
+                b.path.as_str(),
+                b.line,
+                b.column,
+                b.severity,
+            ))
+        });
+        diagnostics.dedup();
+        let haystacks = Haystacks::build(&records, |id| {
+            by_id.get(id).map(|&i| records[i as usize].name.shown())
+        });
+        Catalog {
+            root,
+            records,
+            by_id,
+            backlinks,
+            diagnostics,
+            haystacks,
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    pub fn get(&self, idx: RecordIdx) -> &Record {
+        &self.records[idx as usize]
+    }
+
+    pub fn idx(&self, id: &str) -> Option<RecordIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Record> {
+        self.idx(id).map(|i| self.get(i))
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn haystacks(&self) -> &Haystacks {
+        &self.haystacks
+    }
+
+    /// The records pointing at this one ("mentioned in").
+    pub fn backlinks(&self, idx: RecordIdx) -> &[Backlink] {
+        &self.backlinks[idx as usize]
+    }
+
+    /// The references a record makes, resolved, in the order they were written.
+    pub fn links(&self, idx: RecordIdx) -> Vec<(LinkField, Option<RecordIdx>)> {
+        self.get(idx)
+            .links()
+            .into_iter()
+            .map(|(field, r)| (field, self.idx(r.id.raw())))
+            .collect()
+    }
+
+    /// Count of records by kind, in `Kind::ALL` order.
+    pub fn counts(&self) -> [usize; 4] {
+        let mut counts = [0; 4];
+        for r in &self.records {
+            counts[r.kind as usize] += 1;
+        }
+        counts
+    }
+
+    /// The absolute path of a record's file.
+    pub fn file_path(&self, record: &Record) -> PathBuf {
+        self.root.join(&*record.path)
+    }
+}
+
+/// The first file (in path order) keeps a duplicated id; the others are reported and left out.
+fn drop_duplicate_ids(records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut first_path: HashMap<&str, &str> = HashMap::new();
+    let mut duplicates = Vec::new();
+    let mut by_path: Vec<usize> = (0..records.len()).collect();
+    by_path.sort_by(|&a, &b| records[a].path.cmp(&records[b].path));
+    for i in by_path {
+        let r = &records[i];
+        if let Some(first) = first_path.get(&*r.id) {
+            diagnostics.push(
+                Diagnostic::error(&r.path, crate::model::Pos { line: r.line, col: 1 }, format!("duplicate id `{}`: also used by {first}", r.id))
+                    .hint("ids are unique across all kinds; rename one of the files (or change its `id:`)"),
+            );
+            duplicates.push(i);
+        } else {
+            first_path.insert(&r.id, &r.path);
+        }
+    }
+    drop(first_path);
+    duplicates.sort_unstable();
+    for i in duplicates.into_iter().rev() {
+        records.remove(i);
+    }
+}
+
+/// Check every reference and collect the backlinks of each record.
+fn resolve_links(
+    records: &[Record],
+    by_id: &HashMap<Box<str>, RecordIdx>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Vec<Backlink>> {
+    let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); records.len()];
+    for (i, r) in records.iter().enumerate() {
+        for (field, reference) in r.links() {
+            let id = reference.id.raw();
+            if id.is_empty() {
+                continue; // reported by the loader
+            }
+            match by_id.get(id) {
+                Some(&target) => {
+                    let target_kind = records[target as usize].kind;
+                    match field.target() {
+                        Some(want) if want != target_kind => diagnostics.push(
+                            Diagnostic::error(
+                                &r.path,
+                                reference.pos,
+                                format!("`{id}` is a {target_kind}, not a {want}"),
+                            )
+                            .hint(format!("{} must name a {want}", field_phrase(field))),
+                        ),
+                        _ => backlinks[target as usize].push(Backlink {
+                            from: i as RecordIdx,
+                            field,
+                        }),
+                    }
+                }
+                None => {
+                    let want = field.target();
+                    let candidates = records
+                        .iter()
+                        .filter(|c| want.is_none_or(|k| c.kind == k))
+                        .map(|c| &*c.id);
+                    let hint = match did_you_mean(id, candidates) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => match want {
+                            Some(k) => {
+                                format!("create {}/{id}.yaml, or correct the id", k.folder())
+                            }
+                            None => "correct the id, or create the record".into(),
+                        },
+                    };
+                    let what = want.map_or("record", Kind::name);
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &r.path,
+                            reference.pos,
+                            format!("no {what} with id `{id}`"),
+                        )
+                        .hint(hint),
+                    );
+                }
+            }
+        }
+    }
+    for list in &mut backlinks {
+        list.sort_unstable();
+        list.dedup();
+    }
+    backlinks
+}
+
+fn field_phrase(field: LinkField) -> &'static str {
+    match field {
+        LinkField::Source => "a citation",
+        LinkField::Camp => "an incident's `camp`",
+        LinkField::Camps => "each of a person's `camps`",
+        LinkField::Participant => "a participant's `person`",
+        LinkField::Related => "`related`",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::parse_record;
+
+    fn catalog(files: &[(&str, &str)]) -> Catalog {
+        let mut records = Vec::new();
+        let mut diags = Vec::new();
+        for (path, text) in files {
+            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
+            let (r, d) = parse_record(path, kind, text);
+            records.extend(r);
+            diags.extend(d);
+        }
+        Catalog::build(PathBuf::from("/cases"), records, diags)
+    }
+
+    const SOURCE: (&str, &str) = ("sources/ai.yaml", "title: A release\n");
+
+    #[test]
+    fn links_resolve_and_backlinks_point_home() {
+        let c = catalog(&[
+            SOURCE,
+            ("camps/liberty.yaml", "name: Camp Liberty\nsources: [ai]\n"),
+            ("people/ks.yaml", "name: K S\nsources: [ai]\n"),
+            (
+                "incidents/attack.yaml",
+                "name: Attack\ncamp: liberty\nparticipants:\n  - person: ks\n    role: victim\nsources: [ai]\n",
+            ),
+        ]);
+        assert!(c.diagnostics().is_empty(), "{:?}", c.diagnostics());
+        let ks = c.idx("ks").unwrap();
+        let attack = c.idx("attack").unwrap();
+        assert_eq!(
+            c.backlinks(ks),
+            [Backlink {
+                from: attack,
+                field: LinkField::Participant
+            }]
+        );
+        let cites: Vec<_> = c
+            .backlinks(c.idx("ai").unwrap())
+            .iter()
+            .map(|b| &*c.get(b.from).id)
+            .collect();
+        assert_eq!(cites, ["ks", "attack", "liberty"]);
+    }
+
+    #[test]
+    fn dangling_and_wrong_kind_references_are_errors_at_the_reference() {
+        let c = catalog(&[
+            SOURCE,
+            ("people/ks.yaml", "name: K S\nsources: [ai]\n"),
+            (
+                "incidents/attack.yaml",
+                "name: Attack\ncamp: ks\nparticipants:\n  - person: kss\nsources: [ai, nope]\n",
+            ),
+        ]);
+        let got: Vec<_> = c
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{} {} / {}",
+                    d.path,
+                    d.line,
+                    d.column,
+                    d.message,
+                    d.hint.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "incidents/attack.yaml:2:7 `ks` is a person, not a camp / an incident's `camp` must name a camp",
+                "incidents/attack.yaml:4:13 no person with id `kss` / did you mean `ks`?",
+                "incidents/attack.yaml:5:15 no source with id `nope` / create sources/nope.yaml, or correct the id",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_across_kinds_keep_the_first_file() {
+        let c = catalog(&[
+            SOURCE,
+            ("people/ashraf.yaml", "name: Ashraf Rajavi\nsources: [ai]\n"),
+            ("camps/ashraf.yaml", "name: Camp Ashraf\nsources: [ai]\n"),
+        ]);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.by_id("ashraf").unwrap().kind, Kind::Camp);
+        let d = &c.diagnostics()[0];
+        assert_eq!(d.path, "people/ashraf.yaml");
+        assert_eq!(
+            d.message,
+            "duplicate id `ashraf`: also used by camps/ashraf.yaml"
+        );
+    }
+
+    #[test]
+    fn links_to_a_broken_file_still_resolve() {
+        let c = catalog(&[
+            SOURCE,
+            ("people/ks.yaml", "name: K S\nsatus: x\n"),
+            (
+                "incidents/a.yaml",
+                "name: A\nparticipants:\n  - person: ks\nsources: [ai]\n",
+            ),
+        ]);
+        let msgs: Vec<_> = c.diagnostics().iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, ["unknown field `satus` in a person record"]);
+        assert!(c.by_id("ks").unwrap().broken);
+    }
+
+    #[test]
+    fn incidents_sort_by_earliest_possible_day() {
+        let c = catalog(&[
+            SOURCE,
+            (
+                "incidents/b.yaml",
+                "name: B\ndate: 2013-09-01\nsources: [ai]\n",
+            ),
+            ("incidents/a.yaml", "name: A\ndate: 2013\nsources: [ai]\n"),
+            (
+                "incidents/c.yaml",
+                "name: C\ndate: 2009-07~\nsources: [ai]\n",
+            ),
+        ]);
+        let order: Vec<_> = c
+            .records()
+            .iter()
+            .filter(|r| r.kind == Kind::Incident)
+            .map(|r| &*r.id)
+            .collect();
+        assert_eq!(order, ["c", "a", "b"]);
+    }
+}

@@ -1,0 +1,30 @@
+//! dossier: a keyboard-driven terminal browser for case files kept as YAML.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! load  ->  index  ->  search  ->  app (state, update)  ->  ui (render)
+//! (YAML)   (Catalog)   (hits)      view (record lines)      (Frame)
+//! ```
+//!
+//! `load` reads a folder into records and diagnostics; `index` builds the read-only `Catalog`
+//! (ids, links, backlinks, search haystacks); `search` turns query text into ranked hits; `view`
+//! lays a record out as lines for the detail pane and `dossier show`. The CLI (`cli`) and the
+//! terminal browser both sit on top of these.
+
+pub mod app;
+pub mod cli;
+pub mod date;
+pub mod diagnostic;
+pub mod editor;
+pub mod generate;
+pub mod index;
+pub mod keymap;
+pub mod layout;
+pub mod load;
+pub mod model;
+pub mod search;
+pub mod text;
+pub mod tui;
+pub mod ui;
+pub mod view;

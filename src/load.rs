@@ -1,0 +1,1577 @@
+//! Walk a case-file folder, parse every record file, and report every problem precisely.
+//!
+//! This is the only module that knows the YAML crate. We use `serde-saphyr` rather than the
+//! archived `serde_yaml`: it rejects duplicate keys instead of keeping the last one silently, it
+//! caps aliases, nesting and event counts (an alias bomb stops with an error instead of
+//! expanding to gigabytes), and it gives the line and column of every value, which is what
+//! jump-to-source and `path:line:col` diagnostics are built on.
+//!
+//! One bad file never stops the others: each file yields a record (a stub marked `broken` when
+//! it could not be read, so links to it still resolve) plus its diagnostics. Files are parsed in
+//! parallel; the result is sorted so output never depends on thread timing.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::{Location, MessageFormatter, Spanned};
+
+use crate::date;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::{
+    At, Body, Camp, Citation, Control, DateClaim, DateText, Dates, Figure, INCIDENT_TYPES,
+    Incident, Kind, NUMBER_QUALIFIERS, NameField, Participant, Person, Place, Pos, Position,
+    Record, Ref, SEXES, STATUSES, Source, VAGUE_QUANTITIES,
+};
+use crate::text::Text;
+
+/// Limits that keep a hostile or mistaken file from exhausting the machine.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Files larger than this are refused before they are read.
+    pub max_file_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// Everything found in a folder.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub records: Vec<Record>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a folder could not be loaded at all (as opposed to a file in it).
+#[derive(Debug)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}",
+            crate::text::shown(&self.path.display().to_string()),
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A file that looks like a record: where it is, and which kind its folder says it holds.
+struct Candidate {
+    abs: PathBuf,
+    rel: String,
+    kind: Kind,
+}
+
+pub fn load_dir(root: &Path, limits: Limits) -> Result<Loaded, LoadError> {
+    let meta = std::fs::metadata(root).map_err(|e| LoadError {
+        path: root.to_owned(),
+        message: io_message(&e),
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError {
+            path: root.to_owned(),
+            message: "not a folder".into(),
+        });
+    }
+    let canonical_root = root.canonicalize().map_err(|e| LoadError {
+        path: root.to_owned(),
+        message: io_message(&e),
+    })?;
+    let mut diagnostics = Vec::new();
+    let candidates = find_files(root, &canonical_root, &mut diagnostics);
+    let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = candidates
+        .par_iter()
+        .map(|c| {
+            if let Err(d) = usable_file_name(&c.rel) {
+                return (None, vec![d]);
+            }
+            let (record, mut diags) = match read_file(&c.abs, limits) {
+                Ok(text) => parse_record(&c.rel, c.kind, &text),
+                Err(d) => (Some(stub(&c.rel, c.kind, None)), vec![d.with_path(&c.rel)]),
+            };
+            let record = record.map(|mut r| {
+                diags.extend(check_document(&canonical_root, &mut r));
+                r
+            });
+            (record, diags)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(parsed.len());
+    for (record, diags) in parsed {
+        records.extend(record);
+        diagnostics.extend(diags);
+    }
+    Ok(Loaded {
+        records,
+        diagnostics,
+    })
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Find record files: YAML files under the four kind folders, sorted by path. YAML files
+/// elsewhere get a warning, since a misplaced record would otherwise vanish silently.
+fn find_files(
+    root: &Path,
+    canonical_root: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Candidate> {
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .max_depth(32)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut out = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.depth() > 0 && is_yaml(e.path()) => match classify(&e, root, canonical_root)
+            {
+                Ok(Some(c)) => out.push(c),
+                Ok(None) => {}
+                Err(d) => diagnostics.push(d),
+            },
+            Ok(_) => {}
+            Err(e) => {
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(rel_string)
+                    .unwrap_or_default();
+                let message = e.io_error().map_or_else(|| e.to_string(), io_message);
+                diagnostics.push(
+                    Diagnostic::error(&rel, FILE_START, format!("cannot read: {message}"))
+                        .hint("check the permissions of this file or folder"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Decide what a `.yaml` entry is: a record file to read, something to skip, or a problem.
+/// Only regular files inside the folder are read: a pipe would block forever, and a symlink out
+/// of the folder would read what the folder's author chose from the reader's disk.
+fn classify(
+    entry: &walkdir::DirEntry,
+    root: &Path,
+    canonical_root: &Path,
+) -> Result<Option<Candidate>, Diagnostic> {
+    let path = entry.path();
+    let rel = rel_string(path.strip_prefix(root).unwrap_or(path));
+    let file_type = entry.file_type();
+    let problem = |severity: bool, message: &str, hint: &str| {
+        let d = if severity {
+            Diagnostic::error(&rel, FILE_START, message)
+        } else {
+            Diagnostic::warning(&rel, FILE_START, message)
+        };
+        d.hint(hint)
+    };
+    let not_regular = || {
+        problem(
+            true,
+            "not a regular file (a pipe, socket or device); not read",
+            "record files are plain files ending in .yaml",
+        )
+    };
+    if file_type.is_dir() {
+        return Err(problem(
+            false,
+            "a folder named like a record file; skipped",
+            "record files are plain files ending in .yaml",
+        ));
+    }
+    if file_type.is_symlink() {
+        match path.canonicalize() {
+            Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
+            Ok(target) if target.starts_with(canonical_root) => {
+                return if target.is_dir() {
+                    Ok(None)
+                } else {
+                    Err(not_regular())
+                };
+            }
+            Ok(_) => {
+                return Err(problem(
+                    true,
+                    "symbolic link points outside the case-file folder; not followed",
+                    "copy the file into the folder instead of linking to it",
+                ));
+            }
+            Err(e) => {
+                return Err(Diagnostic::error(
+                    &rel,
+                    FILE_START,
+                    format!("broken symbolic link: {}", io_message(&e)),
+                ));
+            }
+        }
+    } else if !file_type.is_file() {
+        return Err(not_regular());
+    }
+    let folder = rel.split('/').next().unwrap_or_default();
+    match Kind::from_folder(folder) {
+        Some(kind) if rel.contains('/') => Ok(Some(Candidate {
+            abs: path.to_owned(),
+            rel,
+            kind,
+        })),
+        _ => {
+            let near = Kind::parse(folder)
+                .map(Kind::folder)
+                .or_else(|| did_you_mean(folder, Kind::ALL.map(Kind::folder)));
+            let hint = match near {
+                Some(f) if rel.contains('/') => format!("did you mean the folder `{f}/`?"),
+                _ => "records live in people/, incidents/, camps/ or sources/".into(),
+            };
+            Err(problem(false, "not in a record folder; skipped", &hint))
+        }
+    }
+}
+
+/// Problems with a file as a whole are reported at its start, where an editor opens it.
+const FILE_START: Pos = Pos { line: 1, col: 1 };
+
+fn rel_string(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A diagnostic for the file as a whole, before its path is attached.
+struct FileProblem(Diagnostic);
+
+impl FileProblem {
+    fn new(message: String, hint: &str) -> Self {
+        Self(Diagnostic::error("", FILE_START, message).hint(hint))
+    }
+
+    fn with_path(self, rel: &str) -> Diagnostic {
+        Diagnostic {
+            path: crate::text::shown(rel).into_owned(),
+            ..self.0
+        }
+    }
+}
+
+fn read_file(path: &Path, limits: Limits) -> Result<String, FileProblem> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        FileProblem::new(
+            format!("cannot read: {}", io_message(&e)),
+            "check the file's permissions",
+        )
+    })?;
+    if meta.len() > limits.max_file_bytes {
+        return Err(FileProblem::new(
+            format!(
+                "file is {} bytes, over the limit of {} bytes; not read",
+                meta.len(),
+                limits.max_file_bytes
+            ),
+            "a record file is normally a few kilobytes; raise the limit with --max-file-size if this one is meant to be large",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        FileProblem::new(
+            format!("cannot read: {}", io_message(&e)),
+            "check the file's permissions",
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        let mut p = FileProblem::new(
+            "file is not valid UTF-8".into(),
+            "save the file as UTF-8 (most editors have an encoding option)",
+        );
+        p.0.line = line as u32;
+        p.0.column = col as u32;
+        p
+    })
+}
+
+/// A record for a file that could not be read, so that links to it resolve and the browser can
+/// still list it (and jump to it) for fixing.
+fn stub(rel: &str, kind: Kind, name: Option<Text>) -> Record {
+    let id = file_stem(rel);
+    Record {
+        name: name.unwrap_or_else(|| Text::new(id.clone())),
+        id: id.into_boxed_str(),
+        kind,
+        path: rel.into(),
+        line: 1,
+        fields: Vec::new(),
+        name_field: if kind == Kind::Source {
+            NameField::Title
+        } else {
+            NameField::Name
+        },
+        aliases: Vec::new(),
+        summary: None,
+        notes: None,
+        tags: Vec::new(),
+        sources: Vec::new(),
+        related: Vec::new(),
+        body: Body::empty(kind),
+        broken: true,
+    }
+}
+
+fn file_stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_owned()
+}
+
+/// Parser limits for record files. A record is a few kilobytes with a handful of nested lists;
+/// these caps are far above that and far below what would strain a small server. Alias replay
+/// is capped hardest, since that is how a small file expands into a huge one.
+fn yaml_options(duplicate_keys: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: 32,
+            max_nodes: 200_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_documents: 1,
+            flow_nesting_limit: 32,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 10_000,
+            max_replay_stack_depth: 16,
+        },
+        duplicate_keys: duplicate_keys,
+        with_snippet: false,
+    }
+}
+
+/// Parse one record file. `rel` is its path relative to the case-file folder; `kind` is what
+/// its folder says it holds. Never panics; every problem becomes a diagnostic.
+/// Returns no record only when the file name cannot be an id; every other problem still gives
+/// a record (a stub marked `broken` if nothing better could be read).
+pub fn parse_record(rel: &str, kind: Kind, text: &str) -> (Option<Record>, Vec<Diagnostic>) {
+    if let Err(d) = usable_file_name(rel) {
+        return (None, vec![d]);
+    }
+    let blank = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if blank {
+        let field = if kind == Kind::Source {
+            "title"
+        } else {
+            "name"
+        };
+        let d = Diagnostic::error(rel, FILE_START, "the file is empty").hint(format!(
+            "a record needs at least `{field}:`; delete the file if it is not meant to be a record"
+        ));
+        return (Some(stub(rel, kind, None)), vec![d]);
+    }
+    let mut keys: Vec<(String, Pos)> = Vec::new();
+    let parsed = serde_saphyr::with_deserializer_from_str_with_options(
+        text,
+        yaml_options(serde_saphyr::DuplicateKeyPolicy::Error),
+        |de| {
+            KeySpy {
+                keys: &mut keys,
+                marker: PhantomData::<RecordFile>,
+            }
+            .deserialize(de)
+        },
+    );
+    match parsed {
+        Ok(file) => {
+            let mut check = Check {
+                rel,
+                kind,
+                diags: Vec::new(),
+            };
+            let record = check.record(file, &keys);
+            (Some(record), check.diags)
+        }
+        Err(err) => {
+            let diag = yaml_error(rel, kind, &err, keys.last());
+            let name = salvage_name(text);
+            (Some(stub(rel, kind, name)), vec![diag])
+        }
+    }
+}
+
+/// After a failed parse, try to recover the record's name so the browser lists it by name.
+fn salvage_name(text: &str) -> Option<Text> {
+    #[derive(Deserialize)]
+    struct NameOnly {
+        name: Option<Text>,
+        title: Option<Text>,
+    }
+    let options = yaml_options(serde_saphyr::DuplicateKeyPolicy::FirstWins);
+    let n: NameOnly = serde_saphyr::from_str_with_options(text, options).ok()?;
+    n.name.or(n.title).filter(|t| !t.is_empty())
+}
+
+fn loc_pos(loc: &Location) -> Pos {
+    Pos {
+        line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+        col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+    }
+}
+
+/// Turn a parser error into a diagnostic that says what to do.
+fn yaml_error(
+    rel: &str,
+    kind: Kind,
+    err: &serde_saphyr::Error,
+    last_key: Option<&(String, Pos)>,
+) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let inner = err.without_snippet();
+    let pos = err
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| loc_pos(&l))
+        .or(last_key.map(|(_, p)| *p))
+        .unwrap_or(Pos { line: 1, col: 1 });
+    let message = serde_saphyr::DefaultMessageFormatter
+        .format_message(inner)
+        .into_owned();
+    let (message, hint): (String, String) = match inner {
+        E::SerdeUnknownField { field, .. } => unknown_field(kind, field),
+        E::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".into(),
+            },
+            "a key may appear once per mapping; merge the two values or remove one".into(),
+        ),
+        E::MultipleDocuments { .. } | E::Budget { breach: serde_saphyr::budget::BudgetBreach::Documents { .. }, .. } => (
+            "more than one YAML document (`---`) in one file".into(),
+            "one record per file: move each document after `---` into a file of its own".into(),
+        ),
+        E::Unexpected { .. } if message.contains("mapping") && last_key.is_none() => (
+            "a record file must be a mapping of fields (`name: ...`), not a list or a single value".into(),
+            "start the file with `name:` (or `title:` for a source) at the left margin".into(),
+        ),
+        E::SerdeMissingField { field, .. } => (
+            format!("missing required field `{field}`"),
+            "add the field".into(),
+        ),
+        E::Budget { .. } | E::AliasError { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayLimitExceeded { .. } => (
+            message,
+            "dossier caps anchors, aliases, nesting and size in record files; a record should not need them at this scale".into(),
+        ),
+        _ if message.contains("recursion limit") => (
+            "nesting too deep".into(),
+            "record files nest a few levels at most (32 is the limit); check for unclosed [ or {".into(),
+        ),
+        _ if message.contains("unexpected character") => (
+            message,
+            "remove the character, or quote the value; NUL and other control bytes have no place in a case file".into(),
+        ),
+        _ if message.contains("invalid type") || message.contains("expected") => (
+            // Name the field: "expected string scalar" alone does not say where to look.
+            {
+                // The parser's words for YAML events, in the README's words.
+                let message = message
+                    .replace("expected mapping start", "expected a mapping (`key: value`)")
+                    .replace("expected sequence start", "expected a list")
+                    .replace("expected string scalar", "expected a single value, not a list or mapping");
+                match last_key {
+                    Some((key, p)) if p.line <= pos.line => format!("in `{key}`: {message}"),
+                    _ => message,
+                }
+            },
+            "check the value's shape against the file format in the README: a single value, a list (`- item` or [a, b]), or a mapping".into(),
+        ),
+        _ => (
+            message,
+            "fix the YAML here or just above it (an unclosed [ { or quote, a missing space after `:`, a tab in the indentation)".into(),
+        ),
+    };
+    Diagnostic::error(rel, pos, message).hint(hint)
+}
+
+/// The top-level fields, the kinds each belongs to, and how a record file spells them.
+const FIELDS: &[(&str, &[Kind])] = {
+    use Kind::{Camp as C, Incident as I, Person as P, Source as S};
+    &[
+        ("id", &[P, I, C, S]),
+        ("kind", &[P, I, C, S]),
+        ("name", &[P, I, C, S]),
+        ("title", &[P, I, C, S]),
+        ("aliases", &[P, I, C, S]),
+        ("summary", &[P, I, C, S]),
+        ("notes", &[P, I, C, S]),
+        ("tags", &[P, I, C, S]),
+        ("sources", &[P, I, C, S]),
+        ("related", &[P, I, C, S]),
+        ("sex", &[P]),
+        ("nationality", &[P]),
+        ("affiliations", &[P]),
+        ("positions", &[P]),
+        ("status", &[P]),
+        ("born", &[P]),
+        ("died", &[P]),
+        ("camps", &[P]),
+        ("type", &[I, S]),
+        ("date", &[I]),
+        ("camp", &[I]),
+        ("place", &[I]),
+        ("participants", &[I]),
+        ("figures", &[I]),
+        ("location", &[C]),
+        ("opened", &[C]),
+        ("closed", &[C]),
+        ("population", &[C]),
+        ("control", &[C]),
+        ("area", &[C]),
+        ("publisher", &[S]),
+        ("issued", &[S]),
+        ("reference", &[S]),
+        ("url", &[S]),
+        ("document", &[S]),
+        ("perspective", &[S]),
+    ]
+};
+
+fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
+    FIELDS
+        .iter()
+        .filter(move |(_, kinds)| kinds.contains(&kind))
+        .map(|(name, _)| *name)
+}
+
+fn unknown_field(kind: Kind, field: &str) -> (String, String) {
+    let message = format!("unknown field `{field}` in a {kind} record");
+    let hint = match did_you_mean(field, fields_of(kind)) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!(
+            "fields of a {kind}: {}",
+            fields_of(kind).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    (message, hint)
+}
+
+/// Every field any record may have. Which of them suit which kind is checked afterwards, so
+/// that a person file with `participants:` gets "that is an incident field" rather than a
+/// bare "unknown field".
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordFile {
+    id: Option<Ref>,
+    kind: Option<At<String>>,
+    name: Option<Text>,
+    title: Option<Text>,
+    #[serde(default)]
+    aliases: Vec<Text>,
+    summary: Option<Text>,
+    notes: Option<Text>,
+    #[serde(default)]
+    tags: Vec<Text>,
+    #[serde(default)]
+    sources: Vec<Citation>,
+    #[serde(default)]
+    related: Vec<Ref>,
+    sex: Option<At<Text>>,
+    nationality: Option<Text>,
+    #[serde(default)]
+    affiliations: Vec<Text>,
+    #[serde(default)]
+    positions: Vec<At<Position>>,
+    status: Option<At<Text>>,
+    #[serde(default)]
+    born: Dates,
+    #[serde(default)]
+    died: Dates,
+    #[serde(default)]
+    camps: Vec<Ref>,
+    #[serde(rename = "type")]
+    kind_of: Option<At<Text>>,
+    #[serde(default)]
+    date: Dates,
+    camp: Option<Ref>,
+    place: Option<Text>,
+    #[serde(default)]
+    participants: Vec<At<Participant>>,
+    #[serde(default)]
+    figures: Vec<At<Figure>>,
+    location: Option<Place>,
+    #[serde(default)]
+    opened: Dates,
+    #[serde(default)]
+    closed: Dates,
+    #[serde(default)]
+    population: Vec<At<Figure>>,
+    #[serde(default)]
+    control: Vec<At<Control>>,
+    area: Option<Text>,
+    publisher: Option<Text>,
+    #[serde(default)]
+    issued: Dates,
+    reference: Option<Text>,
+    url: Option<Text>,
+    document: Option<Text>,
+    perspective: Option<Text>,
+}
+
+/// Validation of one parsed file, collecting diagnostics as it goes.
+struct Check<'a> {
+    rel: &'a str,
+    kind: Kind,
+    diags: Vec<Diagnostic>,
+}
+
+impl Check<'_> {
+    fn error(&mut self, pos: Pos, message: impl AsRef<str>, hint: impl AsRef<str>) {
+        self.diags
+            .push(Diagnostic::error(self.rel, pos, message).hint(hint));
+    }
+
+    fn record(&mut self, mut f: RecordFile, keys: &[(String, Pos)]) -> Record {
+        let kind = self.kind;
+        let fields: Vec<(&'static str, Pos)> = keys
+            .iter()
+            .filter_map(|(k, p)| {
+                FIELDS
+                    .iter()
+                    .find(|(name, _)| name == k)
+                    .map(|(name, _)| (*name, *p))
+            })
+            .collect();
+        let key_pos = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or_else(Pos::default, |&(_, p)| p)
+        };
+        let start = fields.first().map_or(Pos { line: 1, col: 1 }, |&(_, p)| p);
+
+        self.kind_fits(&fields);
+
+        let stem = file_stem(self.rel);
+        let id = match &f.id {
+            Some(r) if usable_id(r.id.raw()) => r.id.raw().to_owned(),
+            Some(r) => {
+                self.error(
+                    r.pos,
+                    format!(
+                        "`{}` is not a usable id; the file name `{stem}` is used instead",
+                        r.id.raw()
+                    ),
+                    ID_HINT,
+                );
+                stem
+            }
+            None => stem,
+        };
+
+        let (name, name_field) = self.name(f.name.take(), f.title.take(), &fields, &id, start);
+        if let Some(k) = &f.kind {
+            self.declared_kind(k);
+        }
+
+        let body = take_body(kind, &mut f);
+        self.body(&body, key_pos("document"));
+        self.citations(&f.sources);
+
+        let record = Record {
+            id: id.into_boxed_str(),
+            kind,
+            path: self.rel.into(),
+            line: start.line,
+            fields,
+            name,
+            name_field,
+            aliases: f.aliases,
+            summary: f.summary,
+            notes: f.notes,
+            tags: f.tags,
+            sources: f.sources,
+            related: f.related,
+            body,
+            broken: false,
+        };
+        if kind != Kind::Source
+            && !record
+                .links()
+                .iter()
+                .any(|(field, _)| *field == crate::model::LinkField::Source)
+        {
+            self.diags.push(
+                Diagnostic::warning(self.rel, start, format!("{kind} record cites no source"))
+                    .hint("add `sources:` with the id of the source record each claim comes from"),
+            );
+        }
+        record
+    }
+
+    /// The record's name: `name` or `title`, exactly one of them, not empty.
+    fn name(
+        &mut self,
+        name: Option<Text>,
+        title: Option<Text>,
+        fields: &[(&'static str, Pos)],
+        id: &str,
+        start: Pos,
+    ) -> (Text, NameField) {
+        let key_pos = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(start, |&(_, p)| p)
+        };
+        let kind = self.kind;
+        let (name, name_field) = match (name, title) {
+            (Some(n), None) => (n, NameField::Name),
+            (None, Some(t)) => (t, NameField::Title),
+            (Some(n), Some(_)) => {
+                self.error(
+                    key_pos("title"),
+                    "both `name` and `title`",
+                    "a record has one of the two; keep `title` for sources and `name` for the rest",
+                );
+                (n, NameField::Name)
+            }
+            (None, None) => {
+                let field = if kind == Kind::Source {
+                    "title"
+                } else {
+                    "name"
+                };
+                self.error(
+                    start,
+                    format!("missing `{field}`"),
+                    format!("every record needs `{field}:`"),
+                );
+                (Text::new(id), NameField::Name)
+            }
+        };
+        if name.is_empty() {
+            self.error(
+                key_pos(name_field.key()),
+                format!("empty `{}`", name_field.key()),
+                "write the record's name",
+            );
+        }
+
+        (name, name_field)
+    }
+
+    /// An optional `kind:` must agree with the folder.
+    fn declared_kind(&mut self, k: &At<String>) {
+        let kind = self.kind;
+        match Kind::parse(&k.value) {
+            Some(declared) if declared == kind => {}
+            Some(declared) => self.error(
+                k.pos,
+                format!(
+                    "this file says it is a {declared} but it is in {}/",
+                    kind.folder()
+                ),
+                format!("move the file to {}/ or correct `kind:`", declared.folder()),
+            ),
+            None => self.error(
+                k.pos,
+                format!("unknown kind `{}`", k.value),
+                "kinds are person, incident, camp and source",
+            ),
+        }
+    }
+
+    fn body(&mut self, body: &Body, document_pos: Pos) {
+        match body {
+            Body::Person(p) => {
+                self.vocabulary(p.sex.as_ref(), "sex", SEXES);
+                self.vocabulary(p.status.as_ref(), "status", STATUSES);
+                for pos in &p.positions {
+                    self.citations(&pos.sources);
+                    self.date(pos.from.as_ref());
+                    self.date(pos.to.as_ref());
+                }
+                self.dates(&p.born);
+                self.dates(&p.died);
+            }
+            Body::Incident(i) => {
+                self.vocabulary(i.kind.as_ref(), "type", INCIDENT_TYPES);
+                self.dates(&i.date);
+                for p in &i.participants {
+                    self.participant(p);
+                }
+                for fig in &i.figures {
+                    self.figure(fig);
+                }
+            }
+            Body::Camp(c) => {
+                self.dates(&c.opened);
+                self.dates(&c.closed);
+                for fig in &c.population {
+                    self.figure(fig);
+                }
+                for ctl in &c.control {
+                    self.citations(&ctl.sources);
+                    self.date(ctl.from.as_ref());
+                    self.date(ctl.to.as_ref());
+                }
+            }
+            Body::Source(s) => {
+                self.dates(&s.issued);
+                if let Some(doc) = &s.document {
+                    self.document_path(document_pos, doc);
+                }
+            }
+        }
+    }
+
+    /// Fields that belong to another kind: the file is in the wrong folder, or a field is misplaced.
+    fn kind_fits(&mut self, fields: &[(&'static str, Pos)]) {
+        let kind = self.kind;
+        let foreign: Vec<(&str, Pos, &[Kind])> = fields
+            .iter()
+            .filter_map(|&(name, pos)| {
+                let kinds = FIELDS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)?;
+                (!kinds.contains(&kind)).then_some((name, pos, kinds))
+            })
+            .collect();
+        if foreign.is_empty() {
+            return;
+        }
+        // If every foreign field fits one other kind, the file is probably in the wrong folder.
+        let likely = Kind::ALL
+            .into_iter()
+            .find(|k| *k != kind && foreign.iter().all(|(_, _, kinds)| kinds.contains(k)));
+        for (name, pos, kinds) in foreign {
+            let owners: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+            let hint = match likely {
+                Some(other) => format!(
+                    "`{name}` is a field of {} records; if this file is a {other}, move it to {}/",
+                    owners.join(" and "),
+                    other.folder()
+                ),
+                None => format!("`{name}` is a field of {} records", owners.join(" and ")),
+            };
+            self.error(
+                pos,
+                format!("`{name}` is not a field of a {kind} record"),
+                hint,
+            );
+        }
+    }
+
+    fn vocabulary(&mut self, value: Option<&At<Text>>, field: &str, words: &[&str]) {
+        let Some(v) = value else { return };
+        if words.contains(&v.raw()) {
+            return;
+        }
+        let hint = match did_you_mean(v.raw(), words.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("one of: {}", words.join(", ")),
+        };
+        self.error(v.pos, format!("unknown {field} `{}`", v.raw()), hint);
+    }
+
+    fn date(&mut self, d: Option<&DateText>) {
+        let Some(d) = d else { return };
+        if d.span.is_none()
+            && let Err(e) = date::parse(d.text.raw())
+        {
+            self.error(d.pos, format!("bad date: {e}"), date::DATE_HINT);
+        }
+    }
+
+    fn dates(&mut self, d: &Dates) {
+        for claim in d.iter() {
+            self.date(Some(&claim.date));
+            self.citations(&claim.sources);
+        }
+    }
+
+    fn citations(&mut self, cites: &[Citation]) {
+        for c in cites {
+            if c.source.id.is_empty() {
+                self.error(
+                    c.source.pos,
+                    "empty source id",
+                    "write the id of a source record",
+                );
+            }
+        }
+    }
+
+    fn participant(&mut self, p: &At<Participant>) {
+        match (&p.person, &p.group) {
+            (Some(_), None) | (None, Some(_)) => {}
+            (Some(_), Some(_)) => self.error(
+                p.pos,
+                "participant has both `person` and `group`",
+                "a participant is either a person on file (`person: id`) or a group named in free text (`group: ...`); split it in two",
+            ),
+            (None, None) => self.error(
+                p.pos,
+                "participant has neither `person` nor `group`",
+                "add `person: <id>` for a person on file, or `group: <name>` for an unnamed or collective party",
+            ),
+        }
+        self.citations(&p.sources);
+    }
+
+    fn figure(&mut self, f: &At<Figure>) {
+        let qualifier = f.qualifier.as_ref().map(Text::raw);
+        let vague = qualifier.is_some_and(|q| VAGUE_QUANTITIES.contains(&q));
+        let has_range = f.min.is_some() || f.max.is_some();
+        if f.count.is_some() && has_range {
+            self.error(
+                f.pos,
+                "figure has both `count` and `min`/`max`",
+                "give an exact `count`, or a range with `min` and `max`, not both",
+            );
+        } else if f.count.is_none() && !has_range && !vague {
+            self.error(
+                f.pos,
+                "figure has no number",
+                format!(
+                    "add `count`, or `min`/`max`, or a qualifier that stands for a number ({})",
+                    VAGUE_QUANTITIES.join(", ")
+                ),
+            );
+        }
+        if let (Some(lo), Some(hi)) = (f.min, f.max)
+            && lo > hi
+        {
+            self.error(
+                f.pos,
+                format!("figure range {lo}-{hi} runs backwards"),
+                "`min` must not exceed `max`",
+            );
+        }
+        if let Some(q) = qualifier
+            && !vague
+            && !NUMBER_QUALIFIERS.contains(&q)
+        {
+            let all = NUMBER_QUALIFIERS.iter().chain(VAGUE_QUANTITIES).copied();
+            let hint = match did_you_mean(q, all) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "qualifiers: {}; or alone: {}",
+                    NUMBER_QUALIFIERS.join(", "),
+                    VAGUE_QUANTITIES.join(", ")
+                ),
+            };
+            self.error(f.pos, format!("unknown qualifier `{q}`"), hint);
+        }
+        if vague && (f.count.is_some() || has_range) {
+            self.error(
+                f.pos,
+                format!(
+                    "`{}` stands for a number on its own",
+                    qualifier.unwrap_or_default()
+                ),
+                "drop the qualifier or the number",
+            );
+        }
+        self.date(f.date.as_ref());
+        self.citations(&f.sources);
+    }
+
+    /// A source's local copy must stay inside the case-file folder.
+    fn document_path(&mut self, pos: Pos, doc: &Text) {
+        let path = Path::new(doc.raw());
+        let escapes = path.is_absolute()
+            || path.components().any(|c| {
+                matches!(
+                    c,
+                    Component::ParentDir | Component::Prefix(_) | Component::RootDir
+                )
+            });
+        if escapes {
+            self.error(
+                pos,
+                format!("document `{}` is outside the case-file folder", doc.raw()),
+                "give a path relative to the case-file folder, without `..`",
+            );
+        }
+    }
+}
+
+/// Move the fields of `kind` out of the parsed file. Fields of other kinds were reported by
+/// `kind_fits` and are dropped here.
+fn take_body(kind: Kind, f: &mut RecordFile) -> Body {
+    use std::mem::take;
+    match kind {
+        Kind::Person => Body::Person(Person {
+            sex: take(&mut f.sex),
+            nationality: take(&mut f.nationality),
+            affiliations: take(&mut f.affiliations),
+            positions: take(&mut f.positions),
+            status: take(&mut f.status),
+            born: take(&mut f.born),
+            died: take(&mut f.died),
+            camps: take(&mut f.camps),
+        }),
+        Kind::Incident => Body::Incident(Incident {
+            kind: take(&mut f.kind_of),
+            date: take(&mut f.date),
+            camp: take(&mut f.camp),
+            place: take(&mut f.place),
+            participants: take(&mut f.participants),
+            figures: take(&mut f.figures),
+        }),
+        Kind::Camp => Body::Camp(Camp {
+            location: take(&mut f.location),
+            opened: take(&mut f.opened),
+            closed: take(&mut f.closed),
+            population: take(&mut f.population),
+            control: take(&mut f.control),
+            area: take(&mut f.area),
+        }),
+        Kind::Source => Body::Source(Source {
+            publisher: take(&mut f.publisher),
+            kind: take(&mut f.kind_of).map(|t| t.value),
+            issued: take(&mut f.issued),
+            reference: take(&mut f.reference),
+            url: take(&mut f.url),
+            document: take(&mut f.document),
+            perspective: take(&mut f.perspective),
+            document_ok: false,
+        }),
+    }
+}
+
+/// Checks that need the file system: a source's document exists and stays inside the folder,
+/// following symbolic links. Only then may the browser open it.
+fn check_document(canonical_root: &Path, record: &mut Record) -> Vec<Diagnostic> {
+    let pos = record.field_pos("document").unwrap_or_default();
+    let path = record.path.clone();
+    let Body::Source(source) = &mut record.body else {
+        return Vec::new();
+    };
+    let Some(doc) = &source.document else {
+        return Vec::new();
+    };
+    let rel = Path::new(doc.raw());
+    if rel.is_absolute() || rel.components().any(|c| matches!(c, Component::ParentDir)) {
+        return Vec::new(); // already reported by `document_path`
+    }
+    match canonical_root.join(rel).canonicalize() {
+        Ok(p) if p.starts_with(canonical_root) && p.is_file() => {
+            source.document_ok = true;
+            Vec::new()
+        }
+        Ok(p) if p.starts_with(canonical_root) => vec![
+            Diagnostic::warning(&path, pos, format!("document `{}` is not a file", doc.raw())).hint("name a file, relative to the case-file folder"),
+        ],
+        Ok(_) => vec![
+            Diagnostic::error(&path, pos, format!("document `{}` leads outside the case-file folder (symbolic link); it will not be opened", doc.raw()))
+                .hint("copy the document into the folder"),
+        ],
+        Err(_) => vec![
+            Diagnostic::warning(&path, pos, format!("document `{}` not found", doc.raw()))
+                .hint("the path is relative to the case-file folder"),
+        ],
+    }
+}
+
+/// Can this be an id? Ids are shown on screen and typed in references, so they may not hide or
+/// reorder text (control, bidi and zero-width characters), nor look like paths.
+pub fn usable_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.trim() == id
+        && !id.starts_with('.')
+        && !id
+            .chars()
+            .any(|c| crate::text::is_unsafe(c) || matches!(c, '/' | '\\'))
+}
+
+const ID_HINT: &str = "an id is the file name without `.yaml`: letters, digits and `-` are best; no control, bidi or zero-width characters, no leading dot or spaces";
+
+/// A record's id is its file name; a name that cannot be an id keeps the file out, with an error.
+fn usable_file_name(rel: &str) -> Result<(), Diagnostic> {
+    let stem = file_stem(rel);
+    if usable_id(&stem) {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            rel,
+            FILE_START,
+            "this file name cannot be an id; the file is not loaded",
+        )
+        .hint(format!("rename the file; {ID_HINT}")))
+    }
+}
+
+/// Deserializes a mapping while recording the position of each key: the field lines that
+/// jump-to-source uses come from the parser, not from a later text search.
+struct KeySpy<'k, T> {
+    keys: &'k mut Vec<(String, Pos)>,
+    marker: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for KeySpy<'_, T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for KeySpy<'_, T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping of fields")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(SpyMap {
+            inner: map,
+            keys: self.keys,
+        }))
+    }
+}
+
+struct SpyMap<'k, A> {
+    inner: A,
+    keys: &'k mut Vec<(String, Pos)>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for SpyMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some(key) = self.inner.next_key::<Spanned<String>>()? else {
+            return Ok(None);
+        };
+        self.keys
+            .push((key.value.clone(), loc_pos(&key.referenced)));
+        seed.deserialize(key.value.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for At<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = Spanned::<T>::deserialize(deserializer)?;
+        Ok(At {
+            pos: loc_pos(&s.referenced),
+            value: s.value,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Ref {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = Spanned::<String>::deserialize(deserializer)?;
+        Ok(Ref {
+            id: Text::new(s.value.trim()),
+            pos: loc_pos(&s.referenced),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = Spanned::<String>::deserialize(deserializer)?;
+        Ok(date_text(s.value, loc_pos(&s.referenced)))
+    }
+}
+
+fn date_text(text: String, pos: Pos) -> DateText {
+    DateText {
+        span: date::parse(&text).ok(),
+        text: Text::new(text),
+        pos,
+    }
+}
+
+/// A scalar read as text whatever YAML would have typed it as (`2013` is an integer to YAML).
+#[allow(clippy::unnecessary_wraps)] // shaped like the visitor methods that call it
+fn scalar_visitor_str<E: de::Error>(v: impl fmt::Display) -> Result<String, E> {
+    Ok(v.to_string())
+}
+
+/// `sources:` items are a bare id or `{source, locator, note}`.
+enum CitationForm {
+    Id(String),
+    Full {
+        source: Ref,
+        locator: Option<Text>,
+        note: Option<Text>,
+    },
+}
+
+impl<'de> Deserialize<'de> for CitationForm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CitationForm;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a source id, or a mapping with `source`, `locator` and `note`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CitationForm, E> {
+                Ok(CitationForm::Id(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<CitationForm, E> {
+                scalar_visitor_str(v).map(CitationForm::Id)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<CitationForm, E> {
+                scalar_visitor_str(v).map(CitationForm::Id)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CitationForm, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Full {
+                    source: Ref,
+                    locator: Option<Text>,
+                    note: Option<Text>,
+                }
+                let f = Full::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(CitationForm::Full {
+                    source: f.source,
+                    locator: f.locator,
+                    note: f.note,
+                })
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Citation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = Spanned::<CitationForm>::deserialize(deserializer)?;
+        Ok(match s.value {
+            CitationForm::Id(id) => Citation {
+                source: Ref {
+                    id: Text::new(id.trim()),
+                    pos: loc_pos(&s.referenced),
+                },
+                locator: None,
+                note: None,
+            },
+            CitationForm::Full {
+                source,
+                locator,
+                note,
+            } => Citation {
+                source,
+                locator,
+                note,
+            },
+        })
+    }
+}
+
+/// A date field is one date, or a list of `{date, sources, note}` claims.
+enum DatesForm {
+    One(String),
+    Claims(Vec<DateClaim>),
+}
+
+impl<'de> Deserialize<'de> for DatesForm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DatesForm;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2013-09-01, or a list of `- date: ...` claims with their sources")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DatesForm, E> {
+                Ok(DatesForm::One(v.to_owned()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DatesForm, E> {
+                scalar_visitor_str(v).map(DatesForm::One)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DatesForm, E> {
+                scalar_visitor_str(v).map(DatesForm::One)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DatesForm, E> {
+                scalar_visitor_str(v).map(DatesForm::One)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DatesForm, A::Error> {
+                let mut claims = Vec::new();
+                while let Some(c) = seq.next_element::<DateClaim>()? {
+                    claims.push(c);
+                }
+                Ok(DatesForm::Claims(claims))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dates {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = Spanned::<DatesForm>::deserialize(deserializer)?;
+        Ok(match s.value {
+            DatesForm::One(text) => Dates(vec![DateClaim {
+                date: date_text(text, loc_pos(&s.referenced)),
+                sources: Vec::new(),
+                note: None,
+            }]),
+            DatesForm::Claims(claims) => Dates(claims),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(kind: Kind, text: &str) -> (Record, Vec<Diagnostic>) {
+        let (r, d) = parse_record("x/test.yaml", kind, text);
+        (r.expect("a record, even if broken"), d)
+    }
+
+    fn messages(d: &[Diagnostic]) -> Vec<String> {
+        d.iter()
+            .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_person_with_field_lines_from_the_parser() {
+        let (r, d) = parse(
+            Kind::Person,
+            "# a comment\n\nname: Kolthoum Sarahati\naliases: [K. S.]\nstatus: killed\nsources:\n  - src-a\n  - source: src-b\n    locator: paragraph 2\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.id.as_ref(), "test");
+        assert_eq!(r.line, 3);
+        assert_eq!(r.field_pos("status").map(|p| p.line), Some(5));
+        assert_eq!(r.field_pos("sources").map(|p| p.line), Some(6));
+        assert_eq!(r.sources[0].source.pos.line, 7);
+        assert_eq!(r.sources[1].source.id.raw(), "src-b");
+        assert_eq!(
+            r.sources[1].locator.as_ref().map(Text::raw),
+            Some("paragraph 2")
+        );
+        assert!(!r.broken);
+    }
+
+    #[test]
+    fn unknown_field_names_its_line_and_suggests_the_near_one() {
+        let (r, d) = parse(Kind::Person, "name: A\nstatsu: killed\nsources: [s]\n");
+        assert_eq!(
+            messages(&d),
+            ["2:1 unknown field `statsu` in a person record"]
+        );
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `status`?"));
+        assert!(r.broken);
+        assert_eq!(r.name.raw(), "A", "the name is salvaged");
+    }
+
+    #[test]
+    fn a_field_of_another_kind_says_where_the_file_belongs() {
+        let (_, d) = parse(
+            Kind::Person,
+            "name: A raid\ndate: 2009-07-28\nparticipants: []\nsources: [s]\n",
+        );
+        assert_eq!(
+            messages(&d),
+            [
+                "2:1 `date` is not a field of a person record",
+                "3:1 `participants` is not a field of a person record"
+            ]
+        );
+        assert!(
+            d[0].hint
+                .as_deref()
+                .unwrap()
+                .contains("move it to incidents/")
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_not_last_wins() {
+        let (r, d) = parse(Kind::Person, "name: A\nstatus: alive\nstatus: killed\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].column), (3, 1));
+        assert!(d[0].message.contains("duplicate"), "{}", d[0].message);
+        assert!(r.broken);
+    }
+
+    #[test]
+    fn bad_dates_are_reported_where_written_and_the_record_still_loads() {
+        let (r, d) = parse(Kind::Incident, "name: X\ndate: 2013-13-01\nsources: [s]\n");
+        assert_eq!(
+            messages(&d),
+            ["2:7 bad date: month 13 is out of range in `2013-13-01` (1-12)"]
+        );
+        assert!(!r.broken);
+        assert_eq!(
+            r.incident().unwrap().date.0[0].date.text.raw(),
+            "2013-13-01"
+        );
+    }
+
+    #[test]
+    fn disputed_dates_keep_each_claim_with_its_source() {
+        let (r, d) = parse(
+            Kind::Incident,
+            "name: X\ndate:\n  - date: 2009-07-28\n    sources: [a]\n  - date: 2009-07\n    sources: [b]\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let dates = &r.incident().unwrap().date;
+        assert!(dates.is_disputed());
+        assert_eq!(dates.earliest(), Some(20_090_701));
+        assert_eq!(dates.0[1].date.pos.line, 5);
+    }
+
+    #[test]
+    fn unquoted_years_are_dates_not_numbers() {
+        let (r, d) = parse(Kind::Camp, "name: Camp\nopened: 1986\nsources: [s]\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.camp().unwrap().opened.0[0].date.text.raw(), "1986");
+    }
+
+    #[test]
+    fn figures_must_say_how_many() {
+        let (_, d) = parse(
+            Kind::Incident,
+            "name: X\nfigures:\n  - what: killed\n    sources: [s]\n  - what: injured\n    qualifier: dozens\n    sources: [s]\n  - what: dead\n    count: 3\n    qualifier: atleast\n    sources: [s]\n",
+        );
+        assert_eq!(
+            messages(&d),
+            [
+                "3:5 figure has no number",
+                "8:5 unknown qualifier `atleast`"
+            ]
+        );
+        assert_eq!(d[1].hint.as_deref(), Some("did you mean `at least`?"));
+    }
+
+    #[test]
+    fn participants_are_a_person_or_a_group() {
+        let (_, d) = parse(
+            Kind::Incident,
+            "name: X\nparticipants:\n  - role: victim\n    sources: [s]\n",
+        );
+        assert_eq!(
+            messages(&d),
+            ["3:5 participant has neither `person` nor `group`"]
+        );
+    }
+
+    #[test]
+    fn empty_file_and_wrong_shapes() {
+        let (r, d) = parse(Kind::Person, "");
+        assert_eq!(d[0].message, "the file is empty");
+        assert!(r.broken);
+        let (_, d) = parse(Kind::Person, "- a\n- b\n");
+        assert!(
+            d[0].message.starts_with("a record file must be a mapping"),
+            "{}",
+            d[0].message
+        );
+        let (_, d) = parse(Kind::Person, "name: a\n---\nname: b\n");
+        assert_eq!(
+            messages(&d),
+            ["2:1 more than one YAML document (`---`) in one file"]
+        );
+    }
+
+    #[test]
+    fn records_without_sources_are_warned_about() {
+        let (_, d) = parse(Kind::Person, "name: A\n");
+        assert_eq!(messages(&d), ["1:1 person record cites no source"]);
+        let (_, d) = parse(Kind::Source, "title: A report\n");
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_are_fine() {
+        let (r, d) = parse(
+            Kind::Person,
+            "\u{feff}name: A\r\nstatus: alive\r\nsources: [s]\r\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.field_pos("status").map(|p| p.line), Some(2));
+    }
+
+    #[test]
+    fn an_alias_bomb_stops_quickly_with_an_error() {
+        use std::fmt::Write;
+        let mut y = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (prev, cur) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            let _ = writeln!(
+                y,
+                "{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+            );
+        }
+        let (r, d) = parse(Kind::Person, &format!("name: bomb\n{y}"));
+        assert!(r.broken);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].is_error());
+    }
+
+    #[test]
+    fn ids_default_to_the_file_stem_and_must_be_safe_to_show() {
+        let (r, d) = parse_record(
+            "people/Two Words.yaml",
+            Kind::Person,
+            "name: A\nsources: [s]\n",
+        );
+        assert_eq!(r.unwrap().id.as_ref(), "Two Words");
+        assert!(d.is_empty(), "{d:?}");
+        let (r, d) = parse_record(
+            "people/a\u{1b}[2Jb.yaml",
+            Kind::Person,
+            "name: A\nsources: [s]\n",
+        );
+        assert!(r.is_none());
+        assert_eq!(
+            messages(&d),
+            ["1:1 this file name cannot be an id; the file is not loaded"]
+        );
+        assert!(!d[0].path.contains('\u{1b}'));
+        let (r, d) = parse_record(
+            "people/ok.yaml",
+            Kind::Person,
+            "id: \"x\\u202Ey\"\nname: A\nsources: [s]\n",
+        );
+        assert_eq!(r.unwrap().id.as_ref(), "ok");
+        assert_eq!(d.len(), 1);
+    }
+}

@@ -1,0 +1,839 @@
+//! Query text -> ranked hits with the positions of the matched letters.
+//!
+//! The only module that knows the matcher. We use `nucleo-matcher` (the engine of the helix
+//! editor's picker) rather than the card's `fuzzy-matcher`, which is archived and measured 2.5 to
+//! 16 times slower on the same queries; `dossier bench` keeps it as the baseline.
+//!
+//! A query is words and scoped filters: `kolthoum kind:person camp:liberty year:2013`. Each word
+//! must match somewhere in a record: fuzzily in its name, aliases or id (worth more), or as a
+//! substring of its other text (summary, place, dates, tags...), where fuzzy matching would find
+//! scattered letters in any long paragraph. Words take fzf's syntax: `'exact`, `^prefix`,
+//! `suffix$`, `!not`. Case, accents and apostrophes never matter: haystacks and queries are folded
+//! the same way once, so Ja'far, Ja’far and Jafar are one name.
+
+use nucleo_matcher::chars::normalize;
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
+
+use crate::index::{Catalog, RecordIdx};
+use crate::model::{Kind, LinkField, Record};
+
+/// Weights: a hit in a name counts three times a hit in a summary.
+const NAME_WEIGHT: u32 = 3;
+const ID_WEIGHT: u32 = 2;
+const TEXT_WEIGHT: u32 = 1;
+
+/// Characters that vanish from haystacks and queries: apostrophes, the ayn and hamza marks of
+/// Arabic transliteration, and combining accents left over after normalisation.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '′'
+    ) || ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
+/// Fold one character the way every haystack and query is folded.
+fn fold_char(c: char) -> char {
+    match c {
+        '“' | '”' | '„' | '«' | '»' => '"',
+        '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
+        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' => ' ',
+        c => normalize(c),
+    }
+}
+
+/// Fold a string for comparisons in filters: lowercase, no accents, no apostrophes.
+pub fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_ignorable(*c))
+        .map(|c| nucleo_matcher::chars::to_lower_case(fold_char(c)))
+        .collect()
+}
+
+/// A string prepared for matching, with a map back to the characters shown on screen when
+/// folding dropped some.
+#[derive(Debug)]
+struct Hay {
+    text: Utf32String,
+    /// `map[i]` is the position in the shown string of haystack character `i`.
+    map: Option<Box<[u32]>>,
+}
+
+impl Hay {
+    fn new(shown: &str) -> Hay {
+        let mut chars = Vec::with_capacity(shown.len());
+        let mut map = Vec::new();
+        let mut dropped = false;
+        for (i, c) in shown.chars().enumerate() {
+            if is_ignorable(c) {
+                if !dropped {
+                    dropped = true;
+                    map.extend(0..i as u32);
+                }
+                continue;
+            }
+            chars.push(fold_char(c));
+            if dropped {
+                map.push(i as u32);
+            }
+        }
+        let text = if chars.iter().all(char::is_ascii) {
+            Utf32String::Ascii(chars.into_iter().collect::<String>().into_boxed_str())
+        } else {
+            Utf32String::Unicode(chars.into_boxed_slice())
+        };
+        Hay {
+            text,
+            map: dropped.then(|| map.into_boxed_slice()),
+        }
+    }
+
+    fn as_str(&self) -> Utf32Str<'_> {
+        self.text.slice(..)
+    }
+
+    fn shown_index(&self, i: u32) -> u32 {
+        self.map.as_ref().map_or(i, |m| m[i as usize])
+    }
+}
+
+/// What a record is matched against, built once per catalog.
+#[derive(Debug)]
+struct Entry {
+    /// The name, then each alias.
+    names: Vec<Hay>,
+    id: Hay,
+    /// Everything else worth finding, joined: summary, place, dates, tags, publisher...
+    text: Hay,
+}
+
+#[derive(Debug, Default)]
+pub struct Haystacks {
+    entries: Vec<Entry>,
+}
+
+impl Haystacks {
+    /// `name_of` resolves an id to the shown name of its record, so that an incident is found
+    /// by the name of its camp and not only by the camp's id.
+    pub fn build<'a>(
+        records: &'a [Record],
+        name_of: impl Fn(&str) -> Option<&'a str>,
+    ) -> Haystacks {
+        Haystacks {
+            entries: records.iter().map(|r| entry(r, &name_of)).collect(),
+        }
+    }
+}
+
+fn entry<'a>(r: &Record, name_of: &impl Fn(&str) -> Option<&'a str>) -> Entry {
+    let names = std::iter::once(&r.name)
+        .chain(&r.aliases)
+        .map(|t| Hay::new(t.shown()))
+        .collect();
+    let mut text = String::new();
+    let mut push = |s: &str| {
+        if !s.is_empty() {
+            text.push_str(s);
+            text.push_str(" · ");
+        }
+    };
+    for t in r.summary.iter().chain(&r.tags) {
+        push(t.shown());
+    }
+    for d in r.all_dates() {
+        push(d.text.shown());
+    }
+    match &r.body {
+        crate::model::Body::Person(p) => {
+            for t in p
+                .nationality
+                .iter()
+                .chain(&p.affiliations)
+                .chain(p.status.as_deref())
+            {
+                push(t.shown());
+            }
+            for pos in &p.positions {
+                push(pos.title.shown());
+                push(pos.organisation.as_ref().map_or("", |o| o.shown()));
+            }
+            for c in &p.camps {
+                push(name_of(c.id.raw()).unwrap_or_default());
+            }
+        }
+        crate::model::Body::Incident(i) => {
+            for t in i.kind.as_deref().into_iter().chain(&i.place) {
+                push(t.shown());
+            }
+            if let Some(c) = &i.camp {
+                push(name_of(c.id.raw()).unwrap_or_default());
+            }
+            for p in &i.participants {
+                for t in p.group.iter().chain(&p.role).chain(&p.act) {
+                    push(t.shown());
+                }
+            }
+        }
+        crate::model::Body::Camp(c) => {
+            if let Some(l) = &c.location {
+                for t in l.country.iter().chain(&l.province).chain(&l.description) {
+                    push(t.shown());
+                }
+            }
+        }
+        crate::model::Body::Source(s) => {
+            for t in s
+                .publisher
+                .iter()
+                .chain(&s.kind)
+                .chain(&s.reference)
+                .chain(&s.perspective)
+            {
+                push(t.shown());
+            }
+        }
+    }
+    Entry {
+        names,
+        id: Hay::new(&r.id),
+        text: Hay::new(&text),
+    }
+}
+
+/// A scoped filter: `kind:person`, `camp:liberty`, `year:2013`, `act:abducted`, ...
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Filter {
+    Kind(Vec<Kind>),
+    Camp(String),
+    Year(u16, u16),
+    Act(String),
+    Role(String),
+    Status(String),
+    Type(String),
+    Tag(String),
+    Source(String),
+    Person(String),
+}
+
+/// The filter keys, for help and completion.
+pub const FILTER_KEYS: &[(&str, &str)] = &[
+    (
+        "kind:",
+        "person, incident, camp or source (also p, i, c, s; several with commas)",
+    ),
+    (
+        "camp:",
+        "the camp itself, incidents there, people held or attacked there",
+    ),
+    (
+        "year:",
+        "any date in that year, or a range such as 2009-2013",
+    ),
+    (
+        "act:",
+        "incidents with a participant who was (or did) this, and those people",
+    ),
+    (
+        "role:",
+        "incidents with a participant in this role, and those people",
+    ),
+    ("status:", "people with this status"),
+    ("type:", "incidents or sources of this type"),
+    ("tag:", "records with a matching tag"),
+    (
+        "source:",
+        "records citing a matching source (id, title or publisher)",
+    ),
+    ("person:", "incidents with a matching participant"),
+];
+
+/// A parsed query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    pub words: Vec<String>,
+    pub filters: Vec<Filter>,
+    /// Parts that looked like filters but could not be read, with why.
+    pub problems: Vec<String>,
+}
+
+impl Query {
+    pub fn parse(input: &str) -> Query {
+        let mut q = Query::default();
+        for token in input.split_whitespace() {
+            let Some((key, value)) = token.split_once(':') else {
+                q.words.push(token.to_owned());
+                continue;
+            };
+            let value_folded = fold(value);
+            let filter = match key.to_ascii_lowercase().as_str() {
+                "kind" | "k" => {
+                    let kinds: Option<Vec<Kind>> = value
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(Kind::parse)
+                        .collect();
+                    match kinds {
+                        Some(k) if !k.is_empty() => Some(Filter::Kind(k)),
+                        _ => {
+                            q.problems.push(format!(
+                                "kind:{value} (kinds are person, incident, camp, source)"
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                "year" | "y" => match parse_years(value) {
+                    Some((a, b)) => Some(Filter::Year(a, b)),
+                    None => {
+                        q.problems
+                            .push(format!("year:{value} (write year:2013 or year:2009-2013)"));
+                        continue;
+                    }
+                },
+                "camp" => Some(Filter::Camp(value_folded)),
+                "act" => Some(Filter::Act(value_folded)),
+                "role" => Some(Filter::Role(value_folded)),
+                "status" => Some(Filter::Status(value_folded)),
+                "type" => Some(Filter::Type(value_folded)),
+                "tag" => Some(Filter::Tag(value_folded)),
+                "source" | "cites" => Some(Filter::Source(value_folded)),
+                "person" => Some(Filter::Person(value_folded)),
+                _ => None,
+            };
+            match filter {
+                // An empty value (`camp:` while typing) filters nothing yet.
+                Some(f) if !value.is_empty() || matches!(f, Filter::Kind(_) | Filter::Year(..)) => {
+                    q.filters.push(f);
+                }
+                Some(_) => {}
+                None => q.words.push(token.to_owned()),
+            }
+        }
+        q
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.filters.is_empty()
+    }
+}
+
+fn parse_years(v: &str) -> Option<(u16, u16)> {
+    let year = |s: &str| (s.len() == 4).then(|| s.parse::<u16>().ok()).flatten();
+    match v.split_once("..").or_else(|| v.split_once('-')) {
+        Some((a, b)) => {
+            let (a, b) = (year(a)?, year(b)?);
+            (a <= b).then_some((a, b))
+        }
+        None => year(v).map(|y| (y, y)),
+    }
+}
+
+/// Which of a record's strings the query matched best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    /// The n-th alias.
+    Alias(usize),
+    Id,
+    /// The summary or other text.
+    Text,
+    /// Nothing to match: the query had only filters.
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    pub record: RecordIdx,
+    pub score: u32,
+    pub field: Field,
+    /// Char positions in the shown name or alias (per `field`) to highlight, ascending.
+    pub positions: Vec<u32>,
+}
+
+/// One query word, ready for each kind of haystack.
+struct Word {
+    /// For names and ids: as the user wrote it (fuzzy unless marked otherwise).
+    name: Atom,
+    /// For long text: fuzzy becomes substring.
+    text: Atom,
+    negative: bool,
+}
+
+impl Word {
+    fn new(raw: &str) -> Option<Word> {
+        let folded: String = raw
+            .chars()
+            .filter(|c| !is_ignorable(*c))
+            .map(fold_char)
+            .collect();
+        let name = Atom::parse(&folded, CaseMatching::Ignore, Normalization::Smart);
+        if name.needle_text().is_empty() {
+            return None;
+        }
+        let text = if name.kind == AtomKind::Fuzzy {
+            let needle: String = name.needle_text().chars().collect();
+            Atom::new(
+                &needle,
+                CaseMatching::Ignore,
+                Normalization::Smart,
+                AtomKind::Substring,
+                false,
+            )
+        } else {
+            name.clone()
+        };
+        Some(Word {
+            negative: name.negative,
+            name,
+            text,
+        })
+    }
+}
+
+/// A reusable searcher: holds the matcher's scratch memory between queries.
+pub struct Searcher {
+    matcher: Matcher,
+}
+
+impl Default for Searcher {
+    fn default() -> Self {
+        Self {
+            matcher: Matcher::new(Config::DEFAULT),
+        }
+    }
+}
+
+impl Searcher {
+    /// All records that match, best first; with an empty query, every record in catalog order.
+    pub fn search(&mut self, catalog: &Catalog, query: &Query) -> Vec<Hit> {
+        self.search_within(catalog, query, None)
+    }
+
+    /// Search only `candidates` (ascending), for narrowing a previous result as the user types.
+    pub fn search_within(
+        &mut self,
+        catalog: &Catalog,
+        query: &Query,
+        candidates: Option<&[RecordIdx]>,
+    ) -> Vec<Hit> {
+        let words: Vec<Word> = query.words.iter().filter_map(|w| Word::new(w)).collect();
+        let filters = Filters::new(catalog, &query.filters);
+        let all = 0..catalog.len() as RecordIdx;
+        let mut hits: Vec<Hit> = match candidates {
+            Some(c) => c
+                .iter()
+                .copied()
+                .filter_map(|i| self.score(catalog, &filters, &words, i))
+                .collect(),
+            None => all
+                .filter_map(|i| self.score(catalog, &filters, &words, i))
+                .collect(),
+        };
+        if !words.is_empty() {
+            hits.sort_by(|a, b| {
+                b.score
+                    .cmp(&a.score)
+                    .then_with(|| {
+                        catalog
+                            .get(a.record)
+                            .name
+                            .raw()
+                            .len()
+                            .cmp(&catalog.get(b.record).name.raw().len())
+                    })
+                    .then_with(|| a.record.cmp(&b.record))
+            });
+        }
+        hits
+    }
+
+    fn score(
+        &mut self,
+        catalog: &Catalog,
+        filters: &Filters,
+        words: &[Word],
+        idx: RecordIdx,
+    ) -> Option<Hit> {
+        let record = catalog.get(idx);
+        if !filters.keep(catalog, idx, record) {
+            return None;
+        }
+        if words.is_empty() {
+            return Some(Hit {
+                record: idx,
+                score: 0,
+                field: Field::None,
+                positions: Vec::new(),
+            });
+        }
+        let entry = &catalog.haystacks().entries[idx as usize];
+        let m = &mut self.matcher;
+        let mut total = 0u32;
+        // Per name haystack, the score it earned, so the best one is highlighted.
+        let mut name_scores = vec![0u32; entry.names.len()];
+        let mut id_score = 0u32;
+        for w in words {
+            if w.negative {
+                let hit_anywhere = entry
+                    .names
+                    .iter()
+                    .any(|h| w.name.score(h.as_str(), m).is_none())
+                    || w.name.score(entry.id.as_str(), m).is_none()
+                    || w.text.score(entry.text.as_str(), m).is_none();
+                if hit_anywhere {
+                    return None;
+                }
+                continue;
+            }
+            let mut best: Option<(u32, Option<usize>)> = None;
+            for (n, hay) in entry.names.iter().enumerate() {
+                if let Some(s) = w.name.score(hay.as_str(), m) {
+                    let s = u32::from(s) * NAME_WEIGHT;
+                    name_scores[n] += s;
+                    best = best.max(Some((s, Some(n))));
+                }
+            }
+            if let Some(s) = w.name.score(entry.id.as_str(), m) {
+                let s = u32::from(s) * ID_WEIGHT;
+                id_score += s;
+                best = best.max(Some((s, None)));
+            }
+            if let Some(s) = w.text.score(entry.text.as_str(), m) {
+                best = best.max(Some((u32::from(s) * TEXT_WEIGHT, None)));
+            }
+            total += best?.0;
+        }
+        // Prefer the name over an alias that scores the same.
+        let (best_name, best_name_score) = name_scores
+            .iter()
+            .enumerate()
+            .fold((0, 0), |acc, (i, &s)| if s > acc.1 { (i, s) } else { acc });
+        let (field, hay) = if best_name_score > 0 && best_name_score >= id_score {
+            let field = if best_name == 0 {
+                Field::Name
+            } else {
+                Field::Alias(best_name - 1)
+            };
+            (field, Some(&entry.names[best_name]))
+        } else if id_score > 0 {
+            (Field::Id, Some(&entry.id))
+        } else {
+            (Field::Text, None)
+        };
+        let mut positions = Vec::new();
+        if let Some(hay) = hay {
+            for w in words.iter().filter(|w| !w.negative) {
+                w.name.indices(hay.as_str(), m, &mut positions);
+            }
+            for p in &mut positions {
+                *p = hay.shown_index(*p);
+            }
+            positions.sort_unstable();
+            positions.dedup();
+        }
+        Some(Hit {
+            record: idx,
+            score: total,
+            field,
+            positions,
+        })
+    }
+}
+
+/// Filters with their values resolved against the catalog once per query.
+struct Filters<'a> {
+    filters: &'a [Filter],
+    /// Camps matching each `camp:` filter, by index.
+    camps: Vec<Vec<RecordIdx>>,
+}
+
+impl<'a> Filters<'a> {
+    fn new(catalog: &Catalog, filters: &'a [Filter]) -> Self {
+        let camps = filters
+            .iter()
+            .filter_map(|f| match f {
+                Filter::Camp(v) => Some(
+                    (0..catalog.len() as RecordIdx)
+                        .filter(|&i| {
+                            let r = catalog.get(i);
+                            r.kind == Kind::Camp && names_contain(r, v)
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect();
+        Filters { filters, camps }
+    }
+
+    fn keep(&self, catalog: &Catalog, idx: RecordIdx, r: &Record) -> bool {
+        let mut camps = self.camps.iter();
+        self.filters.iter().all(|f| match f {
+            Filter::Kind(kinds) => kinds.contains(&r.kind),
+            Filter::Year(lo, hi) => r.all_dates().iter().any(|d| {
+                d.span.is_some_and(|s| {
+                    let (a, b) = s.years();
+                    a <= *hi && b >= *lo
+                })
+            }),
+            Filter::Camp(_) => {
+                let wanted = camps.next().map_or(&[][..], Vec::as_slice);
+                at_camp(catalog, idx, r, wanted)
+            }
+            Filter::Act(v) => participation(catalog, idx, r, |p| {
+                p.act
+                    .as_ref()
+                    .is_some_and(|a| fold(a.raw()).contains(v.as_str()))
+            }),
+            Filter::Role(v) => participation(catalog, idx, r, |p| {
+                p.role
+                    .as_ref()
+                    .is_some_and(|a| fold(a.raw()).contains(v.as_str()))
+            }),
+            Filter::Status(v) => r
+                .person()
+                .and_then(|p| p.status.as_ref())
+                .is_some_and(|s| fold(s.raw()).contains(v.as_str())),
+            Filter::Type(v) => {
+                let t = r
+                    .incident()
+                    .and_then(|i| i.kind.as_deref())
+                    .or_else(|| r.source().and_then(|s| s.kind.as_ref()));
+                t.is_some_and(|t| fold(t.raw()).contains(v.as_str()))
+            }
+            Filter::Tag(v) => r.tags.iter().any(|t| fold(t.raw()).contains(v.as_str())),
+            Filter::Source(v) => catalog.links(idx).iter().any(|(field, to)| {
+                *field == LinkField::Source
+                    && to.is_some_and(|s| {
+                        let s = catalog.get(s);
+                        names_contain(s, v)
+                            || s.source()
+                                .and_then(|s| s.publisher.as_ref())
+                                .is_some_and(|p| fold(p.raw()).contains(v.as_str()))
+                    })
+            }),
+            Filter::Person(v) => r.incident().is_some_and(|i| {
+                i.participants.iter().any(|p| {
+                    p.person
+                        .as_ref()
+                        .and_then(|p| catalog.by_id(p.id.raw()))
+                        .is_some_and(|p| names_contain(p, v))
+                })
+            }),
+        })
+    }
+}
+
+/// Does the record's id, name or an alias contain the folded value?
+fn names_contain(r: &Record, folded: &str) -> bool {
+    fold(&r.id).contains(folded)
+        || std::iter::once(&r.name)
+            .chain(&r.aliases)
+            .any(|n| fold(n.raw()).contains(folded))
+}
+
+fn at_camp(catalog: &Catalog, idx: RecordIdx, r: &Record, camps: &[RecordIdx]) -> bool {
+    let is_wanted = |id: &str| catalog.idx(id).is_some_and(|i| camps.contains(&i));
+    match &r.body {
+        crate::model::Body::Camp(_) => camps.contains(&idx),
+        crate::model::Body::Incident(i) => i.camp.as_ref().is_some_and(|c| is_wanted(c.id.raw())),
+        crate::model::Body::Person(p) => {
+            p.camps.iter().any(|c| is_wanted(c.id.raw()))
+                || catalog.backlinks(idx).iter().any(|b| {
+                    b.field == LinkField::Participant
+                        && catalog
+                            .get(b.from)
+                            .incident()
+                            .and_then(|i| i.camp.as_ref())
+                            .is_some_and(|c| is_wanted(c.id.raw()))
+                })
+        }
+        crate::model::Body::Source(_) => false,
+    }
+}
+
+/// For incidents: a participant satisfies `test`. For people: they are that participant somewhere.
+fn participation(
+    catalog: &Catalog,
+    idx: RecordIdx,
+    r: &Record,
+    test: impl Fn(&crate::model::Participant) -> bool,
+) -> bool {
+    match &r.body {
+        crate::model::Body::Incident(i) => i.participants.iter().any(|p| test(p)),
+        crate::model::Body::Person(_) => catalog.backlinks(idx).iter().any(|b| {
+            b.field == LinkField::Participant
+                && catalog.get(b.from).incident().is_some_and(|i| {
+                    i.participants
+                        .iter()
+                        .any(|p| p.person.as_ref().is_some_and(|p| p.id.raw() == &*r.id) && test(p))
+                })
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::load::parse_record;
+
+    fn catalog() -> Catalog {
+        let files = [
+            (
+                "sources/ai.yaml",
+                "title: Iraq Government urged to investigate\npublisher: Amnesty International\ntype: press release\n",
+            ),
+            (
+                "camps/camp-liberty.yaml",
+                "name: Camp Liberty\nsources: [ai]\n",
+            ),
+            (
+                "camps/camp-ashraf.yaml",
+                "name: Camp Ashraf\naliases: [Ashraf City]\nsources: [ai]\n",
+            ),
+            (
+                "people/jafar-kazemi.yaml",
+                "name: Ja’far Kazemi\nstatus: executed\nsources: [ai]\n",
+            ),
+            (
+                "people/kolthoum-sarahati.yaml",
+                "name: Kolthoum Sarahati\nstatus: killed\nsummary: A resident of Camp Liberty.\nsources: [ai]\n",
+            ),
+            (
+                "people/mahnaz-azizi.yaml",
+                "name: Mahnaz Azizi\naliases: [Mahbobeh Lashkari]\nstatus: abducted\nsources: [ai]\n",
+            ),
+            (
+                "incidents/rocket.yaml",
+                "name: Rocket attack on Camp Liberty\ntype: attack\ndate: 2013-06-15\ncamp: camp-liberty\nparticipants:\n  - person: kolthoum-sarahati\n    role: victim\n    act: killed\nsources: [ai]\n",
+            ),
+            (
+                "incidents/raid.yaml",
+                "name: Raid on Camp Ashraf\ntype: raid\ndate: 2013-09-01\ncamp: camp-ashraf\nparticipants:\n  - person: mahnaz-azizi\n    role: victim\n    act: abducted\nsources: [ai]\n",
+            ),
+        ];
+        let mut records = Vec::new();
+        for (path, text) in files {
+            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
+            records.extend(parse_record(path, kind, text).0);
+        }
+        Catalog::build(PathBuf::from("/x"), records, vec![])
+    }
+
+    fn ids(c: &Catalog, q: &str) -> Vec<String> {
+        Searcher::default()
+            .search(c, &Query::parse(q))
+            .iter()
+            .map(|h| c.get(h.record).id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn apostrophes_and_case_do_not_matter() {
+        let c = catalog();
+        for q in ["jafar", "Ja'far", "ja’far", "JA‘FAR"] {
+            assert_eq!(
+                ids(&c, q).first().map(String::as_str),
+                Some("jafar-kazemi"),
+                "query {q}"
+            );
+        }
+    }
+
+    #[test]
+    fn highlights_point_at_the_shown_letters_even_after_an_apostrophe() {
+        let c = catalog();
+        let hit = &Searcher::default().search(&c, &Query::parse("jafar"))[0];
+        assert_eq!(hit.field, Field::Name);
+        // "Ja’far": J=0 a=1 ’=2 f=3 a=4 r=5
+        assert_eq!(hit.positions, [0, 1, 3, 4, 5]);
+    }
+
+    #[test]
+    fn an_alias_match_says_which_alias() {
+        let c = catalog();
+        let hit = &Searcher::default().search(&c, &Query::parse("lashkari"))[0];
+        assert_eq!(c.get(hit.record).id.as_ref(), "mahnaz-azizi");
+        assert_eq!(hit.field, Field::Alias(0));
+    }
+
+    #[test]
+    fn names_outrank_summaries() {
+        let c = catalog();
+        let got = ids(&c, "liberty");
+        assert_eq!(got[0], "camp-liberty");
+        assert!(
+            got.contains(&"kolthoum-sarahati".to_owned()),
+            "found through the summary: {got:?}"
+        );
+        let pos = |id: &str| got.iter().position(|g| g == id).unwrap();
+        assert!(pos("rocket") < pos("kolthoum-sarahati"));
+    }
+
+    #[test]
+    fn summaries_need_the_letters_together() {
+        // "ciy" is scattered in "A resident of Camp Liberty" but is no word there.
+        assert!(!ids(&catalog(), "ciy").contains(&"kolthoum-sarahati".to_owned()));
+    }
+
+    #[test]
+    fn scoped_filters() {
+        let c = catalog();
+        assert_eq!(
+            ids(&c, "kind:person"),
+            ["jafar-kazemi", "kolthoum-sarahati", "mahnaz-azizi"]
+        );
+        assert_eq!(
+            ids(&c, "k:i,c"),
+            ["rocket", "raid", "camp-ashraf", "camp-liberty"]
+        );
+        assert_eq!(
+            ids(&c, "camp:liberty"),
+            ["kolthoum-sarahati", "rocket", "camp-liberty"]
+        );
+        assert_eq!(ids(&c, "year:2013 type:raid"), ["raid"]);
+        assert_eq!(ids(&c, "act:abducted"), ["mahnaz-azizi", "raid"]);
+        assert_eq!(ids(&c, "status:exec"), ["jafar-kazemi"]);
+        assert_eq!(ids(&c, "person:kolthoum"), ["rocket"]);
+        assert_eq!(
+            ids(&c, "source:amnesty kind:camp"),
+            ["camp-ashraf", "camp-liberty"]
+        );
+        assert!(ids(&c, "year:2014").is_empty());
+    }
+
+    #[test]
+    fn fzf_syntax_words() {
+        let c = catalog();
+        assert_eq!(ids(&c, "camp !liberty kind:camp"), ["camp-ashraf"]);
+        assert_eq!(ids(&c, "^raid"), ["raid"]);
+    }
+
+    #[test]
+    fn bad_filters_are_reported_not_silently_ignored() {
+        let q = Query::parse("kind:org year:13 hello");
+        assert_eq!(q.words, ["hello"]);
+        assert_eq!(q.problems.len(), 2);
+        assert_eq!(Query::parse("10:30").words, ["10:30"]);
+    }
+
+    #[test]
+    fn narrowing_within_a_previous_result_gives_the_same_answer() {
+        let c = catalog();
+        let mut s = Searcher::default();
+        let first: Vec<RecordIdx> = {
+            let mut v: Vec<_> = s
+                .search(&c, &Query::parse("ca"))
+                .iter()
+                .map(|h| h.record)
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let narrowed = s.search_within(&c, &Query::parse("camp"), Some(&first));
+        assert_eq!(narrowed, s.search(&c, &Query::parse("camp")));
+    }
+}

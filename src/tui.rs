@@ -1,0 +1,527 @@
+//! The terminal: setup and restore, the event loop, and carrying out `Effect`s.
+//!
+//! One guard owns raw mode, the alternate screen and the mouse. It is left by `Drop`, by the
+//! panic hook and by the signal thread (SIGTERM, SIGHUP from a dropped SSH link, SIGINT,
+//! SIGQUIT); running the editor and Ctrl-Z go through the same guard.
+//!
+//! Idle means idle: the main loop blocks on one channel fed by three threads (keys, signals,
+//! search results) and draws only after something arrives. The key thread can be parked while
+//! the editor owns the terminal; it is woken out of its blocking read by a SIGWINCH, which the
+//! terminal library turns into a resize event.
+
+use std::io::{self, BufWriter, Stdout, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use crossterm::event::{
+    self as term_event, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
+    EnableMouseCapture, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton,
+    MouseEventKind,
+};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::app::{self, Action, Effect, Results, SearchRequest, State, ViewRequest, Viewer};
+use crate::index::Catalog;
+use crate::keymap::{Context, Keymap};
+use crate::load::Limits;
+use crate::search::{Filter, Query, Searcher};
+use crate::ui::{self, Theme};
+
+type Backend = CrosstermBackend<BufWriter<Stdout>>;
+
+/// Whether the terminal is in our mode (raw, alternate screen, mouse) right now.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+fn enter_terminal() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide
+    )
+}
+
+/// Put the terminal back as it was. Safe to call from anywhere, any number of times.
+pub fn restore_terminal() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut out = io::stdout();
+        let _ = execute!(
+            out,
+            DisableBracketedPaste,
+            DisableMouseCapture,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+        let _ = out.flush();
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// Restores the terminal when dropped, whatever the reason the loop ended.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+enum Event {
+    Term(TermEvent),
+    /// Reading the terminal failed: it went away (a closed SSH link).
+    TermGone,
+    Signal(i32),
+    Searched(Results),
+}
+
+/// Lets the main thread park the key reader while another program owns the terminal.
+#[derive(Default)]
+struct Pause {
+    state: Mutex<(bool, bool)>, // (asked to pause, is parked)
+    changed: Condvar,
+}
+
+impl Pause {
+    /// Park the reader and wait until it is parked (so it cannot steal the editor's keys).
+    fn pause(&self) {
+        let mut s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.0 = true;
+        drop(s);
+        // Wake the reader from its blocking read: the terminal library reports SIGWINCH as a resize.
+        let _ = signal_hook::low_level::raise(signal_hook::consts::SIGWINCH);
+        let s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = self
+            .changed
+            .wait_timeout_while(s, Duration::from_secs(2), |s| !s.1)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+    }
+
+    fn resume(&self) {
+        let mut s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        s.0 = false;
+        self.changed.notify_all();
+    }
+
+    /// Called by the reader before each read: blocks while paused.
+    fn checkpoint(&self) {
+        let mut s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while s.0 {
+            s.1 = true;
+            self.changed.notify_all();
+            s = self
+                .changed
+                .wait(s)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        s.1 = false;
+    }
+}
+
+fn spawn_reader(tx: Sender<Event>, pause: Arc<Pause>) {
+    std::thread::Builder::new()
+        .name("keys".into())
+        .spawn(move || {
+            loop {
+                pause.checkpoint();
+                match term_event::read() {
+                    Ok(ev) => {
+                        if tx.send(Event::Term(ev)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tx.send(Event::TermGone);
+                        return;
+                    }
+                }
+            }
+        })
+        .expect("spawn the key reader");
+}
+
+fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+        .context("install signal handlers")?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                let _ = tx.send(Event::Signal(sig));
+                // The main loop normally exits at once; if it is stuck, do it from here.
+                std::thread::sleep(Duration::from_secs(2));
+                restore_terminal();
+                std::process::exit(128 + sig);
+            }
+        })
+        .context("spawn the signal thread")?;
+    Ok(())
+}
+
+/// Runs searches off the input thread. Requests that pile up while a search runs are skipped:
+/// only the newest one is answered.
+fn spawn_searcher(tx: Sender<Event>) -> Sender<(SearchRequest, Arc<Catalog>)> {
+    let (req_tx, req_rx) = mpsc::channel::<(SearchRequest, Arc<Catalog>)>();
+    std::thread::Builder::new()
+        .name("search".into())
+        .spawn(move || {
+            let mut searcher = Searcher::default();
+            while let Ok(mut job) = req_rx.recv() {
+                while let Ok(newer) = req_rx.try_recv() {
+                    job = newer;
+                }
+                let (req, catalog) = job;
+                let results = search(&mut searcher, &catalog, req);
+                if tx.send(Event::Searched(results)).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("spawn the search worker");
+    req_tx
+}
+
+fn search(searcher: &mut Searcher, catalog: &Catalog, req: SearchRequest) -> Results {
+    let mut query = Query::parse(&req.query);
+    if let Some(k) = req.kind {
+        query.filters.push(Filter::Kind(vec![k]));
+    }
+    Results {
+        generation: req.generation,
+        hits: searcher.search(catalog, &query),
+        query: req.query,
+        kind: req.kind,
+    }
+}
+
+/// Run the browser until the user quits. Returns the exit code.
+pub fn run(catalog: Catalog, dir: &Path, limits: Limits) -> anyhow::Result<i32> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the browser needs a terminal; for scripts use `dossier list`, `search`, `show` or `check`"
+        );
+    }
+    let theme = Theme::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let (tx, rx) = mpsc::channel();
+    install_panic_hook();
+    spawn_signals(tx.clone())?;
+    enter_terminal().context("set up the terminal")?;
+    let _guard = Guard;
+    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout()));
+    let mut terminal = Terminal::new(backend).context("set up the terminal")?;
+    let pause = Arc::new(Pause::default());
+    spawn_reader(tx.clone(), Arc::clone(&pause));
+    let searcher = spawn_searcher(tx);
+
+    let size = terminal.size()?;
+    let state = State::new(&catalog, size.width, size.height);
+    let mut app = Loop {
+        catalog: Arc::new(catalog),
+        dir: dir.to_owned(),
+        limits,
+        state,
+        keymap: Keymap::default(),
+        searcher,
+        pause,
+        theme,
+    };
+    app.run(&mut terminal, &rx)
+}
+
+struct Loop {
+    catalog: Arc<Catalog>,
+    dir: PathBuf,
+    limits: Limits,
+    state: State,
+    keymap: Keymap,
+    searcher: Sender<(SearchRequest, Arc<Catalog>)>,
+    pause: Arc<Pause>,
+    theme: Theme,
+}
+
+enum Flow {
+    Continue,
+    Exit(i32),
+}
+
+impl Loop {
+    fn run(
+        &mut self,
+        terminal: &mut Terminal<Backend>,
+        rx: &Receiver<Event>,
+    ) -> anyhow::Result<i32> {
+        self.draw(terminal)?;
+        loop {
+            let Ok(first) = rx.recv() else { return Ok(0) };
+            // Take everything that is already waiting before drawing once: a burst of keys (a
+            // paste, a fast typist on a slow link) costs one frame, not one per key.
+            let mut events = vec![first];
+            events.extend(rx.try_iter());
+            for ev in events {
+                match self.handle(terminal, ev)? {
+                    Flow::Continue => {}
+                    Flow::Exit(code) => return Ok(code),
+                }
+            }
+            self.draw(terminal)?;
+        }
+    }
+
+    fn draw(&self, terminal: &mut Terminal<Backend>) -> anyhow::Result<()> {
+        terminal.draw(|frame| ui::render(frame, &self.state, &self.catalog, self.theme))?;
+        Ok(())
+    }
+
+    fn handle(&mut self, terminal: &mut Terminal<Backend>, ev: Event) -> anyhow::Result<Flow> {
+        let action = match ev {
+            Event::Term(t) => {
+                // Fault injection for the test that a panic restores the terminal; debug builds only.
+                #[cfg(debug_assertions)]
+                if std::env::var_os("DOSSIER_TEST_PANIC").is_some()
+                    && matches!(t, TermEvent::Key(_))
+                {
+                    panic!("DOSSIER_TEST_PANIC is set: panicking on purpose");
+                }
+                self.translate(t)
+            }
+            Event::Searched(results) => Some(Action::SearchDone(results)),
+            Event::Signal(sig) => return Ok(Flow::Exit(128 + sig)),
+            Event::TermGone => return Ok(Flow::Exit(1)),
+        };
+        let Some(action) = action else {
+            return Ok(Flow::Continue);
+        };
+        self.dispatch(terminal, action)
+    }
+
+    /// Apply an action and carry out what it asks for, following up on the actions that
+    /// effects produce.
+    fn dispatch(
+        &mut self,
+        terminal: &mut Terminal<Backend>,
+        action: Action,
+    ) -> anyhow::Result<Flow> {
+        let mut next = Some(action);
+        while let Some(action) = next.take() {
+            let Some(effect) = app::update(&mut self.state, &self.catalog, action) else {
+                break;
+            };
+            next = match effect {
+                Effect::Quit => return Ok(Flow::Exit(0)),
+                Effect::Redraw => {
+                    full_redraw(terminal)?;
+                    None
+                }
+                Effect::Search(req) => {
+                    let _ = self.searcher.send((req, Arc::clone(&self.catalog)));
+                    None
+                }
+                Effect::Suspend => {
+                    self.suspend(terminal)?;
+                    None
+                }
+                Effect::View(req) => Some(open_viewer(&req, None)),
+                Effect::Edit(req) => self.edit(terminal, &req)?,
+            };
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn translate(&self, ev: TermEvent) -> Option<Action> {
+        match ev {
+            TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
+                let context = self.state.context();
+                if let Some(cmd) = self.keymap.lookup(context, key) {
+                    return Some(Action::Command(cmd));
+                }
+                match key.code {
+                    // Letters that are not commands go into the search box (and start a search
+                    // from the list), so typing a name just works.
+                    KeyCode::Char(c)
+                        if !key
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                            && matches!(
+                                context,
+                                Context::Search | Context::Help | Context::List
+                            ) =>
+                    {
+                        Some(Action::Insert(c))
+                    }
+                    _ => None,
+                }
+            }
+            TermEvent::Paste(text) => Some(Action::Paste(text)),
+            TermEvent::Resize(w, h) => Some(Action::Resize(w, h)),
+            TermEvent::Mouse(m) => match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollDown => Some(Action::Scroll {
+                    column: m.column,
+                    row: m.row,
+                    down: true,
+                }),
+                MouseEventKind::ScrollUp => Some(Action::Scroll {
+                    column: m.column,
+                    row: m.row,
+                    down: false,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Hand the terminal to another program (the editor, the shell on Ctrl-Z) and take it back.
+    fn hand_over<T>(
+        &mut self,
+        terminal: &mut Terminal<Backend>,
+        f: impl FnOnce() -> T,
+    ) -> anyhow::Result<T> {
+        self.pause.pause();
+        restore_terminal();
+        let result = f();
+        enter_terminal().context("take the terminal back")?;
+        self.pause.resume();
+        full_redraw(terminal)?;
+        Ok(result)
+    }
+
+    fn suspend(&mut self, terminal: &mut Terminal<Backend>) -> anyhow::Result<()> {
+        self.hand_over(terminal, || {
+            // Stops the process like Ctrl-Z in a shell; `fg` continues right here.
+            let _ = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+        })?;
+        let size = terminal.size()?;
+        self.state.width = size.width;
+        self.state.height = size.height;
+        Ok(())
+    }
+
+    /// Open the editor at the line; come back to the same record, reloaded from disk. Where no
+    /// editor can start, show the built-in viewer instead.
+    fn edit(
+        &mut self,
+        terminal: &mut Terminal<Backend>,
+        req: &ViewRequest,
+    ) -> anyhow::Result<Option<Action>> {
+        let editor = match crate::editor::from_env() {
+            Ok(e) => e,
+            Err(why) => return Ok(Some(open_viewer(req, Some(why)))),
+        };
+        let path = req.path.clone();
+        let line = req.line;
+        let status = self.hand_over(terminal, || crate::editor::run(&editor, &path, line))?;
+        let size = terminal.size()?;
+        let mut note = None;
+        match status {
+            Err(e) => {
+                let why = if e.kind() == io::ErrorKind::NotFound {
+                    format!(
+                        "editor `{}` not found; showing the built-in viewer",
+                        editor[0]
+                    )
+                } else {
+                    format!(
+                        "editor `{}` could not start ({e}); showing the built-in viewer",
+                        editor[0]
+                    )
+                };
+                return Ok(Some(open_viewer(req, Some(why))));
+            }
+            Ok(s) if !s.success() => note = Some(format!("editor `{}` exited with {s}", editor[0])),
+            Ok(_) => {}
+        }
+        app::update(
+            &mut self.state,
+            &self.catalog,
+            Action::Resize(size.width, size.height),
+        );
+        Ok(self.reload(note))
+    }
+
+    /// Load the folder again and swap the new catalog in; the state keeps its place by id.
+    fn reload(&mut self, note: Option<String>) -> Option<Action> {
+        match Catalog::open(&self.dir, self.limits) {
+            Ok(c) => {
+                let old = std::mem::replace(&mut self.catalog, Arc::new(c));
+                if let Some(Effect::Search(req)) =
+                    app::update(&mut self.state, &self.catalog, Action::CatalogReplaced(old))
+                {
+                    let _ = self.searcher.send((req, Arc::clone(&self.catalog)));
+                }
+                note.map(Action::Message)
+            }
+            Err(e) => Some(Action::Message(format!("reload failed: {e}"))),
+        }
+    }
+}
+
+/// Clear the screen and forget what was drawn, so the next frame is drawn whole.
+/// (`Terminal::clear` would ask the terminal for the cursor position, and the answer would be
+/// read by the key thread, not by the caller; resizing to the same size clears without asking.)
+fn full_redraw(terminal: &mut Terminal<Backend>) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))?;
+    Ok(())
+}
+
+/// The largest file the viewer reads; beyond it, the start of the file is shown.
+const VIEWER_MAX_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Read a file for the viewer, scrolled so the line is in view with a little context above.
+fn open_viewer(req: &ViewRequest, note: Option<String>) -> Action {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(&req.path)
+        .and_then(|f| f.take(VIEWER_MAX_BYTES).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        let shown = crate::text::shown(&req.path.display().to_string()).into_owned();
+        return Action::Message(format!("cannot read {shown}: {e}"));
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    let lines: Vec<String> = text.lines().map(crate::text::clean).collect();
+    let top = (req.line as usize)
+        .saturating_sub(3)
+        .min(lines.len().saturating_sub(1));
+    let viewer = Viewer {
+        path: req.path.clone(),
+        lines,
+        top,
+        highlight: req.highlight,
+    };
+    Action::ViewerReady { viewer, note }
+}

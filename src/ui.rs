@@ -1,0 +1,139 @@
+//! Drawing: a pure function of the state and the catalog.
+//!
+//! Nothing here changes state or does I/O; scroll positions and the selection were settled by
+//! `app::update`. Every string drawn is already terminal-safe (`text.rs`), so file content can
+//! never reach the terminal as control sequences.
+
+mod bars;
+mod detail;
+mod list;
+mod overlay;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::Span;
+
+use crate::app::{Overlay, State};
+use crate::index::Catalog;
+pub use theme::Theme;
+
+pub fn render(frame: &mut Frame, state: &State, catalog: &Catalog, theme: Theme) {
+    let areas = state.areas();
+    bars::search(frame, areas.search, state, catalog, theme);
+    list::render(frame, areas.list, state, catalog, theme);
+    detail::render(frame, areas.detail, state, theme);
+    bars::status(frame, areas.status, state, catalog, theme);
+    match &state.overlay {
+        Some(Overlay::Help { filter, scroll }) => {
+            overlay::help(frame, state, filter, *scroll, theme);
+        }
+        Some(Overlay::Viewer(v)) => overlay::viewer(frame, state, v, theme),
+        Some(Overlay::Diagnostics { cursor }) => {
+            overlay::diagnostics(frame, state, catalog, *cursor, theme);
+        }
+        None => {}
+    }
+}
+
+/// Cut spans to `width` columns, marking the cut with `…`.
+fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
+    let total: usize = spans.iter().map(|s| crate::view::width(&s.content)).sum();
+    if total <= width {
+        return spans;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    let budget = width.saturating_sub(1);
+    for span in spans {
+        let w = crate::view::width(&span.content);
+        if used + w <= budget {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let mut cut = String::new();
+        for c in span.content.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + cw > budget {
+                break;
+            }
+            used += cw;
+            cut.push(c);
+        }
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    if width > 0 {
+        out.push(Span::styled("…", Style::new()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Snapshots of the main screens, drawn into ratatui's `TestBackend`. Review changes with
+    //! `cargo insta review` and commit the `.snap` files with the change.
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::app::{Action, update};
+    use crate::keymap::Command;
+    use crate::load::Limits;
+
+    fn catalog() -> Catalog {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+        Catalog::open(&dir, Limits::default()).expect("the good fixture loads")
+    }
+
+    fn draw(state: &State, catalog: &Catalog) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+        terminal
+            .draw(|f| render(f, state, catalog, Theme::new(false)))
+            .unwrap();
+        terminal.backend().to_string()
+    }
+
+    #[test]
+    fn main_screen_80x24() {
+        let c = catalog();
+        let s = State::new(&c, 80, 24);
+        insta::assert_snapshot!(draw(&s, &c));
+    }
+
+    #[test]
+    fn main_screen_40x12_shows_one_pane() {
+        let c = catalog();
+        let mut s = State::new(&c, 40, 12);
+        insta::assert_snapshot!("list_40x12", draw(&s, &c));
+        update(&mut s, &c, Action::Command(Command::FocusDetail));
+        insta::assert_snapshot!("detail_40x12", draw(&s, &c));
+    }
+
+    #[test]
+    fn incident_detail_focused_80x24() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        update(&mut s, &c, Action::Command(Command::Down));
+        update(&mut s, &c, Action::Command(Command::FocusDetail));
+        update(&mut s, &c, Action::Command(Command::Down));
+        insta::assert_snapshot!(draw(&s, &c));
+    }
+
+    #[test]
+    fn help_80x24() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        update(&mut s, &c, Action::Command(Command::Help));
+        insta::assert_snapshot!(draw(&s, &c));
+    }
+
+    #[test]
+    fn tiny_20x5() {
+        let c = catalog();
+        let s = State::new(&c, 20, 5);
+        insta::assert_snapshot!(draw(&s, &c));
+    }
+}

@@ -1,0 +1,59 @@
+//! The detail pane: the selected record's lines, wrapped, with the selected line marked when the
+//! pane has the focus.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::Theme;
+use crate::app::{Pane, State};
+use crate::view;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let focused = state.focus == Pane::Detail && !state.typing;
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let rows = view::wrap(&state.detail.lines, inner_width.max(1));
+    let height = usize::from(area.height.saturating_sub(2));
+    let mut title = " Detail ".to_owned();
+    if rows.len() > height && height > 0 {
+        title = format!(
+            " Detail {}% ",
+            ((state.detail.scroll + height) * 100 / rows.len()).min(100)
+        );
+    }
+    let block = Block::bordered()
+        .title(title)
+        .border_style(theme.border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(state.detail.scroll)
+        .take(usize::from(inner.height))
+        .map(|row| {
+            let mut spans: Vec<Span> = row
+                .segs
+                .iter()
+                .map(|s| Span::styled(s.text.clone(), theme.tone(s.tone)))
+                .collect();
+            if focused && row.line == state.detail.cursor {
+                // Fill the row so the selection reads as a bar, not as highlighted words.
+                let used: usize = row.segs.iter().map(|s| view::width(&s.text)).sum();
+                spans.push(Span::raw(
+                    " ".repeat(usize::from(inner.width).saturating_sub(used)),
+                ));
+                Line::from(spans).style(theme.selected(true))
+            } else {
+                Line::from(spans)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,168 @@
+//! Boxes drawn over the panes: the help screen, the built-in viewer, the list of problems.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::{Theme, fit};
+use crate::app::{Input, State, Viewer, help_rows};
+use crate::index::Catalog;
+use crate::keymap::Context;
+use crate::layout;
+
+fn frame_box(frame: &mut Frame, state: &State, title: String, theme: Theme) -> Option<Rect> {
+    let area = layout::overlay(state.width, state.height);
+    if area.width < 3 || area.height < 3 {
+        return None;
+    }
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(Span::styled(title, theme.key()))
+        .border_style(theme.border(true));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    Some(inner)
+}
+
+pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, theme: Theme) {
+    let Some(inner) = frame_box(frame, state, " Keys — type to filter ".to_owned(), theme) else {
+        return;
+    };
+    let width = usize::from(inner.width);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(" filter: ", theme.dim()),
+        Span::raw(filter.text.clone()),
+    ])];
+    let rows = help_rows(&filter.text);
+    let key_width = rows
+        .iter()
+        .map(|(_, k, _)| crate::view::width(k))
+        .max()
+        .unwrap_or(0)
+        .min(width / 2);
+    let mut body = Vec::new();
+    let mut last: Option<Context> = None;
+    for (ctx, keys, help) in &rows {
+        if last != Some(*ctx) {
+            body.push(Line::from(Span::styled(
+                ctx.title(),
+                theme.tone(crate::view::Tone::Heading),
+            )));
+            last = Some(*ctx);
+        }
+        let pad = key_width.saturating_sub(crate::view::width(keys));
+        let spans = vec![
+            Span::raw("  "),
+            Span::styled(keys.clone(), theme.key()),
+            Span::raw(" ".repeat(pad + 2)),
+            Span::raw(*help),
+        ];
+        body.push(Line::from(fit(spans, width)));
+    }
+    if rows.is_empty() {
+        body.push(Line::from(Span::styled("  no key matches", theme.dim())));
+    }
+    lines.extend(body.into_iter().skip(scroll));
+    lines.truncate(usize::from(inner.height));
+    frame.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x
+        + 9
+        + u16::try_from(crate::view::width(&filter.text[..filter.cursor])).unwrap_or(u16::MAX);
+    if x < inner.right() {
+        frame.set_cursor_position(Position::new(x, inner.y));
+    }
+}
+
+pub fn viewer(frame: &mut Frame, state: &State, v: &Viewer, theme: Theme) {
+    let name = crate::text::shown(&v.path.display().to_string()).into_owned();
+    let Some(inner) = frame_box(frame, state, format!(" {name} "), theme) else {
+        return;
+    };
+    let number_width = v.lines.len().max(1).to_string().len();
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = v
+        .lines
+        .iter()
+        .enumerate()
+        .skip(v.top)
+        .take(usize::from(inner.height))
+        .map(|(i, text)| {
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let marked = n >= v.highlight.0 && n <= v.highlight.1;
+            let gutter = Span::styled(
+                format!(
+                    "{:>number_width$} {} ",
+                    i + 1,
+                    if marked { '▌' } else { '│' }
+                ),
+                if marked { theme.key() } else { theme.dim() },
+            );
+            let body = Span::styled(
+                text.clone(),
+                if marked {
+                    theme.highlight()
+                } else {
+                    ratatui::style::Style::new()
+                },
+            );
+            Line::from(fit(vec![gutter, body], width))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn diagnostics(
+    frame: &mut Frame,
+    state: &State,
+    catalog: &Catalog,
+    cursor: usize,
+    theme: Theme,
+) {
+    let diags = catalog.diagnostics();
+    let Some(inner) = frame_box(
+        frame,
+        state,
+        format!(" Problems in the case files: {} ", diags.len()),
+        theme,
+    ) else {
+        return;
+    };
+    let width = usize::from(inner.width);
+    let height = usize::from(inner.height);
+    // Each problem takes two rows (message and hint); keep the selected one in view.
+    let per = 2;
+    let first = cursor
+        .saturating_sub(height / per)
+        .min(diags.len().saturating_sub((height / per).max(1)));
+    let mut lines = Vec::new();
+    for (i, d) in diags.iter().enumerate().skip(first) {
+        let style = if d.is_error() {
+            theme.error()
+        } else {
+            theme.warning()
+        };
+        let mut line = Line::from(fit(
+            vec![
+                Span::raw(format!("{}:{}:{} ", d.path, d.line, d.column)),
+                Span::styled(d.severity.to_string(), style),
+                Span::raw(format!(": {}", d.message)),
+            ],
+            width,
+        ));
+        if i == cursor {
+            line = line.style(theme.selected(true));
+        }
+        lines.push(line);
+        if let Some(h) = &d.hint {
+            lines.push(Line::from(fit(
+                vec![Span::styled(format!("  hint: {h}"), theme.dim())],
+                width,
+            )));
+        }
+        if lines.len() >= height {
+            break;
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,262 @@
+//! Untrusted case files: each hostile input ends within the time limit with an exact diagnostic,
+//! in bounded memory, and the good records beside it still load.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+
+use crate::check::check;
+use crate::util::{BIN, Case, run_command};
+
+/// Run `dossier ARGS` in the case folder with its address space capped, so a blow-up fails the
+/// test instead of the machine.
+fn check_bounded(case: &Case, args: &[&str]) -> crate::util::Run {
+    let mut cmd = Command::new("prlimit");
+    cmd.arg("--as=2147483648")
+        .arg("--")
+        .arg(BIN)
+        .args(args)
+        .current_dir(case.path())
+        .env_remove("DOSSIER_DIR");
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    run_command(cmd)
+}
+
+#[test]
+fn escape_sequences_in_records_load_as_text() {
+    check(&Case::bad("terminal-escapes"), &[]);
+    // The CLI's plain output shows them as visible escapes; none reaches the terminal raw.
+    let case = Case::bad("terminal-escapes");
+    for args in [
+        &["list", "."][..],
+        &["show", "hostile", "-C", "."],
+        &["search", "-C", ".", "mallory"],
+    ] {
+        let run = case.run(args);
+        assert!(
+            run.stdout
+                .contains("Mallory \\u{1b}]52;c;SGFja2Vk\\u{7} clipboard"),
+            "{args:?}: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stdout.contains('\x1b')
+                && !run.stdout.contains('\u{9b}')
+                && !run.stdout.contains('\u{202e}'),
+            "{args:?}"
+        );
+    }
+    let run = case.run(&["show", "hostile", "-C", ".", "--json"]);
+    assert!(
+        run.stdout
+            .contains(r#""name": "Mallory \u001b]52;c;SGFja2Vk\u0007 clipboard""#),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains('\x1b'));
+}
+
+#[test]
+fn tabs_in_indentation() {
+    check(
+        &Case::bad("tabs"),
+        &["people/tabbed.yaml:3:2: error: tabs disallowed within this context (block indentation)"],
+    );
+}
+
+#[test]
+fn crlf_line_endings_load_with_the_right_lines() {
+    let case = Case::bad("crlf");
+    check(&case, &[]);
+    let json = case.run(&["show", "windows", "-C", ".", "--json"]).json();
+    assert_eq!(json["field_lines"]["sources"], 3);
+    assert_eq!(json["status"], "alive");
+}
+
+#[test]
+fn nul_bytes() {
+    check(
+        &Case::bad("nul-bytes"),
+        &["people/nul.yaml:4:23: error: unexpected character: `\\u{0}'"],
+    );
+}
+
+#[test]
+fn several_documents_in_one_file() {
+    check(
+        &Case::bad("multiple-documents"),
+        &["people/two.yaml:3:1: error: more than one YAML document (`---`) in one file"],
+    );
+}
+
+#[test]
+fn a_list_or_a_scalar_instead_of_a_record() {
+    let expected = "error: a record file must be a mapping of fields (`name: ...`), not a list or a single value";
+    check(
+        &Case::bad("top-level-list"),
+        &[&format!("people/list.yaml:1:1: {expected}")],
+    );
+    check(
+        &Case::bad("top-level-scalar"),
+        &[&format!("people/scalar.yaml:1:1: {expected}")],
+    );
+}
+
+#[test]
+fn values_of_the_wrong_type() {
+    check(
+        &Case::bad("wrong-type"),
+        &[
+            "camps/nested.yaml:3:16: error: in `location`: expected a mapping (`key: value`)",
+            "people/wrong.yaml:2:9: error: in `status`: expected a single value, not a list or mapping",
+        ],
+    );
+}
+
+#[test]
+fn a_document_outside_the_folder_is_refused() {
+    check(
+        &Case::bad("document-outside"),
+        &[
+            "sources/outside.yaml:2:1: error: document `../../../../../etc/passwd` is outside the case-file folder",
+        ],
+    );
+}
+
+#[test]
+fn a_symlink_out_of_the_folder_is_refused() {
+    let case = Case::good();
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(outside.path(), "name: Outside\nsources: [ai-release]\n").unwrap();
+    std::os::unix::fs::symlink(outside.path(), case.path().join("people/linked.yaml")).unwrap();
+    check(
+        &case,
+        &[
+            "people/linked.yaml:1:1: error: symbolic link points outside the case-file folder; not followed",
+        ],
+    );
+    // A document reached through a symlink that leaves the folder is refused too.
+    std::fs::remove_file(case.path().join("people/linked.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), case.path().join("doc.txt")).unwrap();
+    case.write(
+        "sources/linked-doc.yaml",
+        "title: Linked\ndocument: doc.txt\n",
+    );
+    check(
+        &case,
+        &[
+            "sources/linked-doc.yaml:2:1: error: document `doc.txt` leads outside the case-file folder (symbolic link); it will not be opened",
+        ],
+    );
+}
+
+#[test]
+fn a_symlink_loop_does_not_hang() {
+    let case = Case::good();
+    std::os::unix::fs::symlink("..", case.path().join("people/loop")).unwrap();
+    std::os::unix::fs::symlink("loop2.yaml", case.path().join("people/loop1.yaml")).unwrap();
+    std::os::unix::fs::symlink("loop1.yaml", case.path().join("people/loop2.yaml")).unwrap();
+    let run = case.run(&["check", "."]);
+    assert!(
+        run.stdout
+            .contains("people/loop1.yaml:1:1: error: broken symbolic link"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("people/loop2.yaml:1:1: error: broken symbolic link"),
+        "{}",
+        run.stdout
+    );
+    crate::util::assert_good_records_load(&case);
+}
+
+#[test]
+fn a_directory_named_like_a_record() {
+    let case = Case::good();
+    std::fs::create_dir(case.path().join("people/folder.yaml")).unwrap();
+    check(
+        &case,
+        &["people/folder.yaml:1:1: warning: a folder named like a record file; skipped"],
+    );
+}
+
+#[test]
+fn a_named_pipe_is_not_read() {
+    let case = Case::good();
+    let status = Command::new("mkfifo")
+        .arg(case.path().join("people/pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    check(
+        &case,
+        &["people/pipe.yaml:1:1: error: not a regular file (a pipe, socket or device); not read"],
+    );
+}
+
+#[test]
+fn a_200_megabyte_file_is_refused_without_reading_it() {
+    let case = Case::good();
+    let f = std::fs::File::create(case.path().join("people/huge.yaml")).unwrap();
+    f.set_len(200 * 1024 * 1024).unwrap(); // sparse: no disk used
+    let run = check_bounded(&case, &["check", "."]);
+    assert!(
+        run.stdout.contains("people/huge.yaml:1:1: error: file is 209715200 bytes, over the limit of 4194304 bytes; not read"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn a_10_megabyte_line_parses_in_bounded_time_and_memory_when_allowed() {
+    let case = Case::good();
+    let line = format!(
+        "name: Long\nsources: [ai-release]\nsummary: {}\n",
+        "word ".repeat(2 * 1024 * 1024)
+    );
+    case.write("people/long.yaml", &line);
+    let run = check_bounded(&case, &["check", "."]);
+    assert!(
+        run.stdout.contains("people/long.yaml:1:1: error: file is "),
+        "{}",
+        run.stdout
+    );
+    let run = check_bounded(&case, &["check", ".", "--max-file-size", "20000000"]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    crate::util::assert_good_records_load(&case);
+}
+
+#[test]
+fn an_unreadable_file_is_reported_and_the_rest_loads() {
+    let case = Case::good();
+    let path = case.write(
+        "people/secret.yaml",
+        "name: Secret\nsources: [ai-release]\n",
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads everything, so run as nobody (setpriv, util-linux) with a readable tree.
+    for dir in walkdir::WalkDir::new(case.path())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+    {
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(BIN)
+        .args(["check", "."])
+        .current_dir(case.path());
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let run = run_command(cmd);
+    assert!(
+        run.stdout
+            .contains("people/secret.yaml:1:1: error: cannot read: permission denied"),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("checked 5 records"), "{}", run.stdout);
+}

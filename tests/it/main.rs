@@ -1,0 +1,13 @@
+//! End-to-end tests: the real `dossier` binary on real folders of case files.
+//!
+//! One test binary with a module per area (ripgrep's layout); `util` builds the folders and
+//! runs the binary with a time limit.
+
+mod check;
+mod cli;
+mod generate;
+mod hostile;
+mod pty;
+mod tui;
+mod tui_safety;
+mod util;

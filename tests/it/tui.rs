@@ -1,0 +1,362 @@
+//! The browser end to end, in a real pseudo-terminal: keys in, screen text out.
+
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use crate::pty::Pty;
+use crate::util::Case;
+
+fn open(case: &Case, cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+    let pty = Pty::spawn(case.path(), &["."], env, cols, rows);
+    pty.wait_text("Records");
+    pty
+}
+
+/// Text of the screen row (0-based).
+fn row(pty: &Pty, n: usize) -> String {
+    pty.rows()[n].clone()
+}
+
+/// The detail pane's selected line: the row drawn with the selection background.
+fn selected_detail_row(pty: &Pty) -> Option<String> {
+    let rows = pty.rows();
+    (0..rows.len()).find_map(|r| {
+        let selected = pty.cell_bg(r as u16, 40) == Some(vt100::Color::Idx(4));
+        selected.then(|| rows[r].clone())
+    })
+}
+
+/// Move the detail cursor down until the selected line contains `needle`.
+fn select_detail(pty: &mut Pty, needle: &str) {
+    pty.send("g");
+    for _ in 0..40 {
+        if selected_detail_row(pty).is_some_and(|r| r.contains(needle)) {
+            return;
+        }
+        pty.send("j");
+    }
+    panic!(
+        "never selected a line with {needle}; screen:\n{}",
+        pty.screen()
+    );
+}
+
+fn detail_title(pty: &Pty) -> String {
+    let right: String = row(pty, 2).chars().skip(32).collect();
+    right.trim().trim_matches('│').trim().to_owned()
+}
+
+fn quit(mut pty: Pty) {
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+#[test]
+fn typing_a_query_puts_the_right_record_first() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("/");
+    pty.send("rocket");
+    pty.wait_for("the rocket attack listed first", |_| {
+        row(&pty, 2).contains("I Rocket attack")
+    });
+    assert!(row(&pty, 0).contains("/ rocket"), "{}", row(&pty, 0));
+    assert!(
+        detail_title(&pty).starts_with("Rocket attack on Camp Liberty  incident"),
+        "{}",
+        pty.screen()
+    );
+    // Apostrophes and case do not matter.
+    pty.key("esc");
+    pty.send("/");
+    pty.send("KOLTHOUM");
+    pty.wait_for("Kolthoum first", |_| {
+        row(&pty, 2).contains("P Kolthoum Sarahati")
+    });
+    pty.key("enter");
+    quit(pty);
+}
+
+#[test]
+fn letters_that_are_not_keys_start_a_search() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("rocket");
+    pty.wait_for("the rocket attack listed first", |_| {
+        row(&pty, 2).contains("I Rocket attack")
+    });
+    assert!(row(&pty, 0).contains("/ rocket"));
+    pty.key("enter");
+    quit(pty);
+}
+
+#[test]
+fn follow_person_incident_camp_source_then_back_and_forward() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("/");
+    pty.send("kolthoum");
+    pty.wait_for("Kolthoum first", |_| {
+        row(&pty, 2).contains("P Kolthoum Sarahati")
+    });
+    pty.key("enter"); // leave the search box
+    pty.key("enter"); // read the record
+    select_detail(&mut pty, "← I Rocket attack");
+    pty.key("enter");
+    pty.wait_for("the incident", |_| {
+        detail_title(&pty).starts_with("Rocket attack on Camp Liberty")
+    });
+    select_detail(&mut pty, "C Camp Liberty");
+    pty.key("enter");
+    pty.wait_for("the camp", |_| {
+        detail_title(&pty).starts_with("Camp Liberty  camp")
+    });
+    select_detail(&mut pty, "S A release about the camp");
+    pty.key("enter");
+    pty.wait_for("the source", |_| {
+        detail_title(&pty).starts_with("A release about the camp  source")
+    });
+
+    for expected in [
+        "Camp Liberty  camp",
+        "Rocket attack on Camp Liberty",
+        "Kolthoum Sarahati  person",
+    ] {
+        pty.send("H");
+        pty.wait_for(expected, |_| detail_title(&pty).starts_with(expected));
+    }
+    pty.send("L");
+    pty.wait_for("forward to the incident", |_| {
+        detail_title(&pty).starts_with("Rocket attack on Camp Liberty")
+    });
+    pty.key("ctrl-o");
+    pty.wait_for("back again with Ctrl-O", |_| {
+        detail_title(&pty).starts_with("Kolthoum Sarahati")
+    });
+    quit(pty);
+}
+
+fn stub_editor(case: &Case) -> (String, std::path::PathBuf) {
+    let out = case.path().join("editor-args.txt");
+    let script = case.write(
+        "stub-editor",
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", out.display()),
+    );
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script.display().to_string(), out)
+}
+
+fn wait_args(out: &std::path::Path) -> Vec<String> {
+    for _ in 0..500 {
+        if let Ok(text) = std::fs::read_to_string(out)
+            && text.ends_with('\n')
+        {
+            let _ = std::fs::remove_file(out);
+            return text.lines().map(str::to_owned).collect();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the editor was never started");
+}
+
+#[test]
+fn jump_to_source_opens_the_editor_at_the_record_and_at_the_field() {
+    let case = Case::good();
+    let (editor, out) = stub_editor(&case);
+    let mut pty = open(&case, 80, 24, &[("EDITOR", &editor)]);
+    let root = std::path::absolute(case.path()).unwrap();
+    pty.send("/");
+    pty.send("rocket");
+    pty.wait_for("the incident first", |_| {
+        row(&pty, 2).contains("I Rocket attack")
+    });
+    pty.key("enter");
+    pty.send("e");
+    let file = root
+        .join("incidents/rocket-attack.yaml")
+        .display()
+        .to_string();
+    assert_eq!(wait_args(&out), ["+1", file.as_str()]);
+    // Back from the editor: the same record, redrawn.
+    pty.wait_for("the browser back", |s| {
+        s.contains("Records") && detail_title(&pty).starts_with("Rocket attack")
+    });
+
+    pty.key("tab");
+    select_detail(&mut pty, "Date");
+    pty.send("e");
+    assert_eq!(wait_args(&out), ["+3", file.as_str()]);
+    pty.wait_text("Records");
+    select_detail(&mut pty, "P Kolthoum Sarahati");
+    pty.send("e");
+    assert_eq!(wait_args(&out), ["+6", file.as_str()]);
+    pty.wait_text("Records");
+    quit(pty);
+}
+
+#[test]
+fn visual_wins_over_editor_and_editor_words_are_split_like_a_shell() {
+    let case = Case::good();
+    let (editor, out) = stub_editor(&case);
+    let visual = format!("'{editor}' --wait");
+    let mut pty = open(
+        &case,
+        80,
+        24,
+        &[("EDITOR", "/nonexistent/editor"), ("VISUAL", &visual)],
+    );
+    pty.send("e");
+    let args = wait_args(&out);
+    assert_eq!(args[..2], ["--wait", "+1"]);
+    assert!(
+        args[2].ends_with("/people/kolthoum-sarahati.yaml"),
+        "{args:?}"
+    );
+    pty.wait_text("Records");
+    quit(pty);
+}
+
+#[test]
+fn without_an_editor_the_built_in_viewer_shows_the_file() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[("EDITOR", "/nonexistent/editor")]);
+    pty.send("e");
+    let screen = pty.wait_text("1 ▌ name: Kolthoum Sarahati");
+    assert!(screen.contains("4 ▌ sources: [ai-release]"), "{screen}");
+    assert!(
+        screen.contains("editor `/nonexistent/editor` not found"),
+        "{screen}"
+    );
+    pty.send("q");
+    pty.wait_for("the viewer closed", |s| !s.contains("▌ name:"));
+    // `v` opens the viewer on purpose, at the selected field.
+    pty.key("tab");
+    select_detail(&mut pty, "Status");
+    pty.send("v");
+    let screen = pty.wait_text("2 ▌ status: killed");
+    assert!(
+        screen.contains("1 │ name: Kolthoum Sarahati"),
+        "only the field is marked:\n{screen}"
+    );
+    pty.send("q");
+    quit(pty);
+}
+
+#[test]
+fn narrow_and_tiny_terminals() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("G");
+    pty.wait_for("the source selected", |_| {
+        row(&pty, 1).contains("Records 4/4")
+    });
+    pty.resize(40, 12);
+    let screen = pty.wait_for("one pane at 40 columns", |s| {
+        s.contains("Records 4/4") && !s.contains("Detail")
+    });
+    assert!(screen.lines().all(|l| l.chars().count() <= 40));
+    pty.key("tab");
+    pty.wait_for("the detail pane alone", |s| {
+        s.contains("Detail") && !s.contains("Records 4/4")
+    });
+    pty.key("tab");
+    pty.resize(20, 5);
+    pty.wait_for("something drawn at 20x5", |s| s.contains("Reco"));
+    for key in ["j", "k", "G", "?"] {
+        pty.send(key);
+    }
+    pty.wait_for("help at 20x5", |s| s.contains("filter:"));
+    // Wait for each step on screen: an Esc and the next key read together would be Alt+key.
+    pty.key("esc");
+    pty.wait_for("help closed at 20x5", |s| !s.contains("filter:"));
+    pty.resize(80, 24);
+    pty.wait_for("the selection kept at 80x24", |s| {
+        row(&pty, 1).contains("Records 4/4") && s.contains("Detail")
+    });
+    quit(pty);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("/");
+    pty.key("ctrl-c");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let case = Case::good();
+        let mut pty = open(&case, 80, 24, &[]);
+        pty.signal(signal);
+        assert_eq!(pty.wait_exit(), code, "SIG{signal}");
+        pty.assert_restored();
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
+    // Job control needs a shell: run dossier from an interactive bash, as a user would.
+    let case = Case::good();
+    let mut pty = Pty::spawn_program(
+        case.path(),
+        "bash",
+        &["--norc", "--noprofile", "-i"],
+        &[("PS1", "$ ")],
+        80,
+        24,
+    );
+    pty.send(&format!("'{}' .\r", crate::util::BIN));
+    pty.wait_text("Records");
+    pty.key("ctrl-z");
+    pty.wait_for("the shell back", |s| {
+        !pty.alternate_screen() && s.contains("Stopped")
+    });
+    pty.send("fg\r");
+    pty.wait_for("the browser redrawn", |s| {
+        pty.alternate_screen() && s.contains("Records 1/4")
+    });
+    pty.send("q");
+    pty.wait_for("the shell prompt again", |s| {
+        !pty.alternate_screen() && s.trim_end().ends_with('$')
+    });
+    pty.assert_restored();
+    pty.send("exit\r");
+    pty.wait_exit();
+}
+
+#[test]
+fn a_mouse_click_selects_a_row() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    // SGR mouse report: button 0 pressed at column 5, row 5 (1-based): the third record.
+    pty.send("\x1b[<0;5;5M\x1b[<0;5;5m");
+    pty.wait_for("the camp selected", |_| {
+        row(&pty, 1).contains("Records 3/4")
+    });
+    assert!(detail_title(&pty).starts_with("Camp Liberty"));
+    quit(pty);
+}
+
+#[test]
+fn help_lists_every_key_and_filters() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("?");
+    let screen = pty.wait_text("Keys — type to filter");
+    assert!(screen.contains("quit"));
+    pty.send("viewer");
+    let screen = pty.wait_text("filter: viewer");
+    assert!(
+        screen.contains("show the record's file in the built-in viewer"),
+        "{screen}"
+    );
+    assert!(!screen.contains("next record"), "{screen}");
+    pty.key("esc");
+    pty.wait_for("help closed", |s| !s.contains("Keys — type"));
+    quit(pty);
+}

@@ -1,0 +1,258 @@
+//! The browser against hostile case files and a hostile world: escape sequences never reach the
+//! terminal, odd file names reach the editor intact, failures leave dossier running, and every
+//! way out restores the terminal.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::pty::Pty;
+use crate::util::{BIN, Case};
+
+/// Byte sequences that must never be written: each would act on the terminal (clipboard write,
+/// hyperlink, full reset, scrollback clear, cursor jump, C1 CSI, BEL) or reorder/hide text.
+const FORBIDDEN: &[(&str, &[u8])] = &[
+    ("OSC 52 clipboard write", b"\x1b]52"),
+    ("OSC 8 hyperlink", b"\x1b]8;"),
+    ("full reset", b"\x1bc"),
+    ("scrollback clear", b"\x1b[3J"),
+    ("cursor jump from the file", b"\x1b[99;99H"),
+    ("C1 CSI", "\u{9b}".as_bytes()),
+    ("BEL", b"\x07"),
+    ("bidi override", "\u{202e}".as_bytes()),
+    ("zero-width space", "\u{200b}".as_bytes()),
+];
+
+fn assert_clean(raw: &[u8], when: &str) {
+    for (what, seq) in FORBIDDEN {
+        assert!(
+            !raw.windows(seq.len()).any(|w| w == *seq),
+            "{what} reached the terminal {when}"
+        );
+    }
+}
+
+/// Every file under a folder and its contents, to prove nothing was written.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn script(case: &Case, name: &str, body: &str) -> String {
+    let path = case.write(name, format!("#!/bin/sh\n{body}\n"));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn hostile_text_is_shown_as_text_in_every_pane_and_nothing_is_written() {
+    let case = Case::bad("terminal-escapes");
+    // Raw control bytes in a file (not YAML escapes): the viewer and the diagnostics show them.
+    case.write(
+        "people/raw-bytes.yaml",
+        b"name: Raw\n# \x1b]52;c;UmF3\x07 \x1b[99;99H \xc2\x9b31m\nsources: [ai-release]\n",
+    );
+    case.write(
+        "people/evil\x1b]8;;x\x1b\\name.yaml",
+        "name: Evil File Name\nsources: [ai-release]\n",
+    );
+    let noop_editor = script(&case, "noop-editor", "exit 0");
+    let before = snapshot(case.path());
+
+    let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &noop_editor)], 160, 40);
+    pty.wait_text("Records");
+    pty.send("/");
+    pty.send("mallory");
+    let screen = pty.wait_text("Mallory \\u{1b}]52;c;SGFja2Vk\\u{7} clipboard");
+    assert!(
+        screen.contains("~\\u{1b}]8;;http") || screen.contains("Mallory"),
+        "{screen}"
+    );
+    pty.key("enter");
+    pty.key("enter");
+    let screen = pty.wait_text("and rings \\u{7} the bell");
+    assert!(
+        screen.contains("clears the screen \\u{1b}[2J\\u{1b}[H"),
+        "{screen}"
+    );
+    assert!(screen.contains("abc\\u{202e}fed bidi"), "{screen}");
+    assert!(screen.contains("zero\\u{200b}width"), "{screen}");
+    pty.send("v");
+    pty.wait_text("▌ name: \"Mallory");
+    pty.send("q");
+    pty.send("e");
+    pty.wait_text("Records");
+    pty.send("!");
+    let screen = pty.wait_text("Problems in the case files");
+    assert!(
+        screen.contains("people/evil\\u{1b}]8;;x\\u{1b}\\name.yaml"),
+        "{screen}"
+    );
+    pty.send("j");
+    pty.send("v");
+    pty.wait_text("\\u{1b}]52;c;UmF3\\u{7}");
+    pty.send("q");
+    pty.send("q");
+    pty.send("?");
+    pty.wait_text("Keys — type to filter");
+    pty.send("\x1b]52;c;UGFzdGU=\x07");
+    pty.key("esc");
+    pty.key("esc");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+    assert_clean(&pty.raw(), "while browsing hostile records");
+    assert_eq!(snapshot(case.path()), before, "a case file was written");
+}
+
+#[test]
+fn odd_file_names_reach_the_editor_as_one_argument() {
+    let case = Case::good();
+    let name = "-rf a b'c\";$(touch pwned)`touch pwned2`";
+    case.write(
+        &format!("people/{name}.yaml"),
+        "name: Oddly Named\nsources: [ai-release]\n",
+    );
+    let out = case.path().join("args.txt");
+    let editor = script(
+        &case,
+        "stub-editor",
+        &format!("printf '%s\\n' \"$@\" > '{}'", out.display()),
+    );
+    let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &editor)], 80, 24);
+    pty.wait_text("Records");
+    pty.send("/");
+    pty.send("oddly");
+    pty.wait_text("Oddly Named");
+    pty.key("enter");
+    pty.send("e");
+    let args = wait_file(&out);
+    let expected = std::path::absolute(case.path())
+        .unwrap()
+        .join(format!("people/{name}.yaml"));
+    assert_eq!(args, ["+1".to_owned(), expected.display().to_string()]);
+    pty.wait_text("Records");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    assert!(!case.path().join("pwned").exists() && !case.path().join("pwned2").exists());
+}
+
+fn wait_file(path: &Path) -> Vec<String> {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && text.ends_with('\n')
+        {
+            let _ = std::fs::remove_file(path);
+            return text.lines().map(str::to_owned).collect();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the editor never ran");
+}
+
+#[test]
+fn an_editor_that_fails_or_crashes_leaves_dossier_running() {
+    let case = Case::good();
+    let failing = script(&case, "failing-editor", "exit 3");
+    let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &failing)], 80, 24);
+    pty.wait_text("Records");
+    pty.send("e");
+    pty.wait_text("exited with exit status: 3");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+
+    let crashing = script(&case, "crashing-editor", "kill -SEGV $$");
+    let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &crashing)], 80, 24);
+    pty.wait_text("Records");
+    pty.send("e");
+    pty.wait_text("signal: 11");
+    pty.send("j");
+    pty.wait_text("Records 2/4");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+#[test]
+fn sighup_ignored_by_the_parent_still_ends_dossier() {
+    let case = Case::good();
+    let cmd = format!("trap '' HUP; exec '{BIN}' .");
+    let mut pty = Pty::spawn_program(case.path(), "bash", &["-c", &cmd], &[], 80, 24);
+    pty.wait_text("Records");
+    pty.signal("HUP");
+    assert_eq!(pty.wait_exit(), 129);
+    pty.assert_restored();
+}
+
+#[test]
+fn the_terminal_closing_under_dossier_ends_it_promptly() {
+    // `script` gives dossier a terminal of its own; killing `script` closes that terminal, as a
+    // dropped SSH link closes the session's.
+    let case = Case::good();
+    let cmd = format!("'{BIN}' .");
+    let pty = Pty::spawn_program(
+        case.path(),
+        "script",
+        &["-qfec", &cmd, "/dev/null"],
+        &[],
+        80,
+        24,
+    );
+    pty.wait_text("Records");
+    let script_pid = pty.pid();
+    let children =
+        std::fs::read_to_string(format!("/proc/{script_pid}/task/{script_pid}/children")).unwrap();
+    let dossier: u32 = children
+        .split_whitespace()
+        .next()
+        .expect("dossier runs under script")
+        .parse()
+        .unwrap();
+    pty.signal("KILL");
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{dossier}")).exists() {
+        let proc_stat =
+            std::fs::read_to_string(format!("/proc/{dossier}/stat")).unwrap_or_default();
+        if proc_stat.split_whitespace().nth(2) == Some("Z") {
+            break; // exited, waiting to be reaped
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "dossier still running 5 s after its terminal closed: {proc_stat}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_panic_restores_the_terminal() {
+    let case = Case::good();
+    let mut pty = Pty::spawn(
+        case.path(),
+        &["."],
+        &[("DOSSIER_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+        80,
+        24,
+    );
+    pty.wait_text("Records");
+    pty.send("j");
+    assert_eq!(pty.wait_exit(), 101);
+    pty.assert_restored();
+    assert!(
+        pty.screen().contains("panicking on purpose"),
+        "{}",
+        pty.screen()
+    );
+}
