@@ -381,6 +381,7 @@ pub const BINDINGS: &[Binding] = &[
 /// The key table as Markdown, one section per context, for the README (a test keeps the
 /// README's copy identical, so the documented keys are the dispatched keys).
 pub fn markdown() -> String {
+    use std::fmt::Write as _;
     let mut out = String::new();
     let mut last = None;
     for b in BINDINGS {
@@ -388,10 +389,11 @@ pub fn markdown() -> String {
             if last.is_some() {
                 out.push('\n');
             }
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 "**{}**\n\n| Keys | Does |\n| --- | --- |\n",
                 b.context.title()
-            ));
+            );
             last = Some(b.context);
         }
         let keys: Vec<String> = b
@@ -399,7 +401,7 @@ pub fn markdown() -> String {
             .iter()
             .map(|k| format!("`{}`", k.replace('|', "\\|")))
             .collect();
-        out.push_str(&format!("| {} | {} |\n", keys.join(" "), b.help));
+        let _ = writeln!(out, "| {} | {} |", keys.join(" "), b.help);
     }
     out
 }
