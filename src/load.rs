@@ -146,7 +146,7 @@ fn find_files(
 ) -> Vec<Candidate> {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
-        .max_depth(32)
+        .max_depth(MAX_DEPTH)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
@@ -259,6 +259,11 @@ fn classify(
 }
 
 /// Problems with a file as a whole are reported at its start, where an editor opens it.
+/// Caps on the YAML of one record file; a real record needs a small fraction of each.
+const MAX_DEPTH: usize = 32;
+const MAX_NODES: usize = 200_000;
+const MAX_ALIASES: usize = 1_000;
+
 const FILE_START: Pos = Pos { line: 1, col: 1 };
 
 fn rel_string(p: &Path) -> String {
@@ -362,10 +367,10 @@ fn file_stem(rel: &str) -> String {
 fn yaml_options(duplicate_keys: serde_saphyr::DuplicateKeyPolicy) -> serde_saphyr::Options {
     serde_saphyr::options! {
         budget: serde_saphyr::budget! {
-            max_depth: 32,
-            max_nodes: 200_000,
-            max_aliases: 1_000,
-            max_anchors: 1_000,
+            max_depth: MAX_DEPTH,
+            max_nodes: MAX_NODES,
+            max_aliases: MAX_ALIASES,
+            max_anchors: MAX_ALIASES,
             max_documents: 1,
             flow_nesting_limit: 32,
         },
@@ -489,7 +494,11 @@ fn yaml_error(
             format!("missing required field `{field}`"),
             "add the field".into(),
         ),
-        E::Budget { .. } | E::AliasError { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayLimitExceeded { .. } => (
+        E::Budget { breach, .. } => (
+            budget_message(breach).unwrap_or(message),
+            "dossier caps anchors, aliases, nesting and size in record files; a record should not need them at this scale".into(),
+        ),
+        E::AliasError { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayLimitExceeded { .. } => (
             message,
             "dossier caps anchors, aliases, nesting and size in record files; a record should not need them at this scale".into(),
         ),
@@ -522,6 +531,23 @@ fn yaml_error(
         ),
     };
     Diagnostic::error(rel, pos, message).hint(hint)
+}
+
+/// A budget breach in words, with the limit that was reached (see `yaml_options`).
+fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> Option<String> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    Some(match breach {
+        B::Aliases { aliases } => {
+            format!("too many aliases (`*name`): {aliases}; the limit is {MAX_ALIASES}")
+        }
+        B::Anchors { anchors } => {
+            format!("too many anchors (`&name`): {anchors}; the limit is {MAX_ALIASES}")
+        }
+        B::Depth { depth } => format!("nesting too deep: {depth} levels; the limit is {MAX_DEPTH}"),
+        B::Nodes { nodes } => format!("too many values: {nodes}; the limit is {MAX_NODES}"),
+        B::Documents { documents } => format!("{documents} YAML documents in one file"),
+        _ => return None,
+    })
 }
 
 /// The top-level fields, the kinds each belongs to, and how a record file spells them.
