@@ -157,8 +157,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
     };
     let Some(command) = cli.command else {
         let dir = resolve_dir(cli.dir);
-        let catalog = open(&dir, limits)?;
-        return browse(catalog, &dir, limits);
+        // Said plainly, before the browser takes over the screen.
+        crate::load::check_root(&dir)
+            .map_err(|e| Failure::Fatal(format!("cannot open case files: {e}")))?;
+        return browse(&dir, limits);
     };
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -204,8 +206,8 @@ fn open(dir: &Path, limits: Limits) -> Result<Catalog, Failure> {
     Catalog::open(dir, limits).map_err(|e| Failure::Fatal(format!("cannot open case files: {e}")))
 }
 
-fn browse(catalog: Catalog, dir: &Path, limits: Limits) -> Result<(), Failure> {
-    match crate::tui::run(catalog, dir, limits) {
+fn browse(dir: &Path, limits: Limits) -> Result<(), Failure> {
+    match crate::tui::run(dir, limits) {
         Ok(0) => Ok(()),
         Ok(code) => std::process::exit(code),
         Err(e) => Err(Failure::Fatal(format!("{e:#}"))),

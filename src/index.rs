@@ -8,10 +8,15 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::load::{self, Limits, LoadError};
 use crate::model::{Kind, LinkField, Record};
 use crate::search::Haystacks;
+
+/// Dangling links that get a did-you-mean hint.
+const MAX_SUGGESTIONS: usize = 200;
 
 /// Position of a record in the catalog's list.
 pub type RecordIdx = u32;
@@ -45,7 +50,16 @@ pub struct Catalog {
 impl Catalog {
     /// Load a folder and build its catalog.
     pub fn open(root: &Path, limits: Limits) -> Result<Catalog, LoadError> {
-        let loaded = load::load_dir(root, limits)?;
+        Catalog::open_with(root, limits, &load::Progress::default())
+    }
+
+    /// `open`, counting files in `progress` as they are read.
+    pub fn open_with(
+        root: &Path,
+        limits: Limits,
+        progress: &load::Progress,
+    ) -> Result<Catalog, LoadError> {
+        let loaded = load::load_dir_with(root, limits, progress)?;
         // Absolute, so the editor gets a path that works from any directory.
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
         Ok(Catalog::build(root, loaded.records, loaded.diagnostics))
@@ -58,7 +72,7 @@ impl Catalog {
     ) -> Catalog {
         // Keys computed once per record (not per comparison); names compare folded, so
         // Ja’far sorts with Jafar and accents do not push a name to the end.
-        records.sort_by_cached_key(|r| {
+        records.par_sort_by_cached_key(|r| {
             let day = match r.kind {
                 Kind::Incident => Some(r.dates().earliest()),
                 _ => None,
@@ -200,6 +214,7 @@ fn resolve_links(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Backlink>> {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); records.len()];
+    let mut suggested = 0usize;
     for (i, r) in records.iter().enumerate() {
         for (field, reference) in r.links() {
             let id = reference.id.raw();
@@ -226,11 +241,19 @@ fn resolve_links(
                 }
                 None => {
                     let want = field.target();
-                    let candidates = records
-                        .iter()
-                        .filter(|c| want.is_none_or(|k| c.kind == k))
-                        .map(|c| &*c.id);
-                    let hint = match did_you_mean(id, candidates) {
+                    // Each suggestion scans every id: offer them for the first few dangling
+                    // links only, so a folder full of broken links still loads in linear time.
+                    suggested += 1;
+                    let near = (suggested <= MAX_SUGGESTIONS)
+                        .then(|| {
+                            let candidates = records
+                                .iter()
+                                .filter(|c| want.is_none_or(|k| c.kind == k))
+                                .map(|c| &*c.id);
+                            did_you_mean(id, candidates)
+                        })
+                        .flatten();
+                    let hint = match near {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => match want {
                             Some(k) => {

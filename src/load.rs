@@ -13,6 +13,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
@@ -77,7 +78,8 @@ struct Candidate {
     kind: Kind,
 }
 
-pub fn load_dir(root: &Path, limits: Limits) -> Result<Loaded, LoadError> {
+/// Whether `root` can be loaded at all: it exists and is a folder.
+pub fn check_root(root: &Path) -> Result<(), LoadError> {
     let meta = std::fs::metadata(root).map_err(|e| LoadError {
         path: root.to_owned(),
         message: io_message(&e),
@@ -88,15 +90,38 @@ pub fn load_dir(root: &Path, limits: Limits) -> Result<Loaded, LoadError> {
             message: "not a folder".into(),
         });
     }
+    Ok(())
+}
+
+/// How far a load has come, for a progress line: files found, then files read.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub found: AtomicUsize,
+    pub read: AtomicUsize,
+}
+
+pub fn load_dir(root: &Path, limits: Limits) -> Result<Loaded, LoadError> {
+    load_dir_with(root, limits, &Progress::default())
+}
+
+/// `load_dir`, counting files in `progress` as it goes.
+pub fn load_dir_with(
+    root: &Path,
+    limits: Limits,
+    progress: &Progress,
+) -> Result<Loaded, LoadError> {
+    check_root(root)?;
     let canonical_root = root.canonicalize().map_err(|e| LoadError {
         path: root.to_owned(),
         message: io_message(&e),
     })?;
     let mut diagnostics = Vec::new();
     let candidates = find_files(root, &canonical_root, &mut diagnostics);
+    progress.found.store(candidates.len(), Ordering::Relaxed);
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = candidates
         .par_iter()
         .map(|c| {
+            progress.read.fetch_add(1, Ordering::Relaxed);
             if let Err(d) = usable_file_name(&c.rel) {
                 return (None, vec![d]);
             }

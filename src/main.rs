@@ -3,6 +3,12 @@
 
 use std::process::ExitCode;
 
+/// Loading makes millions of small allocations on every core; glibc's allocator made the
+/// parallel load slower than a single thread (measured: 7.5 s against 4.8 s for 100,000
+/// records), mimalloc does not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     dossier::cli::main()
 }

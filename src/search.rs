@@ -117,15 +117,16 @@ impl Haystacks {
     /// by the name of its camp and not only by the camp's id.
     pub fn build<'a>(
         records: &'a [Record],
-        name_of: impl Fn(&str) -> Option<&'a str>,
+        name_of: impl Fn(&str) -> Option<&'a str> + Sync,
     ) -> Haystacks {
+        use rayon::prelude::*;
         Haystacks {
-            entries: records.iter().map(|r| entry(r, &name_of)).collect(),
+            entries: records.par_iter().map(|r| entry(r, &name_of)).collect(),
         }
     }
 }
 
-fn entry<'a>(r: &Record, name_of: &impl Fn(&str) -> Option<&'a str>) -> Entry {
+fn entry<'a>(r: &Record, name_of: &(impl Fn(&str) -> Option<&'a str> + Sync)) -> Entry {
     let names = std::iter::once(&r.name)
         .chain(&r.aliases)
         .map(|t| Hay::new(t.shown()))
@@ -134,7 +135,8 @@ fn entry<'a>(r: &Record, name_of: &impl Fn(&str) -> Option<&'a str>) -> Entry {
     let mut push = |s: &str| {
         if !s.is_empty() {
             text.push_str(s);
-            text.push_str(" · ");
+            // ASCII, so that an ASCII record keeps a one-byte-per-char haystack (see `Hay`).
+            text.push_str(" | ");
         }
     };
     for t in r.summary.iter().chain(&r.tags) {
@@ -403,6 +405,13 @@ impl Default for Searcher {
     }
 }
 
+/// Records per parallel job: large enough that a job outweighs its scheduling.
+const CHUNK: usize = 2048;
+
+/// Hits that get their matched letters computed; nobody scrolls further, and computing them
+/// for every hit of a one-letter query over a million records would cost more than the search.
+pub const HIGHLIGHTED: usize = 1000;
+
 impl Searcher {
     /// All records that match, best first; with an empty query, every record in catalog order.
     pub fn search(&mut self, catalog: &Catalog, query: &Query) -> Vec<Hit> {
@@ -416,21 +425,52 @@ impl Searcher {
         query: &Query,
         candidates: Option<&[RecordIdx]>,
     ) -> Vec<Hit> {
+        self.search_cancellable(catalog, query, candidates, &|| false)
+            .unwrap_or_default()
+    }
+
+    /// The search, on every core, giving up (`None`) as soon as `cancelled` says a newer
+    /// query has arrived.
+    pub fn search_cancellable(
+        &mut self,
+        catalog: &Catalog,
+        query: &Query,
+        candidates: Option<&[RecordIdx]>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Hit>> {
+        use rayon::prelude::*;
         let words: Vec<Word> = query.words.iter().filter_map(|w| Word::new(w)).collect();
         let filters = Filters::new(catalog, &query.filters);
-        let all = 0..catalog.len() as RecordIdx;
-        let mut hits: Vec<Hit> = match candidates {
-            Some(c) => c
-                .iter()
-                .copied()
-                .filter_map(|i| self.score(catalog, &filters, &words, i))
-                .collect(),
-            None => all
-                .filter_map(|i| self.score(catalog, &filters, &words, i))
-                .collect(),
+        let all: Vec<RecordIdx>;
+        let ids = match candidates {
+            Some(c) => c,
+            None => {
+                all = (0..catalog.len() as RecordIdx).collect();
+                &all
+            }
         };
+        let chunks: Vec<Vec<Hit>> = ids
+            .par_chunks(CHUNK)
+            .map_init(
+                || (Matcher::new(Config::DEFAULT), Vec::new()),
+                |(m, scratch), chunk| {
+                    if cancelled() {
+                        return Vec::new();
+                    }
+                    chunk
+                        .iter()
+                        .filter_map(|&i| score(m, scratch, catalog, &filters, &words, i))
+                        .collect()
+                },
+            )
+            .collect();
+        if cancelled() {
+            return None;
+        }
+        let mut hits: Vec<Hit> = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        hits.extend(chunks.into_iter().flatten());
         if !words.is_empty() {
-            hits.sort_by(|a, b| {
+            hits.par_sort_unstable_by(|a, b| {
                 b.score
                     .cmp(&a.score)
                     .then_with(|| {
@@ -443,101 +483,180 @@ impl Searcher {
                     })
                     .then_with(|| a.record.cmp(&b.record))
             });
+            for hit in hits.iter_mut().take(HIGHLIGHTED) {
+                positions(&mut self.matcher, catalog, &words, hit);
+            }
         }
-        hits
+        Some(hits)
+    }
+}
+
+/// Whether every record that matches `new` also matches `old`, so that `new` need only search
+/// `old`'s results: `new` adds letters or words to `old`, and the word it extends neither is nor
+/// becomes a filter, a negation or an anchored suffix (extending those can widen).
+pub fn narrows(old: &str, new: &str) -> bool {
+    let Some(added) = new.strip_prefix(old) else {
+        return false;
+    };
+    if old.trim().is_empty() {
+        return false;
+    }
+    let extends_last_word =
+        !added.starts_with(char::is_whitespace) && !old.ends_with(char::is_whitespace);
+    if !extends_last_word {
+        return true;
+    }
+    // The word being extended, as it now reads: `ki` becoming `kind:` turns into a filter.
+    let last = old.split_whitespace().next_back().unwrap_or_default();
+    let rest = added.split_whitespace().next().unwrap_or_default();
+    !last.contains([':', '!', '$']) && !rest.contains([':', '!', '$'])
+}
+
+/// Searching as the user types: a query that narrows the previous one searches only the
+/// previous results, so each keystroke of a growing query costs less than the one before.
+#[derive(Default)]
+pub struct Typing {
+    searcher: Searcher,
+    /// The last completed query, its kind filter, and the records it found, ascending.
+    last: Option<(String, Option<Kind>, Vec<RecordIdx>)>,
+}
+
+impl Typing {
+    /// Forget the previous results (the catalog changed).
+    pub fn reset(&mut self) {
+        self.last = None;
     }
 
-    fn score(
+    /// The hits for `text` restricted to `kind`, or `None` if `cancelled` before the end.
+    pub fn search(
         &mut self,
         catalog: &Catalog,
-        filters: &Filters,
-        words: &[Word],
-        idx: RecordIdx,
-    ) -> Option<Hit> {
-        let record = catalog.get(idx);
-        if !filters.keep(catalog, idx, record) {
-            return None;
+        text: &str,
+        kind: Option<Kind>,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Hit>> {
+        let mut query = Query::parse(text);
+        if let Some(k) = kind {
+            query.filters.push(Filter::Kind(vec![k]));
         }
-        if words.is_empty() {
-            return Some(Hit {
-                record: idx,
-                score: 0,
-                field: Field::None,
-                positions: Vec::new(),
-            });
-        }
-        let entry = &catalog.haystacks().entries[idx as usize];
-        let m = &mut self.matcher;
-        let mut total = 0u32;
-        // Per name haystack, the score it earned, so the best one is highlighted.
-        let mut name_scores = vec![0u32; entry.names.len()];
-        let mut id_score = 0u32;
-        for w in words {
-            if w.negative {
-                let hit_anywhere = entry
-                    .names
-                    .iter()
-                    .any(|h| w.name.score(h.as_str(), m).is_none())
-                    || w.name.score(entry.id.as_str(), m).is_none()
-                    || w.text.score(entry.text.as_str(), m).is_none();
-                if hit_anywhere {
-                    return None;
-                }
-                continue;
+        let candidates = match &self.last {
+            Some((old, old_kind, records)) if *old_kind == kind && narrows(old, text) => {
+                Some(records.as_slice())
             }
-            let mut best: Option<(u32, Option<usize>)> = None;
-            for (n, hay) in entry.names.iter().enumerate() {
-                if let Some(s) = w.name.score(hay.as_str(), m) {
-                    let s = u32::from(s) * NAME_WEIGHT;
-                    name_scores[n] += s;
-                    best = best.max(Some((s, Some(n))));
-                }
-            }
-            if let Some(s) = w.name.score(entry.id.as_str(), m) {
-                let s = u32::from(s) * ID_WEIGHT;
-                id_score += s;
-                best = best.max(Some((s, None)));
-            }
-            if let Some(s) = w.text.score(entry.text.as_str(), m) {
-                best = best.max(Some((u32::from(s) * TEXT_WEIGHT, None)));
-            }
-            total += best?.0;
-        }
-        // Prefer the name over an alias that scores the same.
-        let (best_name, best_name_score) = name_scores
-            .iter()
-            .enumerate()
-            .fold((0, 0), |acc, (i, &s)| if s > acc.1 { (i, s) } else { acc });
-        let (field, hay) = if best_name_score > 0 && best_name_score >= id_score {
-            let field = if best_name == 0 {
-                Field::Name
-            } else {
-                Field::Alias(best_name - 1)
-            };
-            (field, Some(&entry.names[best_name]))
-        } else if id_score > 0 {
-            (Field::Id, Some(&entry.id))
-        } else {
-            (Field::Text, None)
+            _ => None,
         };
-        let mut positions = Vec::new();
-        if let Some(hay) = hay {
-            for w in words.iter().filter(|w| !w.negative) {
-                w.name.indices(hay.as_str(), m, &mut positions);
-            }
-            for p in &mut positions {
-                *p = hay.shown_index(*p);
-            }
-            positions.sort_unstable();
-            positions.dedup();
-        }
-        Some(Hit {
-            record: idx,
-            score: total,
-            field,
-            positions,
-        })
+        let hits = self
+            .searcher
+            .search_cancellable(catalog, &query, candidates, cancelled)?;
+        let mut records: Vec<RecordIdx> = hits.iter().map(|h| h.record).collect();
+        records.sort_unstable();
+        self.last = Some((text.to_owned(), kind, records));
+        Some(hits)
     }
+}
+
+/// A record's score against every word, or `None` when a word misses or a filter excludes it.
+/// `name_scores` is scratch space, kept between records to spare an allocation each.
+fn score(
+    m: &mut Matcher,
+    name_scores: &mut Vec<u32>,
+    catalog: &Catalog,
+    filters: &Filters,
+    words: &[Word],
+    idx: RecordIdx,
+) -> Option<Hit> {
+    let record = catalog.get(idx);
+    if !filters.keep(catalog, idx, record) {
+        return None;
+    }
+    if words.is_empty() {
+        return Some(Hit {
+            record: idx,
+            score: 0,
+            field: Field::None,
+            positions: Vec::new(),
+        });
+    }
+    let entry = &catalog.haystacks().entries[idx as usize];
+    let mut total = 0u32;
+    // Per name haystack, the score it earned, so the best one is highlighted.
+    name_scores.clear();
+    name_scores.resize(entry.names.len(), 0);
+    let mut id_score = 0u32;
+    for w in words {
+        if w.negative {
+            let hit_anywhere = entry
+                .names
+                .iter()
+                .any(|h| w.name.score(h.as_str(), m).is_none())
+                || w.name.score(entry.id.as_str(), m).is_none()
+                || w.text.score(entry.text.as_str(), m).is_none();
+            if hit_anywhere {
+                return None;
+            }
+            continue;
+        }
+        let mut best: Option<(u32, Option<usize>)> = None;
+        for (n, hay) in entry.names.iter().enumerate() {
+            if let Some(s) = w.name.score(hay.as_str(), m) {
+                let s = u32::from(s) * NAME_WEIGHT;
+                name_scores[n] += s;
+                best = best.max(Some((s, Some(n))));
+            }
+        }
+        if let Some(s) = w.name.score(entry.id.as_str(), m) {
+            let s = u32::from(s) * ID_WEIGHT;
+            id_score += s;
+            best = best.max(Some((s, None)));
+        }
+        if let Some(s) = w.text.score(entry.text.as_str(), m) {
+            best = best.max(Some((u32::from(s) * TEXT_WEIGHT, None)));
+        }
+        total += best?.0;
+    }
+    // Prefer the name over an alias that scores the same.
+    let (best_name, best_name_score) = name_scores
+        .iter()
+        .enumerate()
+        .fold((0, 0), |acc, (i, &s)| if s > acc.1 { (i, s) } else { acc });
+    let field = if best_name_score > 0 && best_name_score >= id_score {
+        if best_name == 0 {
+            Field::Name
+        } else {
+            Field::Alias(best_name - 1)
+        }
+    } else if id_score > 0 {
+        Field::Id
+    } else {
+        Field::Text
+    };
+    Some(Hit {
+        record: idx,
+        score: total,
+        field,
+        positions: Vec::new(),
+    })
+}
+
+/// Fill in the letters of the hit's name, alias or id that the words matched.
+fn positions(m: &mut Matcher, catalog: &Catalog, words: &[Word], hit: &mut Hit) {
+    let entry = &catalog.haystacks().entries[hit.record as usize];
+    let hay = match hit.field {
+        Field::Name => entry.names.first(),
+        Field::Alias(n) => entry.names.get(n + 1),
+        Field::Id => Some(&entry.id),
+        Field::Text | Field::None => None,
+    };
+    let Some(hay) = hay else { return };
+    let positions = &mut hit.positions;
+    for w in words.iter().filter(|w| !w.negative) {
+        w.name.indices(hay.as_str(), m, positions);
+    }
+    for p in positions.iter_mut() {
+        *p = hay.shown_index(*p);
+    }
+    positions.sort_unstable();
+    positions.dedup();
 }
 
 /// Filters with their values resolved against the catalog once per query.
@@ -818,6 +937,72 @@ mod tests {
         assert_eq!(q.words, ["hello"]);
         assert_eq!(q.problems.len(), 2);
         assert_eq!(Query::parse("10:30").words, ["10:30"]);
+    }
+
+    #[test]
+    fn typing_narrows_only_where_the_answer_cannot_widen() {
+        assert!(narrows("kol", "kolt"));
+        assert!(narrows("kol", "kol kind:person"));
+        assert!(narrows("kol ", "kol !x"));
+        assert!(!narrows("", "k"), "the full list is not a search result");
+        assert!(!narrows("kolt", "kol"), "deleting widens");
+        assert!(
+            !narrows("kind:person", "kind:person,camp"),
+            "a filter value widens"
+        );
+        assert!(
+            !narrows("year:2013", "year:20134"),
+            "a broken filter is ignored"
+        );
+        assert!(!narrows("!ab", "!abc"), "a longer negation excludes less");
+        assert!(!narrows("ab$", "ab$c"));
+        assert!(!narrows("ki", "kind:"), "a word becoming a filter");
+    }
+
+    #[test]
+    fn typing_gives_the_same_hits_as_searching_afresh() {
+        let c = catalog();
+        let mut typing = Typing::default();
+        let mut fresh = Searcher::default();
+        let typed = [
+            "c",
+            "ca",
+            "cam",
+            "camp",
+            "camp ",
+            "camp l",
+            "camp li",
+            "camp",
+            "k",
+            "ki",
+            "kind:",
+            "kind:p",
+            "kind:person",
+            "kind:person,camp",
+            "!",
+            "!a",
+            "!ab",
+        ];
+        for kind in [None, Some(Kind::Camp)] {
+            for text in typed {
+                let mut q = Query::parse(text);
+                if let Some(k) = kind {
+                    q.filters.push(Filter::Kind(vec![k]));
+                }
+                let got = typing.search(&c, text, kind, &|| false).unwrap();
+                assert_eq!(got, fresh.search(&c, &q), "{text:?} {kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cancelled_search_gives_nothing() {
+        let c = catalog();
+        let mut s = Searcher::default();
+        assert_eq!(
+            s.search_cancellable(&c, &Query::parse("camp"), None, &|| true),
+            None
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -19,8 +19,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use crossterm::event::{
     self as term_event, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
-    EnableMouseCapture, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton,
-    MouseEventKind,
+    EnableMouseCapture, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseButton, MouseEventKind,
 };
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
@@ -30,8 +30,8 @@ use ratatui::backend::CrosstermBackend;
 use crate::app::{self, Action, Effect, Results, SearchRequest, State, ViewRequest, Viewer};
 use crate::index::Catalog;
 use crate::keymap::{Context, Keymap};
-use crate::load::Limits;
-use crate::search::{Filter, Query, Searcher};
+use crate::load::{Limits, LoadError, Progress};
+use crate::search::Typing;
 use crate::ui::{self, Theme};
 
 type Backend = CrosstermBackend<BufWriter<Stdout>>;
@@ -90,6 +90,8 @@ enum Event {
     TermGone,
     Signal(i32),
     Searched(Results),
+    /// The catalog, read by the loader thread while the screen shows progress.
+    Loaded(Box<Result<Catalog, LoadError>>),
 }
 
 /// Lets the main thread park the key reader while another program owns the terminal.
@@ -188,44 +190,62 @@ fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs searches off the input thread. Requests that pile up while a search runs are skipped:
+/// Runs searches off the input thread. A newer request cancels the search under way (the
+/// worker checks `latest` between chunks of records), and requests that pile up are skipped:
 /// only the newest one is answered.
-fn spawn_searcher(tx: Sender<Event>) -> Sender<(SearchRequest, Arc<Catalog>)> {
-    let (req_tx, req_rx) = mpsc::channel::<(SearchRequest, Arc<Catalog>)>();
-    std::thread::Builder::new()
-        .name("search".into())
-        .spawn(move || {
-            let mut searcher = Searcher::default();
-            while let Ok(mut job) = req_rx.recv() {
-                while let Ok(newer) = req_rx.try_recv() {
-                    job = newer;
-                }
-                let (req, catalog) = job;
-                let results = search(&mut searcher, &catalog, req);
-                if tx.send(Event::Searched(results)).is_err() {
-                    return;
-                }
-            }
-        })
-        .expect("spawn the search worker");
-    req_tx
+struct SearchWorker {
+    tx: Sender<(SearchRequest, Arc<Catalog>)>,
+    latest: Arc<AtomicU64>,
 }
 
-fn search(searcher: &mut Searcher, catalog: &Catalog, req: SearchRequest) -> Results {
-    let mut query = Query::parse(&req.query);
-    if let Some(k) = req.kind {
-        query.filters.push(Filter::Kind(vec![k]));
+impl SearchWorker {
+    fn spawn(events: Sender<Event>) -> SearchWorker {
+        let (tx, rx) = mpsc::channel::<(SearchRequest, Arc<Catalog>)>();
+        let latest = Arc::new(AtomicU64::new(0));
+        let newest = Arc::clone(&latest);
+        std::thread::Builder::new()
+            .name("search".into())
+            .spawn(move || {
+                let mut typing = Typing::default();
+                let mut searched: Option<Arc<Catalog>> = None;
+                while let Ok(mut job) = rx.recv() {
+                    while let Ok(newer) = rx.try_recv() {
+                        job = newer;
+                    }
+                    let (req, catalog) = job;
+                    if !searched.as_ref().is_some_and(|c| Arc::ptr_eq(c, &catalog)) {
+                        typing.reset();
+                        searched = Some(Arc::clone(&catalog));
+                    }
+                    let generation = req.generation;
+                    let cancelled = || newest.load(Ordering::Relaxed) != generation;
+                    let Some(hits) = typing.search(&catalog, &req.query, req.kind, &cancelled)
+                    else {
+                        continue;
+                    };
+                    let results = Results {
+                        generation,
+                        hits,
+                        query: req.query,
+                        kind: req.kind,
+                    };
+                    if events.send(Event::Searched(results)).is_err() {
+                        return;
+                    }
+                }
+            })
+            .expect("spawn the search worker");
+        SearchWorker { tx, latest }
     }
-    Results {
-        generation: req.generation,
-        hits: searcher.search(catalog, &query),
-        query: req.query,
-        kind: req.kind,
+
+    fn send(&self, req: SearchRequest, catalog: &Arc<Catalog>) {
+        self.latest.store(req.generation, Ordering::Relaxed);
+        let _ = self.tx.send((req, Arc::clone(catalog)));
     }
 }
 
 /// Run the browser until the user quits. Returns the exit code.
-pub fn run(catalog: Catalog, dir: &Path, limits: Limits) -> anyhow::Result<i32> {
+pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
@@ -242,8 +262,12 @@ pub fn run(catalog: Catalog, dir: &Path, limits: Limits) -> anyhow::Result<i32> 
     let mut terminal = Terminal::new(backend).context("set up the terminal")?;
     let pause = Arc::new(Pause::default());
     spawn_reader(tx.clone(), Arc::clone(&pause));
-    let searcher = spawn_searcher(tx);
+    let searcher = SearchWorker::spawn(tx.clone());
 
+    let (catalog, early) = match load(&mut terminal, &tx, &rx, dir, limits, theme)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let size = terminal.size()?;
     let state = State::new(&catalog, size.width, size.height);
     let mut app = Loop {
@@ -256,7 +280,72 @@ pub fn run(catalog: Catalog, dir: &Path, limits: Limits) -> anyhow::Result<i32> 
         pause,
         theme,
     };
+    for ev in early {
+        if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
+            return Ok(code);
+        }
+    }
     app.run(&mut terminal, &rx)
+}
+
+/// Load the catalog on another thread while the screen shows how far it has come, so that a
+/// large folder answers at once. Keys typed meanwhile are returned to be applied to the list;
+/// Ctrl-C (or `q` before anything else was typed) and signals end it (`Err(exit code)`).
+fn load(
+    terminal: &mut Terminal<Backend>,
+    tx: &Sender<Event>,
+    rx: &Receiver<Event>,
+    dir: &Path,
+    limits: Limits,
+    theme: Theme,
+) -> anyhow::Result<Result<(Catalog, Vec<Event>), i32>> {
+    let progress = Arc::new(Progress::default());
+    let loader = {
+        let (tx, progress, dir) = (tx.clone(), Arc::clone(&progress), dir.to_owned());
+        std::thread::Builder::new()
+            .name("load".into())
+            .spawn(move || {
+                let result = Catalog::open_with(&dir, limits, &progress);
+                let _ = tx.send(Event::Loaded(Box::new(result)));
+            })
+            .context("spawn the loader")?
+    };
+    let mut early = Vec::new();
+    loop {
+        let (found, read) = (
+            progress.found.load(Ordering::Relaxed),
+            progress.read.load(Ordering::Relaxed),
+        );
+        terminal.draw(|frame| ui::render_loading(frame, found, read, theme))?;
+        // The only timer in the program: progress is redrawn while loading, never after.
+        let ev = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(ev) => ev,
+            Err(mpsc::RecvTimeoutError::Timeout) if loader.is_finished() => {
+                // It ended without sending: it panicked, and the panic hook has said why.
+                anyhow::bail!("loading the case files failed");
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Err(1)),
+        };
+        match ev {
+            Event::Loaded(result) => {
+                let catalog = (*result).context("cannot open case files")?;
+                return Ok(Ok((catalog, early)));
+            }
+            Event::Signal(sig) => return Ok(Err(128 + sig)),
+            Event::TermGone => return Ok(Err(1)),
+            Event::Term(TermEvent::Key(k)) if is_quit_while_loading(k, early.is_empty()) => {
+                return Ok(Err(0));
+            }
+            other => early.push(other),
+        }
+    }
+}
+
+fn is_quit_while_loading(k: KeyEvent, nothing_typed: bool) -> bool {
+    let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+    let q = k.code == KeyCode::Char('q') && k.modifiers.is_empty();
+    k.kind == KeyEventKind::Press && (ctrl_c || (q && nothing_typed))
 }
 
 struct Loop {
@@ -265,7 +354,7 @@ struct Loop {
     limits: Limits,
     state: State,
     keymap: Keymap,
-    searcher: Sender<(SearchRequest, Arc<Catalog>)>,
+    searcher: SearchWorker,
     pause: Arc<Pause>,
     theme: Theme,
 }
@@ -318,6 +407,8 @@ impl Loop {
             Event::Searched(results) => Some(Action::SearchDone(results)),
             Event::Signal(sig) => return Ok(Flow::Exit(128 + sig)),
             Event::TermGone => return Ok(Flow::Exit(1)),
+            // Sent once, and taken by `load` before this loop starts.
+            Event::Loaded(_) => None,
         };
         let Some(action) = action else {
             return Ok(Flow::Continue);
@@ -344,7 +435,7 @@ impl Loop {
                     None
                 }
                 Effect::Search(req) => {
-                    let _ = self.searcher.send((req, Arc::clone(&self.catalog)));
+                    self.searcher.send(req, &self.catalog);
                     None
                 }
                 Effect::Suspend => {
@@ -481,7 +572,7 @@ impl Loop {
                 if let Some(Effect::Search(req)) =
                     app::update(&mut self.state, &self.catalog, Action::CatalogReplaced(old))
                 {
-                    let _ = self.searcher.send((req, Arc::clone(&self.catalog)));
+                    self.searcher.send(req, &self.catalog);
                 }
                 note.map(Action::Message)
             }

@@ -36,6 +36,36 @@ pub fn render(frame: &mut Frame, state: &State, catalog: &Catalog, theme: Theme)
     }
 }
 
+/// The screen while the case files load: what has been read so far. Keys typed meanwhile are
+/// kept and applied once the list is there.
+pub fn render_loading(frame: &mut Frame, found: usize, read: usize, theme: Theme) {
+    use ratatui::layout::{Constraint, Layout};
+    use ratatui::widgets::Paragraph;
+    let area = frame.area();
+    let [top, middle] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+    let bar = vec![Span::styled(" / loading case files…", theme.dim())];
+    frame.render_widget(
+        Paragraph::new(ratatui::text::Line::from(fit(bar, usize::from(area.width)))),
+        top,
+    );
+    let line = if found == 0 {
+        "Looking for case files…".to_owned()
+    } else {
+        format!("Reading case files: {read} of {found}")
+    };
+    let [_, row, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(middle);
+    let shown = fit(vec![Span::raw(line)], usize::from(area.width));
+    frame.render_widget(
+        Paragraph::new(ratatui::text::Line::from(shown)).centered(),
+        row,
+    );
+}
+
 /// Cut spans to `width` columns, marking the cut with `…`.
 fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
     let total: usize = spans.iter().map(|s| crate::view::width(&s.content)).sum();

@@ -360,3 +360,44 @@ fn help_lists_every_key_and_filters() {
     pty.wait_for("help closed", |s| !s.contains("Keys — type"));
     quit(pty);
 }
+
+/// A folder big enough that loading it in a debug build takes a moment.
+fn large_case() -> Case {
+    let case = Case::empty();
+    let dir = case.path().join("big");
+    let run = crate::util::run_in(case.path(), &["gen", "-n", "6000", "big"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    std::fs::rename(&dir, case.path().join("cases")).unwrap();
+    case
+}
+
+#[test]
+fn the_screen_answers_while_loading_and_keeps_what_was_typed() {
+    let case = large_case();
+    let mut pty = Pty::spawn(case.path(), &["cases"], &[], 80, 24);
+    // Progress first, then the list; what was typed meanwhile becomes the query.
+    pty.wait_text("loading case files");
+    pty.send("/");
+    pty.send("hosseini");
+    // The search answered: the query shown, no "…" pending mark, and fewer than all records.
+    let screen = pty.wait_for("the typed-ahead query applied to the full list", |s| {
+        s.lines().next().is_some_and(|l| {
+            l.contains("/ hosseini") && !l.contains('…') && !l.contains("6000/6000")
+        })
+    });
+    let first = screen.lines().nth(2).unwrap_or_default().to_owned();
+    assert!(first.to_lowercase().contains("hosseini"), "{screen}");
+    pty.key("enter");
+    pty.wait_for("the search box left", |s| !s.contains("Esc clear"));
+    quit(pty);
+}
+
+#[test]
+fn q_while_loading_quits_and_restores_the_terminal() {
+    let case = large_case();
+    let mut pty = Pty::spawn(case.path(), &["cases"], &[], 80, 24);
+    pty.wait_text("loading case files");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
