@@ -201,10 +201,16 @@ fn drop_duplicate_ids(records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnosti
         }
     }
     drop(first_path);
-    duplicates.sort_unstable();
-    for i in duplicates.into_iter().rev() {
-        records.remove(i);
+    // One pass, not a `remove` per duplicate: a folder of copies must not load in quadratic time.
+    let mut drop = vec![false; records.len()];
+    for i in duplicates {
+        drop[i] = true;
     }
+    let mut i = 0;
+    records.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
 }
 
 /// Check every reference and collect the backlinks of each record.

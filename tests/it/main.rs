@@ -5,8 +5,10 @@
 
 mod check;
 mod cli;
+mod dependencies;
 mod generate;
 mod hostile;
+mod properties;
 mod pty;
 mod tui;
 mod tui_safety;
