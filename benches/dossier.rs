@@ -99,6 +99,8 @@ fn main() {
 
 /// Generated files for `n` records, reused across runs (a marker file says they are complete).
 fn ensure_data(root: &Path, n: usize) -> PathBuf {
+    // Absolute: the browser is started in a pseudo-terminal from another working directory.
+    let root = std::path::absolute(root).expect("the data folder has a path");
     let dir = root.join(n.to_string());
     let done = root.join(format!("{n}.complete"));
     if !done.exists() {
@@ -400,7 +402,7 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
         let s = s.lock().unwrap();
         (s.0.screen().contents(), s.1)
     };
-    let patience = Duration::from_secs(600);
+    let patience = Duration::from_secs(if n >= 1_000_000 { 600 } else { 60 });
     let wait = |ok: &dyn Fn(&str) -> bool| -> Option<Duration> {
         let t = Instant::now();
         loop {
@@ -408,6 +410,10 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
                 return Some(start.elapsed());
             }
             if t.elapsed() > patience {
+                println!(
+                    "browser: gave up waiting; the screen shows:\n{}",
+                    top(&screen).0
+                );
                 return None;
             }
             std::thread::sleep(Duration::from_micros(200));
@@ -421,6 +427,10 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
             .next()
             .is_some_and(|l| l.trim_end().ends_with(&total))
     });
+    assert!(
+        row.full_list.is_some(),
+        "the browser never showed the full list"
+    );
     println!(
         "browser: first frame {:.1?}, full list {:.1?}",
         row.first_frame.unwrap_or_default(),

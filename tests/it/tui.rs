@@ -371,12 +371,18 @@ fn large_case() -> Case {
     case
 }
 
+/// The browser on the large folder, showing its loading screen.
+fn open_while_loading(case: &Case) -> Pty {
+    let pty = Pty::spawn(case.path(), &["cases"], &[], 80, 24);
+    pty.wait_text("loading case files");
+    pty
+}
+
 #[test]
 fn the_screen_answers_while_loading_and_keeps_what_was_typed() {
     let case = large_case();
-    let mut pty = Pty::spawn(case.path(), &["cases"], &[], 80, 24);
     // Progress first, then the list; what was typed meanwhile becomes the query.
-    pty.wait_text("loading case files");
+    let mut pty = open_while_loading(&case);
     pty.send("/");
     pty.send("hosseini");
     // The search answered: the query shown, no "…" pending mark, and fewer than all records.
@@ -395,8 +401,7 @@ fn the_screen_answers_while_loading_and_keeps_what_was_typed() {
 #[test]
 fn q_while_loading_quits_and_restores_the_terminal() {
     let case = large_case();
-    let mut pty = Pty::spawn(case.path(), &["cases"], &[], 80, 24);
-    pty.wait_text("loading case files");
+    let mut pty = open_while_loading(&case);
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
