@@ -450,7 +450,8 @@ pub fn parse_record(rel: &str, kind: Kind, text: &str) -> (Option<Record>, Vec<D
                 kind,
                 diags: Vec::new(),
             };
-            let record = check.record(file, &keys);
+            let mut record = check.record(file, &keys);
+            record.shrink_to_fit();
             (Some(record), check.diags)
         }
         Err(err) => {

@@ -505,7 +505,92 @@ impl LinkField {
     }
 }
 
+/// Give back the spare capacity of every list in a record. Lists grow by doubling while they
+/// are parsed; over a large catalog the slack is a fifth of the memory.
+trait Shrink {
+    fn shrink(&mut self);
+}
+
+impl<T: Shrink> Shrink for Vec<T> {
+    fn shrink(&mut self) {
+        self.iter_mut().for_each(Shrink::shrink);
+        self.shrink_to_fit();
+    }
+}
+
+impl<T: Shrink> Shrink for At<T> {
+    fn shrink(&mut self) {
+        self.value.shrink();
+    }
+}
+
+impl Shrink for Dates {
+    fn shrink(&mut self) {
+        self.0.shrink();
+    }
+}
+
+impl Shrink for DateClaim {
+    fn shrink(&mut self) {
+        self.sources.shrink_to_fit();
+    }
+}
+
+impl Shrink for Figure {
+    fn shrink(&mut self) {
+        self.sources.shrink_to_fit();
+    }
+}
+
+impl Shrink for Participant {
+    fn shrink(&mut self) {
+        self.sources.shrink_to_fit();
+    }
+}
+
+impl Shrink for Position {
+    fn shrink(&mut self) {
+        self.sources.shrink_to_fit();
+    }
+}
+
+impl Shrink for Control {
+    fn shrink(&mut self) {
+        self.sources.shrink_to_fit();
+    }
+}
+
 impl Record {
+    /// Drop the spare capacity of every list, once the record is complete.
+    pub fn shrink_to_fit(&mut self) {
+        self.fields.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.sources.shrink_to_fit();
+        self.related.shrink_to_fit();
+        match &mut self.body {
+            Body::Person(p) => {
+                p.affiliations.shrink_to_fit();
+                p.positions.shrink();
+                p.born.shrink();
+                p.died.shrink();
+                p.camps.shrink_to_fit();
+            }
+            Body::Incident(i) => {
+                i.date.shrink();
+                i.participants.shrink();
+                i.figures.shrink();
+            }
+            Body::Camp(c) => {
+                c.opened.shrink();
+                c.closed.shrink();
+                c.population.shrink();
+                c.control.shrink();
+            }
+            Body::Source(s) => s.issued.shrink(),
+        }
+    }
+
     /// The line of a top-level field, if the record has it.
     pub fn field_pos(&self, key: &str) -> Option<Pos> {
         self.fields.iter().find(|(k, _)| *k == key).map(|&(_, p)| p)

@@ -12,43 +12,62 @@ use compact_str::CompactString;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A string from a case file: the raw value plus, where needed, its terminal-safe form.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Text {
-    /// Short strings (ids, roles, dates: most of a record's strings) are kept inline, without
-    /// an allocation each; at 100,000 records that is most of the catalog's memory.
-    raw: CompactString,
-    /// `None` when the raw string is already safe to show, which is nearly always.
-    safe: Option<Box<str>>,
+///
+/// 24 bytes, the size of one inline string: a record holds hundreds of these, and at a million
+/// records their size is most of the memory.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Text(Repr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum Repr {
+    /// Safe to show as written, which is nearly always. Short strings (ids, roles, dates) are
+    /// stored inline, without an allocation.
+    Plain(CompactString),
+    /// Raw, then the cleaned copy that is shown.
+    Cleaned(Box<(Box<str>, Box<str>)>),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self(Repr::Plain(CompactString::default()))
+    }
 }
 
 impl Text {
     pub fn new(raw: impl Into<String>) -> Self {
         let raw: String = raw.into();
-        let safe = needs_cleaning(&raw).then(|| clean(&raw).into_boxed_str());
-        Self {
-            raw: CompactString::from(raw),
-            safe,
+        if needs_cleaning(&raw) {
+            let safe = clean(&raw).into_boxed_str();
+            Self(Repr::Cleaned(Box::new((raw.into_boxed_str(), safe))))
+        } else {
+            Self(Repr::Plain(CompactString::from(raw)))
         }
     }
 
     /// The string exactly as written in the file (JSON output uses this).
     pub fn raw(&self) -> &str {
-        &self.raw
+        match &self.0 {
+            Repr::Plain(s) => s,
+            Repr::Cleaned(b) => &b.0,
+        }
     }
 
     /// The string as it may be written to a terminal.
     pub fn shown(&self) -> &str {
-        self.safe.as_deref().unwrap_or(&self.raw)
+        match &self.0 {
+            Repr::Plain(s) => s,
+            Repr::Cleaned(b) => &b.1,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.raw.trim().is_empty()
+        self.raw().trim().is_empty()
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.raw.as_str(), f)
+        fmt::Debug::fmt(self.raw(), f)
     }
 }
 
@@ -72,7 +91,7 @@ impl<'de> Deserialize<'de> for Text {
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.raw)
+        serializer.serialize_str(self.raw())
     }
 }
 
@@ -149,7 +168,7 @@ mod tests {
     fn plain_text_is_kept_as_is_without_a_copy() {
         let t = Text::new("Kolthoum Sarahati");
         assert_eq!(t.shown(), "Kolthoum Sarahati");
-        assert!(t.safe.is_none());
+        assert!(matches!(t.0, Repr::Plain(_)), "no cleaned copy");
     }
 
     #[test]
