@@ -213,6 +213,11 @@ pub enum Effect {
     /// Open the editor; if it cannot start, show the file in the viewer instead.
     Edit(ViewRequest),
     View(ViewRequest),
+    /// Put `text` on the clipboard; `what` names it in the status bar.
+    Copy {
+        text: String,
+        what: &'static str,
+    },
 }
 
 impl State {
@@ -467,6 +472,29 @@ impl State {
     }
 
     /// Where `e` and `v` go from the current position.
+    /// What a copy key copies, from the record the edit key would open.
+    fn copy(&self, catalog: &Catalog, what: crate::keymap::Copy) -> Option<Effect> {
+        use crate::keymap::Copy;
+        let idx = match self.focus {
+            Pane::List if !self.typing => self.selected(),
+            _ => self.current_idx(catalog),
+        }?;
+        let record = catalog.get(idx);
+        let (text, what) = match what {
+            Copy::Id => (record.id.to_string(), "the id"),
+            Copy::Location => {
+                // The selected field's line, unless the edit key would open a cited document.
+                let line = self
+                    .view_request(catalog)
+                    .filter(|r| r.path == catalog.file_path(record))
+                    .map_or(record.line, |r| r.line);
+                (format!("{}:{line}", record.path), "path:line")
+            }
+            Copy::Citation => (crate::view::citation(catalog, idx), "a citation"),
+        };
+        Some(Effect::Copy { text, what })
+    }
+
     fn view_request(&self, catalog: &Catalog) -> Option<ViewRequest> {
         let idx = match self.focus {
             Pane::List if !self.typing => self.selected(),
@@ -751,6 +779,7 @@ fn list_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Ef
         Command::Forward => state.go_history(catalog, false),
         Command::Edit => return state.view_request(catalog).map(Effect::Edit),
         Command::View => return state.view_request(catalog).map(Effect::View),
+        Command::Copy(what) => return state.copy(catalog, what),
         _ => {}
     }
     None
@@ -792,6 +821,7 @@ fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::Forward => state.go_history(catalog, false),
         Command::Edit => return state.view_request(catalog).map(Effect::Edit),
         Command::View => return state.view_request(catalog).map(Effect::View),
+        Command::Copy(what) => return state.copy(catalog, what),
         _ => {}
     }
     None

@@ -66,6 +66,8 @@ pub enum Command {
     KindFilter(Option<Kind>),
     Edit,
     View,
+    /// Put something about the record on the clipboard (OSC 52, so it works over SSH).
+    Copy(Copy),
     Help,
     Diagnostics,
     Close,
@@ -79,6 +81,16 @@ pub enum Command {
     CursorRight,
     CursorHome,
     CursorEnd,
+}
+
+/// What the copy keys put on the clipboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Copy {
+    Id,
+    /// `path:line` of the record, or of the selected field in the detail pane.
+    Location,
+    /// A Markdown citation: what it is, its date, its sources.
+    Citation,
 }
 
 pub struct Binding {
@@ -194,6 +206,12 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         List,
+        &["ctrl-y"],
+        C::Copy(Copy::Citation),
+        "copy a Markdown citation of the record",
+    ),
+    bind(
+        List,
         &["H", "ctrl-o", "alt-left", "backspace"],
         C::Back,
         "back to the previous record",
@@ -252,6 +270,19 @@ pub const BINDINGS: &[Binding] = &[
         &["v"],
         C::View,
         "show the file at the selected field in the built-in viewer",
+    ),
+    bind(Detail, &["y"], C::Copy(Copy::Id), "copy the record's id"),
+    bind(
+        Detail,
+        &["Y"],
+        C::Copy(Copy::Location),
+        "copy path:line of the selected field",
+    ),
+    bind(
+        Detail,
+        &["c", "ctrl-y"],
+        C::Copy(Copy::Citation),
+        "copy a Markdown citation of the record",
     ),
     bind(
         Detail,

@@ -443,6 +443,7 @@ impl Loop {
                     None
                 }
                 Effect::View(req) => Some(open_viewer(&req, None)),
+                Effect::Copy { text, what } => Some(copy(terminal, &text, what)),
                 Effect::Edit(req) => self.edit(terminal, &req)?,
             };
         }
@@ -579,6 +580,23 @@ impl Loop {
             Err(e) => Some(Action::Message(format!("reload failed: {e}"))),
         }
     }
+}
+
+/// Put `text` on the clipboard of the terminal the user sits at, over SSH and tmux too: an OSC 52
+/// sequence carries it base64-encoded, so nothing in it can act on the terminal. Terminals that
+/// refuse OSC 52 ignore it silently, which is why the message says how to tell.
+fn copy(terminal: &mut Terminal<Backend>, text: &str, what: &str) -> Action {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let backend = terminal.backend_mut();
+    let sent = write!(backend, "\x1b]52;c;{encoded}\x07").and_then(|()| backend.flush());
+    Action::Message(match sent {
+        Ok(()) => format!(
+            "copied {what} ({} characters); if the clipboard did not change, the terminal refuses OSC 52",
+            text.chars().count()
+        ),
+        Err(e) => format!("could not copy: {e}"),
+    })
 }
 
 /// Clear the screen and forget what was drawn, so the next frame is drawn whole.

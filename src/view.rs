@@ -618,6 +618,74 @@ impl Builder<'_> {
     }
 }
 
+/// A Markdown citation of a record, for pasting into a report: what it is, its date as
+/// written, and each source it cites with title, publisher, type, date of issue and reference.
+/// A source cites itself. Text is the terminal-safe form: a citation never carries escapes.
+pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
+    let record = catalog.get(idx);
+    let first_date = |d: &crate::model::Dates| d.0.first().map(|c| c.date.text.shown().to_owned());
+    if let crate::model::Body::Source(_) = &record.body {
+        return source_citation(record);
+    }
+    let mut head = format!("**{}**", record.name.shown());
+    let mut facts = vec![record.kind.name().to_owned()];
+    if let crate::model::Body::Incident(i) = &record.body {
+        facts.extend(first_date(&i.date));
+        let camp = i.camp.as_ref().map(|c| {
+            catalog
+                .by_id(c.id.raw())
+                .map_or_else(|| c.id.shown().to_owned(), |r| r.name.shown().to_owned())
+        });
+        facts.extend(camp.or_else(|| i.place.as_ref().map(|p| p.shown().to_owned())));
+    }
+    head = format!("{head} ({})", facts.join(", "));
+    let sources: Vec<String> = record
+        .sources
+        .iter()
+        .map(|c| {
+            let mut s = catalog
+                .by_id(c.source.id.raw())
+                .map_or_else(|| c.source.id.shown().to_owned(), source_citation);
+            if let Some(l) = &c.locator {
+                s = format!("{s}, {}", l.shown());
+            }
+            s
+        })
+        .collect();
+    if sources.is_empty() {
+        head
+    } else {
+        format!("{head}. Sources: {}.", sources.join("; "))
+    }
+}
+
+/// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks.
+fn source_citation(record: &Record) -> String {
+    let crate::model::Body::Source(s) = &record.body else {
+        return record.name.shown().to_owned();
+    };
+    let title = format!("\u{201c}{}\u{201d}", record.name.shown());
+    let title = match &s.url {
+        Some(u) => format!("[{title}]({})", u.shown()),
+        None => title,
+    };
+    let mut out = match &s.publisher {
+        Some(p) => format!("{}, {title}", p.shown()),
+        None => title,
+    };
+    let details: Vec<String> = s
+        .kind
+        .iter()
+        .map(|k| k.shown().to_owned())
+        .chain(s.issued.0.first().map(|c| c.date.text.shown().to_owned()))
+        .chain(s.reference.iter().map(|r| r.shown().to_owned()))
+        .collect();
+    if !details.is_empty() {
+        out = format!("{out} ({})", details.join(", "));
+    }
+    out
+}
+
 /// The lines describing record `idx`, top to bottom.
 pub fn detail(catalog: &Catalog, idx: RecordIdx) -> Vec<Line> {
     let record = catalog.get(idx);

@@ -406,3 +406,56 @@ fn q_while_loading_quits_and_restores_the_terminal() {
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
+
+/// The text of every OSC 52 clipboard write in the output, decoded.
+fn clipboard_writes(raw: &[u8]) -> Vec<String> {
+    use base64::Engine as _;
+    let text = String::from_utf8_lossy(raw);
+    text.split("\u{1b}]52;c;")
+        .skip(1)
+        .filter_map(|rest| rest.split('\u{7}').next())
+        .map(|b64| {
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("base64 in OSC 52");
+            String::from_utf8(bytes).expect("UTF-8 on the clipboard")
+        })
+        .collect()
+}
+
+#[test]
+fn copy_keys_put_the_id_the_location_and_a_citation_on_the_clipboard_by_osc_52() {
+    let case = Case::good();
+    let mut pty = open(&case, 80, 24, &[]);
+    pty.send("/");
+    pty.send("rocket");
+    pty.wait_for("the rocket attack first", |_| {
+        row(&pty, 2).contains("I Rocket attack")
+    });
+    pty.key("enter");
+    pty.key("enter");
+    pty.wait_for("the detail pane focused", |_| {
+        selected_detail_row(&pty).is_some()
+    });
+    pty.send("y");
+    pty.wait_text("copied the id");
+    select_detail(&mut pty, "C Camp Liberty");
+    pty.send("Y");
+    pty.wait_text("copied path:line");
+    pty.send("c");
+    pty.wait_text("copied a citation");
+    let writes = clipboard_writes(&pty.raw());
+    assert_eq!(writes.len(), 3, "{writes:?}");
+    assert_eq!(writes[0], "rocket-attack");
+    assert_eq!(
+        writes[1], "incidents/rocket-attack.yaml:4",
+        "the camp field's line"
+    );
+    assert_eq!(
+        writes[2],
+        "**Rocket attack on Camp Liberty** (incident, 2013-06-15, Camp Liberty). \
+         Sources: Amnesty International, \u{201c}A release about the camp\u{201d} \
+         (press release, 2013-06?, MDE 14/010/2013)."
+    );
+    quit(pty);
+}
