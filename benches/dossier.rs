@@ -28,6 +28,10 @@ use rayon::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
 
+/// The allocator the `dossier` binary uses, so that in-process loads measure what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// What a researcher types: common name parts, a camp, a word from summaries, filters.
 const TYPED: &[&str] = &[
     "mohammad",
@@ -44,6 +48,8 @@ const NAME_QUERIES: &[&str] = &["moh", "hosseini", "jafar", "abdkarim", "ali rez
 
 struct Options {
     sizes: Vec<usize>,
+    /// An existing case-file folder to measure instead of generated ones.
+    folder: Option<PathBuf>,
     data: PathBuf,
     quick: bool,
 }
@@ -51,6 +57,7 @@ struct Options {
 fn options() -> Options {
     let mut o = Options {
         sizes: vec![10_000, 100_000, 1_000_000],
+        folder: None,
         data: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"),
         quick: false,
     };
@@ -71,10 +78,16 @@ fn options() -> Options {
                     .collect();
             }
             "--data" => o.data = PathBuf::from(args.next().expect("--data DIR")),
+            "--dir" => {
+                let dir = PathBuf::from(args.next().expect("--dir DIR"));
+                o.folder = Some(std::path::absolute(dir).expect("a folder path"));
+            }
             "--quick" => o.quick = true,
             // cargo passes --bench to harness=false targets.
             "--bench" => {}
-            other => panic!("unknown argument {other}; use --sizes N,N --data DIR --quick"),
+            other => {
+                panic!("unknown argument {other}; use --sizes N,N --data DIR --dir DIR --quick")
+            }
         }
     }
     o
@@ -89,6 +102,15 @@ fn main() {
         o.data.display()
     );
     let mut table = Vec::new();
+    if let Some(dir) = &o.folder {
+        let n = Catalog::open(dir, Limits::default())
+            .expect("the folder loads")
+            .len();
+        println!("\n== {n} records ({})", dir.display());
+        table.push(run_size(dir, n, o.quick));
+        print_table(&table);
+        return;
+    }
     for &n in &o.sizes {
         let dir = ensure_data(&o.data, n);
         println!("\n== {n} records ({})", dir.display());
@@ -164,7 +186,7 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
         total
     }));
     let catalog = catalog.unwrap();
-    assert_eq!(catalog.len(), n, "every generated record loads");
+    assert_eq!(catalog.len(), n, "every record loads");
 
     row.serde_yaml = median((0..reps).map(|_| serde_yaml_baseline(dir)));
     println!(
