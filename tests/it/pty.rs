@@ -168,11 +168,15 @@ impl Pty {
     }
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
-        self.master.resize(size(cols, rows)).unwrap();
-        self.parser.lock().unwrap().set_size(
+        // Resize the screen model first and hold it while the pty changes size: output drawn for
+        // the new size must never be read into the old one (it would wrap there, and the
+        // program's later frames only redraw what changed).
+        let mut parser = self.parser.lock().unwrap();
+        parser.set_size(
             NonZeroU16::new(rows).unwrap(),
             NonZeroU16::new(cols).unwrap(),
         );
+        self.master.resize(size(cols, rows)).unwrap();
     }
 
     pub fn pid(&self) -> u32 {
