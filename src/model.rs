@@ -530,35 +530,18 @@ impl Shrink for Dates {
     }
 }
 
-impl Shrink for DateClaim {
-    fn shrink(&mut self) {
-        self.sources.shrink_to_fit();
-    }
+/// The parts of a record whose only list is their citations.
+macro_rules! shrink_sources {
+    ($($t:ty),*) => {
+        $(impl Shrink for $t {
+            fn shrink(&mut self) {
+                self.sources.shrink_to_fit();
+            }
+        })*
+    };
 }
 
-impl Shrink for Figure {
-    fn shrink(&mut self) {
-        self.sources.shrink_to_fit();
-    }
-}
-
-impl Shrink for Participant {
-    fn shrink(&mut self) {
-        self.sources.shrink_to_fit();
-    }
-}
-
-impl Shrink for Position {
-    fn shrink(&mut self) {
-        self.sources.shrink_to_fit();
-    }
-}
-
-impl Shrink for Control {
-    fn shrink(&mut self) {
-        self.sources.shrink_to_fit();
-    }
-}
+shrink_sources!(DateClaim, Figure, Participant, Position, Control);
 
 impl Record {
     /// Drop the spare capacity of every list, once the record is complete.
