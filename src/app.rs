@@ -471,14 +471,19 @@ impl State {
         );
     }
 
-    /// Where `e` and `v` go from the current position.
+    /// The record the edit, view and copy keys act on: the list's selection, or the record
+    /// shown in the detail pane.
+    fn target(&self, catalog: &Catalog) -> Option<RecordIdx> {
+        match self.focus {
+            Pane::List if !self.typing => self.selected(),
+            _ => self.current_idx(catalog),
+        }
+    }
+
     /// What a copy key copies, from the record the edit key would open.
     fn copy(&self, catalog: &Catalog, what: crate::keymap::Copy) -> Option<Effect> {
         use crate::keymap::Copy;
-        let idx = match self.focus {
-            Pane::List if !self.typing => self.selected(),
-            _ => self.current_idx(catalog),
-        }?;
+        let idx = self.target(catalog)?;
         let record = catalog.get(idx);
         let (text, what) = match what {
             Copy::Id => (record.id.to_string(), "the id"),
@@ -495,11 +500,9 @@ impl State {
         Some(Effect::Copy { text, what })
     }
 
+    /// Where `e` and `v` go from the current position.
     fn view_request(&self, catalog: &Catalog) -> Option<ViewRequest> {
-        let idx = match self.focus {
-            Pane::List if !self.typing => self.selected(),
-            _ => self.current_idx(catalog),
-        }?;
+        let idx = self.target(catalog)?;
         let record = catalog.get(idx);
         let path = catalog.file_path(record);
         if self.focus == Pane::Detail && !self.typing {

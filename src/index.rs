@@ -202,14 +202,14 @@ fn drop_duplicate_ids(records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnosti
     }
     drop(first_path);
     // One pass, not a `remove` per duplicate: a folder of copies must not load in quadratic time.
-    let mut drop = vec![false; records.len()];
+    let mut duplicate = vec![false; records.len()];
     for i in duplicates {
-        drop[i] = true;
+        duplicate[i] = true;
     }
     let mut i = 0;
     records.retain(|_| {
         i += 1;
-        !drop[i - 1]
+        !duplicate[i - 1]
     });
 }
 

@@ -283,12 +283,12 @@ fn classify(
     }
 }
 
-/// Problems with a file as a whole are reported at its start, where an editor opens it.
 /// Caps on the YAML of one record file; a real record needs a small fraction of each.
 const MAX_DEPTH: usize = 32;
 const MAX_NODES: usize = 200_000;
 const MAX_ALIASES: usize = 1_000;
 
+/// Problems with a file as a whole are reported at its start, where an editor opens it.
 const FILE_START: Pos = Pos { line: 1, col: 1 };
 
 fn rel_string(p: &Path) -> String {
@@ -520,12 +520,11 @@ fn yaml_error(
             format!("missing required field `{field}`"),
             "add the field".into(),
         ),
-        E::Budget { breach, .. } => (
-            budget_message(breach).unwrap_or(message),
-            "dossier caps anchors, aliases, nesting and size in record files; a record should not need them at this scale".into(),
-        ),
-        E::AliasError { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayLimitExceeded { .. } => (
-            message,
+        E::Budget { .. } | E::AliasError { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayLimitExceeded { .. } => (
+            match inner {
+                E::Budget { breach, .. } => budget_message(breach).unwrap_or(message),
+                _ => message,
+            },
             "dossier caps anchors, aliases, nesting and size in record files; a record should not need them at this scale".into(),
         ),
         _ if message.contains("recursion limit") => (

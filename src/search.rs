@@ -548,9 +548,12 @@ impl Typing {
         let hits = self
             .searcher
             .search_cancellable(catalog, &query, candidates, cancelled)?;
-        let mut records: Vec<RecordIdx> = hits.iter().map(|h| h.record).collect();
-        records.sort_unstable();
-        self.last = Some((text.to_owned(), kind, records));
+        // Nothing narrows an empty query (see `narrows`): do not sort every record to keep them.
+        self.last = (!text.trim().is_empty()).then(|| {
+            let mut records: Vec<RecordIdx> = hits.iter().map(|h| h.record).collect();
+            records.sort_unstable();
+            (text.to_owned(), kind, records)
+        });
         Some(hits)
     }
 }

@@ -19,8 +19,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use crossterm::event::{
     self as term_event, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
-    EnableMouseCapture, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
-    MouseButton, MouseEventKind,
+    EnableMouseCapture, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton,
+    MouseEventKind,
 };
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
@@ -29,7 +29,7 @@ use ratatui::backend::CrosstermBackend;
 
 use crate::app::{self, Action, Effect, Results, SearchRequest, State, ViewRequest, Viewer};
 use crate::index::Catalog;
-use crate::keymap::{Context, Keymap};
+use crate::keymap::{Command, Context, Keymap};
 use crate::load::{Limits, LoadError, Progress};
 use crate::search::Typing;
 use crate::ui::{self, Theme};
@@ -264,7 +264,8 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
     spawn_reader(tx.clone(), Arc::clone(&pause));
     let searcher = SearchWorker::spawn(tx.clone());
 
-    let (catalog, early) = match load(&mut terminal, &tx, &rx, dir, limits, theme)? {
+    let keymap = Keymap::default();
+    let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, limits, theme)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
@@ -275,7 +276,7 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
         dir: dir.to_owned(),
         limits,
         state,
-        keymap: Keymap::default(),
+        keymap,
         searcher,
         pause,
         theme,
@@ -290,11 +291,13 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
 
 /// Load the catalog on another thread while the screen shows how far it has come, so that a
 /// large folder answers at once. Keys typed meanwhile are returned to be applied to the list;
-/// Ctrl-C (or `q` before anything else was typed) and signals end it (`Err(exit code)`).
+/// the quit keys (`q` only before anything else was typed) and signals end it
+/// (`Err(exit code)`).
 fn load(
     terminal: &mut Terminal<Backend>,
     tx: &Sender<Event>,
     rx: &Receiver<Event>,
+    keymap: &Keymap,
     dir: &Path,
     limits: Limits,
     theme: Theme,
@@ -309,6 +312,14 @@ fn load(
                 let _ = tx.send(Event::Loaded(Box::new(result)));
             })
             .context("spawn the loader")?
+    };
+    // Where the keys typed so far would put the user: the list, then the search box.
+    let context = |nothing_typed: bool| {
+        if nothing_typed {
+            Context::List
+        } else {
+            Context::Search
+        }
     };
     let mut early = Vec::new();
     loop {
@@ -334,18 +345,15 @@ fn load(
             }
             Event::Signal(sig) => return Ok(Err(128 + sig)),
             Event::TermGone => return Ok(Err(1)),
-            Event::Term(TermEvent::Key(k)) if is_quit_while_loading(k, early.is_empty()) => {
+            Event::Term(TermEvent::Key(k))
+                if k.kind == KeyEventKind::Press
+                    && keymap.lookup(context(early.is_empty()), k) == Some(Command::Quit) =>
+            {
                 return Ok(Err(0));
             }
             other => early.push(other),
         }
     }
-}
-
-fn is_quit_while_loading(k: KeyEvent, nothing_typed: bool) -> bool {
-    let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-    let q = k.code == KeyCode::Char('q') && k.modifiers.is_empty();
-    k.kind == KeyEventKind::Press && (ctrl_c || (q && nothing_typed))
 }
 
 struct Loop {

@@ -623,7 +623,6 @@ impl Builder<'_> {
 /// A source cites itself. Text is the terminal-safe form: a citation never carries escapes.
 pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
     let record = catalog.get(idx);
-    let first_date = |d: &crate::model::Dates| d.0.first().map(|c| c.date.text.shown().to_owned());
     if let crate::model::Body::Source(_) = &record.body {
         return source_citation(record);
     }
@@ -659,6 +658,11 @@ pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
     }
 }
 
+/// The first date claimed, as written.
+fn first_date(d: &Dates) -> Option<String> {
+    d.0.first().map(|c| c.date.text.shown().to_owned())
+}
+
 /// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks.
 fn source_citation(record: &Record) -> String {
     let crate::model::Body::Source(s) = &record.body else {
@@ -677,7 +681,7 @@ fn source_citation(record: &Record) -> String {
         .kind
         .iter()
         .map(|k| k.shown().to_owned())
-        .chain(s.issued.0.first().map(|c| c.date.text.shown().to_owned()))
+        .chain(first_date(&s.issued))
         .chain(s.reference.iter().map(|r| r.shown().to_owned()))
         .collect();
     if !details.is_empty() {
