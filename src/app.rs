@@ -670,6 +670,9 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             if let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay {
                 *cursor = (*cursor).min(catalog.diagnostics().len().saturating_sub(1));
             }
+            if let Some(note) = reload_note(&old, catalog, state.message.is_none()) {
+                state.message = Some(note);
+            }
             Some(state.search_request())
         }
         Action::ViewerReady { viewer, note } => {
@@ -682,6 +685,49 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             None
         }
     }
+}
+
+/// What a reload changed that the user should hear about: problems that appeared (the first
+/// one in full, so a typo just saved is named at once) or went away. A reload that changed
+/// neither says so only when nothing else is being said (`quiet_ok`).
+fn reload_note(old: &Catalog, new: &Catalog, quiet_ok: bool) -> Option<String> {
+    use std::collections::HashSet;
+    // Compared by place and message; sets, because a broken folder can hold many thousands.
+    let key_of = |d: &'_ Diagnostic| (d.path.clone(), d.line, d.column, d.message.clone());
+    let before: HashSet<_> = old.diagnostics().iter().map(key_of).collect();
+    let after: HashSet<_> = new.diagnostics().iter().map(key_of).collect();
+    let added: Vec<&Diagnostic> = new
+        .diagnostics()
+        .iter()
+        .filter(|d| !before.contains(&key_of(d)))
+        .collect();
+    let fixed = before.difference(&after).count();
+    let key = crate::keymap::Keymap::hint(Context::Global, Command::Diagnostics)
+        .map(crate::keymap::display)
+        .unwrap_or_default();
+    if let Some(first) = added.first() {
+        let more = match added.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        return Some(format!(
+            "reloaded: {}{more}; {key} lists the problems",
+            first.render("").lines().next().unwrap_or_default()
+        ));
+    }
+    if fixed > 0 {
+        return Some(format!(
+            "reloaded: {} fixed, {} left",
+            crate::diagnostic::plural(fixed, "problem"),
+            new.diagnostics().len()
+        ));
+    }
+    quiet_ok.then(|| {
+        format!(
+            "reloaded: {}",
+            crate::diagnostic::plural(new.len(), "record")
+        )
+    })
 }
 
 fn insert(state: &mut State, text: &str) -> Option<Effect> {

@@ -28,3 +28,4 @@ pub mod text;
 pub mod tui;
 pub mod ui;
 pub mod view;
+pub mod watch;

@@ -92,6 +92,10 @@ enum Event {
     Searched(Results),
     /// The catalog, read by the loader thread while the screen shows progress.
     Loaded(Box<Result<Catalog, LoadError>>),
+    /// Files under the folder changed (one event per burst; see `watch`).
+    FilesChanged,
+    /// The catalog read again after a change, on a thread of its own.
+    Reloaded(Box<Result<Catalog, LoadError>>),
 }
 
 /// Lets the main thread park the key reader while another program owns the terminal.
@@ -263,6 +267,13 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
     let pause = Arc::new(Pause::default());
     spawn_reader(tx.clone(), Arc::clone(&pause));
     let searcher = SearchWorker::spawn(tx.clone());
+    // Watching starts before the first load, so a save during a long load is not missed.
+    let watch = {
+        let tx = tx.clone();
+        crate::watch::start(dir, move || {
+            let _ = tx.send(Event::FilesChanged);
+        })
+    };
 
     let keymap = Keymap::default();
     let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, limits, theme)? {
@@ -270,7 +281,11 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
         Err(code) => return Ok(code),
     };
     let size = terminal.size()?;
-    let state = State::new(&catalog, size.width, size.height);
+    let mut state = State::new(&catalog, size.width, size.height);
+    state.message = match &watch {
+        Ok(w) => w.note(),
+        Err(why) => Some(format!("{why}; changes show after `e` or a restart")),
+    };
     let mut app = Loop {
         catalog: Arc::new(catalog),
         dir: dir.to_owned(),
@@ -280,6 +295,9 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
         searcher,
         pause,
         theme,
+        events: tx,
+        reload: Reload::Idle,
+        _watch: watch.ok(),
     };
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
@@ -365,6 +383,19 @@ struct Loop {
     searcher: SearchWorker,
     pause: Arc<Pause>,
     theme: Theme,
+    /// For the reload thread to answer on.
+    events: Sender<Event>,
+    reload: Reload,
+    _watch: Option<crate::watch::Watch>,
+}
+
+/// Where a reload stands. One runs at a time; changes that arrive meanwhile ask for one more,
+/// so the last change is always read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reload {
+    Idle,
+    Running,
+    RunningThenAgain,
 }
 
 enum Flow {
@@ -417,6 +448,11 @@ impl Loop {
             Event::TermGone => return Ok(Flow::Exit(1)),
             // Sent once, and taken by `load` before this loop starts.
             Event::Loaded(_) => None,
+            Event::FilesChanged => {
+                self.start_reload();
+                None
+            }
+            Event::Reloaded(result) => self.reloaded(*result),
         };
         let Some(action) = action else {
             return Ok(Flow::Continue);
@@ -570,12 +606,41 @@ impl Loop {
             &self.catalog,
             Action::Resize(size.width, size.height),
         );
-        Ok(self.reload(note))
+        // Read the files again even where the watcher could not start: the edit shows at once.
+        self.start_reload();
+        Ok(note.map(Action::Message))
     }
 
-    /// Load the folder again and swap the new catalog in; the state keeps its place by id.
-    fn reload(&mut self, note: Option<String>) -> Option<Action> {
-        match Catalog::open(&self.dir, self.limits) {
+    /// Read the folder again on a thread of its own; the list stays usable meanwhile (at 100,000
+    /// records a load takes seconds).
+    fn start_reload(&mut self) {
+        if self.reload != Reload::Idle {
+            self.reload = Reload::RunningThenAgain;
+            return;
+        }
+        let (tx, dir, limits) = (self.events.clone(), self.dir.clone(), self.limits);
+        let spawned = std::thread::Builder::new()
+            .name("reload".into())
+            .spawn(move || {
+                let result = Catalog::open(&dir, limits);
+                let _ = tx.send(Event::Reloaded(Box::new(result)));
+            });
+        self.reload = match spawned {
+            Ok(_) => Reload::Running,
+            Err(_) => Reload::Idle,
+        };
+    }
+
+    /// Swap the new catalog in; the state keeps its place by id.
+    fn reloaded(&mut self, result: Result<Catalog, LoadError>) -> Option<Action> {
+        let again = self.reload == Reload::RunningThenAgain;
+        self.reload = Reload::Idle;
+        if again {
+            // What was read may be out of date already: read once more. It is still swapped in,
+            // so files that never stop changing still show.
+            self.start_reload();
+        }
+        match result {
             Ok(c) => {
                 let old = std::mem::replace(&mut self.catalog, Arc::new(c));
                 if let Some(Effect::Search(req)) =
@@ -583,7 +648,7 @@ impl Loop {
                 {
                     self.searcher.send(req, &self.catalog);
                 }
-                note.map(Action::Message)
+                None
             }
             Err(e) => Some(Action::Message(format!("reload failed: {e}"))),
         }

@@ -10,6 +10,7 @@ mod generate;
 mod hostile;
 mod properties;
 mod pty;
+mod reload;
 mod tui;
 mod tui_safety;
 mod util;

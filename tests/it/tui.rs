@@ -6,14 +6,14 @@ use std::time::Duration;
 use crate::pty::Pty;
 use crate::util::Case;
 
-fn open(case: &Case, cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+pub fn open(case: &Case, cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
     let pty = Pty::spawn(case.path(), &["."], env, cols, rows);
     pty.wait_text("Records");
     pty
 }
 
 /// Text of the screen row (0-based).
-fn row(pty: &Pty, n: usize) -> String {
+pub fn row(pty: &Pty, n: usize) -> String {
     pty.rows()[n].clone()
 }
 
@@ -27,7 +27,7 @@ fn selected_detail_row(pty: &Pty) -> Option<String> {
 }
 
 /// Move the detail cursor down until the selected line contains `needle`.
-fn select_detail(pty: &mut Pty, needle: &str) {
+pub fn select_detail(pty: &mut Pty, needle: &str) {
     pty.send("g");
     for _ in 0..40 {
         if selected_detail_row(pty).is_some_and(|r| r.contains(needle)) {
@@ -41,12 +41,12 @@ fn select_detail(pty: &mut Pty, needle: &str) {
     );
 }
 
-fn detail_title(pty: &Pty) -> String {
+pub fn detail_title(pty: &Pty) -> String {
     let right: String = row(pty, 2).chars().skip(32).collect();
     right.trim().trim_matches('│').trim().to_owned()
 }
 
-fn quit(mut pty: Pty) {
+pub fn quit(mut pty: Pty) {
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
