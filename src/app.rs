@@ -14,7 +14,7 @@ use crate::index::{Catalog, RecordIdx};
 use crate::keymap::{BINDINGS, Command, Context};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Pos, Record};
-use crate::search::Hit;
+use crate::search::{Hit, Typing};
 use crate::view::{self, Target};
 
 pub type RecordId = Arc<str>;
@@ -98,6 +98,8 @@ pub struct Results {
     pub generation: u64,
     pub query: String,
     pub kind: Option<Kind>,
+    /// Incidents in date order (see `timeline`), not ranked records.
+    pub timeline: bool,
     pub hits: Vec<Hit>,
 }
 
@@ -107,6 +109,35 @@ pub struct SearchRequest {
     pub generation: u64,
     pub query: String,
     pub kind: Option<Kind>,
+    pub timeline: bool,
+}
+
+impl SearchRequest {
+    /// Answer the request (on the search worker), or `None` if `cancelled` first.
+    pub fn run(
+        self,
+        typing: &mut Typing,
+        catalog: &Catalog,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Results> {
+        // The timeline is the incidents that match, in date order.
+        let kind = if self.timeline {
+            Some(Kind::Incident)
+        } else {
+            self.kind
+        };
+        let mut hits = typing.search(catalog, &self.query, kind, cancelled)?;
+        if self.timeline {
+            crate::timeline::order(catalog, &mut hits);
+        }
+        Some(Results {
+            generation: self.generation,
+            query: self.query,
+            kind: self.kind,
+            timeline: self.timeline,
+            hits,
+        })
+    }
 }
 
 /// The record in the detail pane, laid out, with the selected line and the scroll position.
@@ -156,6 +187,8 @@ pub struct State {
     /// The search box has the keyboard.
     pub typing: bool,
     pub kind: Option<Kind>,
+    /// The list shows the timeline: incidents in date order.
+    pub timeline: bool,
     pub results: Results,
     /// The newest search asked for; older answers are dropped.
     pub requested: u64,
@@ -235,6 +268,7 @@ impl State {
             input: Input::default(),
             typing: false,
             kind: None,
+            timeline: false,
             results: Results {
                 hits,
                 ..Results::default()
@@ -428,7 +462,35 @@ impl State {
             generation: self.requested,
             query: self.input.text.clone(),
             kind: self.kind,
+            timeline: self.timeline,
         })
+    }
+
+    fn toggle_timeline(&mut self) -> Effect {
+        self.timeline = !self.timeline;
+        self.focus = Pane::List;
+        self.search_request()
+    }
+
+    /// The timeline filtered to the person or camp at hand (`person:ID`, `camp:ID`, which the
+    /// user can read and edit in the search box).
+    fn timeline_of(&mut self, catalog: &Catalog) -> Option<Effect> {
+        let record = catalog.get(self.target(catalog)?);
+        let filter = match record.kind {
+            Kind::Person => "person",
+            Kind::Camp => "camp",
+            Kind::Incident | Kind::Source => {
+                self.message =
+                    Some("a timeline is for a person or a camp: select one first".into());
+                return None;
+            }
+        };
+        self.input = Input::default();
+        self.input.insert(&format!("{filter}:{}", record.id));
+        self.kind = None;
+        self.timeline = true;
+        self.focus = Pane::List;
+        Some(self.search_request())
     }
 
     /// Follow a link: the current record goes on the back stack.
@@ -615,8 +677,9 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             if results.generation < state.results.generation {
                 return None; // an older answer arriving late
             }
-            let changed =
-                results.query != state.results.query || results.kind != state.results.kind;
+            let changed = results.query != state.results.query
+                || results.kind != state.results.kind
+                || results.timeline != state.results.timeline;
             let keep = state.selected().map(|i| catalog.get(i).id.clone());
             state.results = results;
             if changed {
@@ -637,44 +700,7 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             }
             None
         }
-        Action::CatalogReplaced(old) => {
-            // Indices changed; ids did not. Carry the list over by id until the new search
-            // answers, and show the same record.
-            let hits = std::mem::take(&mut state.results.hits);
-            let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
-            state.results.hits = hits
-                .into_iter()
-                .filter_map(|h| {
-                    let record = catalog.idx(&old.get(h.record).id)?;
-                    Some(Hit { record, ..h })
-                })
-                .collect();
-            let row = cursor_id.and_then(|id| {
-                state
-                    .results
-                    .hits
-                    .iter()
-                    .position(|h| *catalog.get(h.record).id == *id)
-            });
-            state.cursor = row
-                .unwrap_or(state.cursor)
-                .min(state.results.hits.len().saturating_sub(1));
-            state.keep_cursor_visible();
-            match state.current_idx(catalog) {
-                Some(idx) => state.show(catalog, idx),
-                None => {
-                    state.current = None;
-                    state.detail = Detail::default();
-                }
-            }
-            if let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay {
-                *cursor = (*cursor).min(catalog.diagnostics().len().saturating_sub(1));
-            }
-            if let Some(note) = reload_note(&old, catalog, state.message.is_none()) {
-                state.message = Some(note);
-            }
-            Some(state.search_request())
-        }
+        Action::CatalogReplaced(old) => Some(catalog_replaced(state, catalog, &old)),
         Action::ViewerReady { viewer, note } => {
             state.open_overlay(Overlay::Viewer(viewer));
             state.message = note;
@@ -685,6 +711,46 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             None
         }
     }
+}
+
+/// A new catalog replaced `old`: indices changed, ids did not.
+fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effect {
+    // Indices changed; ids did not. Carry the list over by id until the new search
+    // answers, and show the same record.
+    let hits = std::mem::take(&mut state.results.hits);
+    let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
+    state.results.hits = hits
+        .into_iter()
+        .filter_map(|h| {
+            let record = catalog.idx(&old.get(h.record).id)?;
+            Some(Hit { record, ..h })
+        })
+        .collect();
+    let row = cursor_id.and_then(|id| {
+        state
+            .results
+            .hits
+            .iter()
+            .position(|h| *catalog.get(h.record).id == *id)
+    });
+    state.cursor = row
+        .unwrap_or(state.cursor)
+        .min(state.results.hits.len().saturating_sub(1));
+    state.keep_cursor_visible();
+    match state.current_idx(catalog) {
+        Some(idx) => state.show(catalog, idx),
+        None => {
+            state.current = None;
+            state.detail = Detail::default();
+        }
+    }
+    if let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay {
+        *cursor = (*cursor).min(catalog.diagnostics().len().saturating_sub(1));
+    }
+    if let Some(note) = reload_note(old, catalog, state.message.is_none()) {
+        state.message = Some(note);
+    }
+    state.search_request()
 }
 
 /// What a reload changed that the user should hear about: problems that appeared (the first
@@ -816,7 +882,13 @@ fn list_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Ef
             state.kind = None;
             return Some(state.search_request());
         }
+        Command::Clear if state.timeline => {
+            state.timeline = false;
+            return Some(state.search_request());
+        }
         Command::KindFilter(k) => {
+            // The timeline holds incidents only; choosing a kind goes back to the ranked list.
+            state.timeline = false;
             state.kind = if k.is_some() && state.kind == k {
                 None
             } else {
@@ -824,6 +896,8 @@ fn list_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Ef
             };
             return Some(state.search_request());
         }
+        Command::Timeline => return Some(state.toggle_timeline()),
+        Command::TimelineOf => return state.timeline_of(catalog),
         Command::Back => state.go_history(catalog, true),
         Command::Forward => state.go_history(catalog, false),
         Command::Edit => return state.view_request(catalog).map(Effect::Edit),
@@ -871,6 +945,8 @@ fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::Edit => return state.view_request(catalog).map(Effect::Edit),
         Command::View => return state.view_request(catalog).map(Effect::View),
         Command::Copy(what) => return state.copy(catalog, what),
+        Command::Timeline => return Some(state.toggle_timeline()),
+        Command::TimelineOf => return state.timeline_of(catalog),
         _ => {}
     }
     None
@@ -1126,17 +1202,10 @@ mod tests {
     fn act(s: &mut State, c: &Catalog, a: Action) -> Option<Effect> {
         let effect = update(s, c, a);
         if let Some(Effect::Search(req)) = &effect {
-            let mut q = Query::parse(&req.query);
-            if let Some(k) = req.kind {
-                q.filters.push(crate::search::Filter::Kind(vec![k]));
-            }
-            let hits = Searcher::default().search(c, &q);
-            let results = Results {
-                generation: req.generation,
-                query: req.query.clone(),
-                kind: req.kind,
-                hits,
-            };
+            let results = req
+                .clone()
+                .run(&mut Typing::default(), c, &|| false)
+                .unwrap();
             update(s, c, Action::SearchDone(results));
         }
         effect
@@ -1164,6 +1233,42 @@ mod tests {
             .iter()
             .position(|l| l.text().contains(needle))
             .unwrap_or_else(|| panic!("no line with {needle}"));
+    }
+
+    #[test]
+    fn the_timeline_lists_incidents_and_leaves_for_a_kind_or_esc() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::Timeline);
+        assert!(s.timeline && s.results.timeline);
+        assert_eq!(s.results.hits.len(), 1);
+        assert_eq!(current(&s), "abduction");
+        // A kind key goes back to the ranked list of that kind.
+        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Person)));
+        assert!(!s.results.timeline);
+        assert_eq!(s.results.hits.len(), 2);
+        // Esc clears the kind first, then leaves the timeline.
+        cmd(&mut s, &c, Command::Timeline);
+        cmd(&mut s, &c, Command::Clear);
+        assert!(s.timeline, "the first Esc only cleared the kind");
+        cmd(&mut s, &c, Command::Clear);
+        assert!(!s.timeline);
+        assert_eq!(s.results.hits.len(), c.len());
+    }
+
+    #[test]
+    fn the_timeline_of_a_person_filters_by_their_id() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "tahoori");
+        cmd(&mut s, &c, Command::Accept);
+        cmd(&mut s, &c, Command::TimelineOf);
+        assert_eq!(s.input.text, "person:fatemeh-tahoori");
+        assert!(s.results.timeline);
+        assert_eq!(current(&s), "abduction");
+        // From an incident there is no timeline to show; the user is told why.
+        assert_eq!(cmd(&mut s, &c, Command::TimelineOf), None);
+        assert!(s.message.as_deref().unwrap().contains("person or a camp"));
     }
 
     #[test]
@@ -1201,6 +1306,7 @@ mod tests {
             generation: req.generation,
             query: req.query.clone(),
             kind: None,
+            timeline: false,
             hits: Searcher::default()
                 .search(&c, &Query::parse(&req.query))
                 .into_iter()

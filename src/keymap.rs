@@ -64,6 +64,10 @@ pub enum Command {
     /// Esc: clear the query and filters, or close what is open.
     Clear,
     KindFilter(Option<Kind>),
+    /// Incidents in date order instead of the ranked list (again: back).
+    Timeline,
+    /// The timeline of the selected person or camp: their incidents in date order.
+    TimelineOf,
     Edit,
     View,
     /// Put something about the record on the clipboard (OSC 52, so it works over SSH).
@@ -188,9 +192,21 @@ pub const BINDINGS: &[Binding] = &[
     bind(List, &["0"], C::KindFilter(None), "show every kind"),
     bind(
         List,
+        &["t"],
+        C::Timeline,
+        "timeline: incidents in date order (again: every record)",
+    ),
+    bind(
+        List,
+        &["T"],
+        C::TimelineOf,
+        "timeline of the selected person or camp",
+    ),
+    bind(
+        List,
         &["esc"],
         C::Clear,
-        "clear the query and the kind filter",
+        "clear the query and the kind filter, then leave the timeline",
     ),
     bind(
         List,
@@ -259,6 +275,18 @@ pub const BINDINGS: &[Binding] = &[
         "switch between list and detail",
     ),
     bind(Detail, &["/"], C::Search, "search"),
+    bind(
+        Detail,
+        &["t"],
+        C::Timeline,
+        "timeline: incidents in date order (again: every record)",
+    ),
+    bind(
+        Detail,
+        &["T"],
+        C::TimelineOf,
+        "timeline of this person or camp",
+    ),
     bind(
         Detail,
         &["e"],

@@ -25,6 +25,7 @@ pub mod load;
 pub mod model;
 pub mod search;
 pub mod text;
+pub mod timeline;
 pub mod tui;
 pub mod ui;
 pub mod view;

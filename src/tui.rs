@@ -223,15 +223,8 @@ impl SearchWorker {
                     }
                     let generation = req.generation;
                     let cancelled = || newest.load(Ordering::Relaxed) != generation;
-                    let Some(hits) = typing.search(&catalog, &req.query, req.kind, &cancelled)
-                    else {
+                    let Some(results) = req.run(&mut typing, &catalog, &cancelled) else {
                         continue;
-                    };
-                    let results = Results {
-                        generation,
-                        hits,
-                        query: req.query,
-                        kind: req.kind,
                     };
                     if events.send(Event::Searched(results)).is_err() {
                         return;

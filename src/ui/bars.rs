@@ -16,7 +16,9 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         return;
     }
     let mut right = Vec::new();
-    if let Some(k) = state.kind {
+    if state.timeline {
+        right.push(Span::styled("[timeline] ", theme.key()));
+    } else if let Some(k) = state.kind {
         right.push(Span::styled(format!("[{}] ", k.folder()), theme.kind(k)));
     }
     if state.requested > state.results.generation {
@@ -40,7 +42,11 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     let mut left = vec![prompt];
     if state.input.text.is_empty() && !state.typing {
         left.push(Span::styled(
-            "type to search · 1-4 kinds · ? keys",
+            if state.timeline {
+                "type to filter the timeline · t or Esc leaves it · ? keys"
+            } else {
+                "type to search · 1-4 kinds · t timeline · ? keys"
+            },
             theme.dim(),
         ));
     } else {

@@ -18,10 +18,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     }
     let focused = state.focus == Pane::List || state.typing;
     let total = state.results.hits.len();
-    let title = if total == 0 {
-        " Records ".to_owned()
+    let name = if state.results.timeline {
+        "Timeline"
     } else {
-        format!(" Records {}/{} ", state.cursor + 1, total)
+        "Records"
+    };
+    let title = if total == 0 {
+        format!(" {name} ")
+    } else {
+        format!(" {name} {}/{} ", state.cursor + 1, total)
     };
     let block = Block::bordered()
         .title(title)
@@ -34,7 +39,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
     if total == 0 {
-        let msg = if state.input.text.is_empty() && state.kind.is_none() {
+        let msg = if state.results.timeline && state.input.text.is_empty() {
+            "no incidents in this folder"
+        } else if state.input.text.is_empty() && state.kind.is_none() {
             "no records in this folder"
         } else {
             "nothing matches"
@@ -49,7 +56,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         .skip(state.offset)
         .take(usize::from(inner.height))
     {
-        let mut line = Line::from(fit(row_spans(hit, catalog, theme), width));
+        let spans = if state.results.timeline {
+            timeline_spans(hit, catalog, theme)
+        } else {
+            row_spans(hit, catalog, theme)
+        };
+        let mut line = Line::from(fit(spans, width));
         if row == state.cursor {
             let used: usize = line
                 .spans
@@ -99,6 +111,46 @@ fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>>
     let subtitle = record.subtitle();
     if !subtitle.is_empty() {
         spans.push(Span::styled(format!("  {subtitle}"), theme.dim()));
+    }
+    spans
+}
+
+/// A timeline row: the date as written in a column, the name, how exact the date is, the camp.
+fn timeline_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>> {
+    let record = catalog.get(hit.record);
+    let (date, exactness) = crate::timeline::when(record);
+    let mut spans = vec![Span::styled(
+        format!("{date:<10} "),
+        theme.tone(crate::view::Tone::Label),
+    )];
+    let positions: &[u32] = if hit.field == Field::Name {
+        &hit.positions
+    } else {
+        &[]
+    };
+    let name_style = if record.broken {
+        theme.tone(crate::view::Tone::Broken)
+    } else {
+        Style::new()
+    };
+    spans.extend(highlighted(
+        record.name.shown(),
+        positions,
+        name_style,
+        theme.matched(),
+    ));
+    if let Some(words) = exactness {
+        spans.push(Span::styled(format!(" ({words})"), theme.dim()));
+    }
+    if let Some(i) = record.incident() {
+        let at = i
+            .camp
+            .as_ref()
+            .map(|c| c.id.shown())
+            .or_else(|| i.place.as_ref().map(crate::text::Text::shown));
+        if let Some(at) = at {
+            spans.push(Span::styled(format!("  {at}"), theme.dim()));
+        }
     }
     spans
 }

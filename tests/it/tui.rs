@@ -137,7 +137,7 @@ fn follow_person_incident_camp_source_then_back_and_forward() {
     quit(pty);
 }
 
-fn stub_editor(case: &Case) -> (String, std::path::PathBuf) {
+pub fn stub_editor(case: &Case) -> (String, std::path::PathBuf) {
     let out = case.path().join("editor-args.txt");
     let script = case.write(
         "stub-editor",
@@ -147,7 +147,7 @@ fn stub_editor(case: &Case) -> (String, std::path::PathBuf) {
     (script.display().to_string(), out)
 }
 
-fn wait_args(out: &std::path::Path) -> Vec<String> {
+pub fn wait_args(out: &std::path::Path) -> Vec<String> {
     for _ in 0..500 {
         if let Ok(text) = std::fs::read_to_string(out)
             && text.ends_with('\n')
