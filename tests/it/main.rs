@@ -10,6 +10,7 @@ mod generate;
 mod hostile;
 mod properties;
 mod pty;
+mod ssh;
 mod tui;
 mod tui_safety;
 mod util;
