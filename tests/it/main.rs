@@ -11,6 +11,7 @@ mod hostile;
 mod properties;
 mod pty;
 mod reload;
+mod ssh;
 mod timeline;
 mod tui;
 mod tui_safety;

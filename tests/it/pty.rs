@@ -19,7 +19,7 @@ pub struct Pty {
 }
 
 /// How long to wait for the screen to show something. Generous: CI machines are slow.
-const PATIENCE: Duration = Duration::from_secs(15);
+pub const PATIENCE: Duration = Duration::from_secs(15);
 
 fn size(cols: u16, rows: u16) -> PtySize {
     PtySize {

@@ -408,7 +408,7 @@ fn q_while_loading_quits_and_restores_the_terminal() {
 }
 
 /// The text of every OSC 52 clipboard write in the output, decoded.
-fn clipboard_writes(raw: &[u8]) -> Vec<String> {
+pub fn clipboard_writes(raw: &[u8]) -> Vec<String> {
     use base64::Engine as _;
     let text = String::from_utf8_lossy(raw);
     text.split("\u{1b}]52;c;")
