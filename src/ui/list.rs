@@ -119,6 +119,12 @@ fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>>
 fn timeline_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>> {
     let record = catalog.get(hit.record);
     let (date, exactness) = crate::timeline::when(record);
+    // An interval shows its start, which is what it sorts by, so the column stays aligned; the
+    // detail pane has the whole date.
+    let date = match date.split_once('/') {
+        Some((start, _)) if !start.is_empty() && start != ".." => format!("{start}/…"),
+        _ => date,
+    };
     let mut spans = vec![Span::styled(
         format!("{date:<10} "),
         theme.tone(crate::view::Tone::Label),
