@@ -1,14 +1,18 @@
 //! The command line: `dossier [DIR]` opens the browser; `check`, `list`, `show` and `search`
-//! answer scripts, as text or `--json`.
+//! answer scripts, as text or `--json`; `completions` and `man` print a shell completion script
+//! and the manual page, both generated from the same clap definition as `--help`.
 //!
-//! Exit codes: 0 ok; 1 errors found (check), nothing found (show, search); 2 usage or I/O error.
-//! Output piped into `head` is not an error (ripgrep's rule): a closed pipe ends quietly.
+//! Exit codes ([`EXIT_CODES`]): 0 ok; 1 errors found (check), nothing found (show, search); 2
+//! usage, config or I/O error; 128+N the browser was ended by signal N. Every message of ours
+//! on stderr reads `dossier: <message>` (lowercase, no full stop, `; <what to do>` where there
+//! is something to do); clap's own usage errors keep clap's form. Output piped into `head` is
+//! not an error (ripgrep's rule): a closed pipe ends quietly.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum, ValueHint};
 use serde_json::{Value, json};
 
 use crate::diagnostic::{Tally, plural};
@@ -18,18 +22,78 @@ use crate::model::{Kind, Record};
 use crate::search::{Field, Hit, Query, Searcher};
 use crate::view::{self, Tone};
 
+/// What each exit code means; `--help`, the man page and the README say the same.
+pub const EXIT_CODES: &[(&str, &str)] = &[
+    ("0", "ok"),
+    (
+        "1",
+        "errors found in the case files (check), or nothing found (show, search)",
+    ),
+    (
+        "2",
+        "usage, config or I/O error: a bad option, a folder that cannot be read, output that cannot be written",
+    ),
+    (
+        "128+N",
+        "the browser was ended by signal N (129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM); the terminal is restored first",
+    ),
+];
+
+/// The environment dossier reads.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "DOSSIER_DIR",
+        "the case-file folder when none is named; else ./casefiles",
+    ),
+    (
+        "VISUAL, EDITOR",
+        "the editor that `e` opens at file:line, VISUAL first; split into words as a shell would, never run through one",
+    ),
+    (
+        "NO_COLOR",
+        "set and not empty: the browser draws without colour",
+    ),
+    (
+        "XDG_CONFIG_HOME",
+        "where the config file is looked for: $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml",
+    ),
+];
+
+/// `--help`'s closing text: the exit codes and the environment, from the tables above.
+fn after_long_help() -> String {
+    use std::fmt::Write;
+    let width = EXIT_CODES
+        .iter()
+        .chain(ENVIRONMENT)
+        .map(|(k, _)| k.len())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::from("Exit codes:\n");
+    for (code, meaning) in EXIT_CODES {
+        let _ = writeln!(s, "  {code:<width$}  {meaning}");
+    }
+    s += "\nEnvironment:\n";
+    for (name, meaning) in ENVIRONMENT {
+        let _ = writeln!(s, "  {name:<width$}  {meaning}");
+    }
+    s += "\nErrors read `dossier: <message>` on stderr. `dossier man` prints the manual page;\n";
+    s += "`dossier completions SHELL` a completion script.";
+    s
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "dossier",
     version,
     about = "Browse and search case files (people, incidents, camps, sources) kept as YAML",
-    long_about = "Browse and search case files kept as YAML.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.",
-    after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage or I/O error.",
+    long_about = "Browse and search case files kept as YAML: person, incident, camp and source records, linked to each other.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.",
+    after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage, config or I/O error, 128+N killed by signal N.\nMore with --help; the manual with `dossier man`.",
+    after_long_help = after_long_help(),
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Case-file folder to browse
-    #[arg(value_name = "DIR")]
+    #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
     dir: Option<PathBuf>,
 
     /// Refuse record files larger than this many bytes
@@ -44,7 +108,8 @@ pub struct Cli {
 enum Command {
     /// Load every file and report every problem as path:line:col
     Check {
-        #[arg(value_name = "DIR")]
+        /// Case-file folder
+        #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
         /// Print the diagnostics as JSON
         #[arg(long)]
@@ -52,20 +117,27 @@ enum Command {
     },
     /// List records, one per line
     List {
-        #[arg(value_name = "DIR")]
+        /// Case-file folder
+        #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
         /// Only this kind: person, incident, camp or source
         #[arg(short, long, value_parser = parse_kind)]
         kind: Option<Kind>,
+        /// Print the records as JSON
         #[arg(long)]
         json: bool,
     },
     /// Show one record with its links resolved and the records that point to it
     Show {
+        /// The record's id: its file name without .yaml
         id: String,
         /// Case-file folder
-        #[arg(short = 'C', long = "dir", value_name = "DIR")]
+        #[arg(short = 'C', long = "dir", value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
+        /// How to print the record [default: text]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<Format>,
+        /// The same as --format json
         #[arg(long)]
         json: bool,
     },
@@ -85,16 +157,70 @@ enum Command {
         /// Words and filters such as kind:person camp:liberty year:2013 act:abducted
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        #[arg(short = 'C', long = "dir", value_name = "DIR")]
+        /// Case-file folder
+        #[arg(short = 'C', long = "dir", value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
+        /// Only this kind: person, incident, camp or source
         #[arg(short, long, value_parser = parse_kind)]
         kind: Option<Kind>,
         /// At most this many results
         #[arg(short = 'n', long, value_name = "N")]
         limit: Option<usize>,
+        /// Print the hits as JSON, with what matched and where
         #[arg(long)]
         json: bool,
     },
+    /// Print a completion script for a shell
+    ///
+    /// Generated from the same definition as --help. For bash:
+    /// dossier completions bash > ~/.local/share/bash-completion/completions/dossier
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    ///
+    /// Generated from the same definition as --help. To install it:
+    /// dossier man > ~/.local/share/man/man1/dossier.1
+    Man,
+}
+
+/// How `dossier show` prints a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// The record as the browser's detail pane shows it
+    Text,
+    /// Every field as in the file, with links and backlinks resolved
+    Json,
+    /// The whole record as a Markdown document, safe to paste into a report
+    Markdown,
+    /// One line of Markdown citing the record and its sources, as the browser's `c` copies it
+    Citation,
+}
+
+impl Format {
+    /// `--format`, else `--json`, else text; both given must agree.
+    fn choose(format: Option<Format>, json: bool) -> Result<Format, clap::Error> {
+        match (format, json) {
+            (Some(f), true) if f != Format::Json => {
+                let mut cli = Cli::command();
+                cli.build();
+                let show = cli.find_subcommand_mut("show").expect("show is a command");
+                Err(show.error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "the argument '--json' cannot be used with '--format {}'",
+                        f.to_possible_value()
+                            .map_or_else(String::new, |v| v.get_name().to_owned())
+                    ),
+                ))
+            }
+            (Some(f), _) => Ok(f),
+            (None, true) => Ok(Format::Json),
+            (None, false) => Ok(Format::Text),
+        }
+    }
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -109,15 +235,20 @@ pub fn resolve_dir(named: Option<PathBuf>) -> PathBuf {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         })
-        .unwrap_or_else(|| PathBuf::from("casefiles"))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR))
 }
+
+/// The folder read when none is named and `$DOSSIER_DIR` is not set.
+const DEFAULT_DIR: &str = "casefiles";
 
 /// A failure that ends the command, with its exit code.
 enum Failure {
     /// Problems were found (check) or nothing was (show, search): exit 1, message already out.
     Found,
-    /// Usage or I/O: exit 2.
+    /// I/O (or anything else that stops us): exit 2, with this message.
     Fatal(String),
+    /// A usage error found after parsing: clap's form, exit 2.
+    Usage(clap::Error),
     /// The reader of our output went away (`dossier list | head`): their choice, not an error.
     ClosedPipe,
 }
@@ -127,28 +258,59 @@ impl From<io::Error> for Failure {
         if e.kind() == io::ErrorKind::BrokenPipe {
             Failure::ClosedPipe
         } else {
-            Failure::Fatal(e.to_string())
+            Failure::Fatal(format!(
+                "cannot write the output: {}",
+                message(&e.to_string())
+            ))
         }
+    }
+}
+
+impl From<clap::Error> for Failure {
+    fn from(e: clap::Error) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+/// A message in our one form: a first letter in lowercase unless the word is an acronym
+/// ("I/O" stays), no full stop at the end (the OS's messages have capitals: "Is a directory").
+fn message(msg: &str) -> String {
+    let msg = msg.trim().trim_end_matches('.');
+    let mut chars = msg.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return msg.to_owned();
+    };
+    if first.is_uppercase() && second.is_none_or(char::is_lowercase) {
+        first
+            .to_lowercase()
+            .chain(msg[first.len_utf8()..].chars())
+            .collect()
+    } else {
+        msg.to_owned()
     }
 }
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return usage(&e),
     };
     match run(cli) {
         Ok(()) | Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Err(Failure::Found) => ExitCode::from(1),
+        Err(Failure::Usage(e)) => usage(&e),
         Err(Failure::Fatal(msg)) => {
-            eprintln!("dossier: {}", crate::text::shown(&msg));
+            eprintln!("dossier: {}", message(&crate::text::shown(&msg)));
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's own message, in clap's form: 0 for `--help` and `--version`, 2 for a usage error.
+fn usage(e: &clap::Error) -> ExitCode {
+    let code = if e.use_stderr() { 2 } else { 0 };
+    let _ = e.print();
+    ExitCode::from(code)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -158,15 +320,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let Some(command) = cli.command else {
         let dir = resolve_dir(cli.dir);
         // Said plainly, before the browser takes over the screen.
-        crate::load::check_root(&dir)
-            .map_err(|e| Failure::Fatal(format!("cannot open case files: {e}")))?;
+        crate::load::check_root(&dir).map_err(|e| cannot_open(&dir, &e))?;
         return browse(&dir, limits);
     };
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = match command {
         Command::Gen { dir, records, seed } => crate::generate::write(&dir, records, seed)
-            .map_err(|e| Failure::Fatal(format!("cannot generate into {}: {e}", dir.display())))
+            .map_err(|e| {
+                Failure::Fatal(format!(
+                    "cannot generate into {}: {}",
+                    dir.display(),
+                    message(&e.to_string())
+                ))
+            })
             .and_then(|n| {
                 writeln!(out, "wrote {n} records to {}", dir.display())?;
                 Ok(())
@@ -178,11 +345,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
             note_problems(&catalog, &dir);
             list(&mut out, &catalog, kind, json)
         }
-        Command::Show { id, dir, json } => {
+        Command::Show {
+            id,
+            dir,
+            format,
+            json,
+        } => {
+            let format = Format::choose(format, json)?;
             let dir = resolve_dir(dir);
             let catalog = open(&dir, limits)?;
             note_problems(&catalog, &dir);
-            show(&mut out, &catalog, &id, json)
+            show(&mut out, &catalog, &id, format)
         }
         Command::Search {
             query,
@@ -196,21 +369,168 @@ fn run(cli: Cli) -> Result<(), Failure> {
             note_problems(&catalog, &dir);
             search(&mut out, &catalog, &query.join(" "), kind, limit, json)
         }
+        Command::Completions { shell } => {
+            // Into memory first: the generator panics on a write error, and a closed pipe is not one.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dossier", &mut script);
+            out.write_all(&script).map_err(Failure::from)
+        }
+        Command::Man => man(&mut out),
     };
     // Flush even after a failure, so the diagnostics printed before it are not lost.
     let flushed = out.flush().map_err(Failure::from);
     result.and(flushed)
 }
 
+/// The manual page, from the same clap definition as `--help`: `clap_mangen`'s name, synopsis,
+/// description and options, then what it has no place for: each command with its options,
+/// the exit status, the environment and the files.
+fn man(out: &mut impl Write) -> Result<(), Failure> {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let page = clap_mangen::Man::new(cmd.clone()).manual("User Commands");
+    let mut roff = Vec::new();
+    page.render_title(&mut roff)?;
+    page.render_name_section(&mut roff)?;
+    page.render_synopsis_section(&mut roff)?;
+    page.render_description_section(&mut roff)?;
+    page.render_options_section(&mut roff)?;
+    man_commands(&mut cmd, &mut roff)?;
+    roff.extend(man_closing().render().into_bytes());
+    page.render_version_section(&mut roff)?;
+    out.write_all(&roff)?;
+    Ok(())
+}
+
+/// Each command with its usage, its description and its own options.
+fn man_commands(cmd: &mut clap::Command, roff: &mut Vec<u8>) -> io::Result<()> {
+    use clap_mangen::roff::{Roff, bold, roman};
+    let mut commands = Roff::new();
+    commands.control("SH", ["COMMANDS"]);
+    commands.text([roman(
+        "With no command, dossier opens the terminal browser on DIR. \
+         The commands print to standard output, for people and for scripts.",
+    )]);
+    roff.extend(commands.render().into_bytes());
+    for sub in cmd.get_subcommands_mut() {
+        let name = sub.get_name().to_owned();
+        let usage = sub.render_usage().to_string();
+        let usage = usage.trim().trim_start_matches("Usage:").trim().to_owned();
+        let mut head = Roff::new();
+        head.control("SS", [format!("dossier {name}").as_str()]);
+        head.text([bold(usage)]);
+        head.control("PP", []);
+        if let Some(about) = sub.get_long_about().or_else(|| sub.get_about()) {
+            head.text([roman(about.to_string())]);
+        }
+        roff.extend(head.render().into_bytes());
+        // The global options and -h are listed once, above.
+        let own = sub.clone().mut_args(|a| {
+            let shared = a.is_global_set() || a.get_id() == "help";
+            a.hide(shared)
+        });
+        let mut options = Vec::new();
+        clap_mangen::Man::new(own).render_options_section(&mut options)?;
+        // The command's options sit under its own heading, not in a second OPTIONS section.
+        let options = String::from_utf8_lossy(&options).replacen(".SH OPTIONS\n", "", 1);
+        roff.extend(options.into_bytes());
+    }
+    Ok(())
+}
+
+/// What clap has no place for: exit status, environment, files, diagnostics, examples.
+fn man_closing() -> clap_mangen::roff::Roff {
+    use clap_mangen::roff::{Roff, bold, roman};
+    let mut tail = Roff::new();
+    tail.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in EXIT_CODES {
+        tail.control("TP", [])
+            .text([bold(*code)])
+            .text([roman(*meaning)]);
+    }
+    tail.control("SH", ["ENVIRONMENT"]);
+    for (name, meaning) in ENVIRONMENT {
+        tail.control("TP", [])
+            .text([bold(*name)])
+            .text([roman(*meaning)]);
+    }
+    tail.control("SH", ["FILES"]);
+    tail.control("TP", [])
+        .text([bold("./casefiles")])
+        .text([roman(
+            "the case files read when no folder is named and DOSSIER_DIR is not set: \
+             people/, incidents/, camps/ and sources/, one YAML record per file",
+        )]);
+    tail.control("TP", [])
+        .text([bold("$XDG_CONFIG_HOME/dossier/config.toml")])
+        .text([roman(
+            "the config file (~/.config/dossier/config.toml when XDG_CONFIG_HOME is not set)",
+        )]);
+    tail.control("SH", ["DIAGNOSTICS"]);
+    tail.text([roman(
+        "A problem in a case file is printed as path:line:col: error: message, with a hint, \
+         as compilers do. Any other error reads dossier: message on standard error, \
+         with what to do after a semicolon where there is something to do. \
+         Usage errors are clap's, with the usage line.",
+    )]);
+    tail.control("SH", ["EXAMPLES"]);
+    for (example, what) in [
+        (
+            "dossier check casefiles",
+            "every problem in the folder, as path:line:col",
+        ),
+        (
+            "dossier search -C casefiles rajavi -n 3",
+            "the three best matches",
+        ),
+        (
+            "dossier show camp-ashraf --format markdown",
+            "one record as a Markdown document",
+        ),
+        (
+            "dossier completions bash > ~/.local/share/bash-completion/completions/dossier",
+            "install bash completion",
+        ),
+        (
+            "dossier man > ~/.local/share/man/man1/dossier.1",
+            "install this page",
+        ),
+    ] {
+        tail.control("TP", [])
+            .text([bold(example)])
+            .text([roman(what)]);
+    }
+    tail
+}
+
 fn open(dir: &Path, limits: Limits) -> Result<Catalog, Failure> {
-    Catalog::open(dir, limits).map_err(|e| Failure::Fatal(format!("cannot open case files: {e}")))
+    Catalog::open(dir, limits).map_err(|e| cannot_open(dir, &e))
+}
+
+/// The folder could not be read; say where its name came from when nobody typed it.
+fn cannot_open(dir: &Path, e: &crate::load::LoadError) -> Failure {
+    let from_env = std::env::var_os("DOSSIER_DIR").is_some_and(|v| !v.is_empty() && v == dir);
+    let hint = if from_env {
+        "; the folder comes from DOSSIER_DIR"
+    } else if dir == Path::new(DEFAULT_DIR) {
+        "; name a folder, or set DOSSIER_DIR"
+    } else {
+        ""
+    };
+    Failure::Fatal(format!("cannot open case files: {e}{hint}"))
 }
 
 fn browse(dir: &Path, limits: Limits) -> Result<(), Failure> {
     match crate::tui::run(dir, limits) {
         Ok(0) => Ok(()),
         Ok(code) => std::process::exit(code),
-        Err(e) => Err(Failure::Fatal(format!("{e:#}"))),
+        // Each part of the chain in our form: "cannot set up the terminal: input/output error".
+        Err(e) => Err(Failure::Fatal(
+            e.chain()
+                .map(|c| message(&c.to_string()))
+                .collect::<Vec<_>>()
+                .join(": "),
+        )),
     }
 }
 
@@ -351,7 +671,7 @@ fn list(
     Ok(())
 }
 
-fn show(out: &mut impl Write, catalog: &Catalog, id: &str, json: bool) -> Result<(), Failure> {
+fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Result<(), Failure> {
     let Some(idx) = catalog.idx(id) else {
         let hint = crate::diagnostic::did_you_mean(id, catalog.records().iter().map(|r| &*r.id))
             .map(|near| format!("; did you mean `{near}`?"))
@@ -362,9 +682,13 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, json: bool) -> Result
         );
         return Err(Failure::Found);
     };
-    if json {
-        write_json(out, &record_json(catalog, idx))?;
-        return Ok(());
+    match format {
+        Format::Text => {}
+        Format::Json => return write_json(out, &record_json(catalog, idx)),
+        Format::Markdown => {
+            return Ok(out.write_all(crate::markdown::record(catalog, idx).as_bytes())?);
+        }
+        Format::Citation => return Ok(writeln!(out, "{}", view::citation(catalog, idx))?),
     }
     for line in view::detail(catalog, idx) {
         let text: String = line
@@ -529,4 +853,39 @@ fn hit_json(catalog: &Catalog, h: &Hit) -> Value {
         m.insert("positions".into(), json!(h.positions));
     }
     Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_take_our_form() {
+        assert_eq!(
+            message("No space left on device (os error 28)"),
+            "no space left on device (os error 28)"
+        );
+        assert_eq!(message("I/O error."), "I/O error");
+        assert_eq!(message("DOSSIER_DIR is empty"), "DOSSIER_DIR is empty");
+        assert_eq!(message(""), "");
+    }
+
+    #[test]
+    fn the_readme_lists_the_exit_codes_as_the_help_does() {
+        let readme = include_str!("../README.md");
+        let table = EXIT_CODES
+            .iter()
+            .map(|(code, meaning)| format!("| {code} | {meaning} |\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        assert!(
+            readme.contains(&format!("| Code | Means |\n| --- | --- |\n{table}")),
+            "README.md's exit-code table should read:\n{table}"
+        );
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

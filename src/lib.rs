@@ -9,8 +9,8 @@
 //!
 //! `load` reads a folder into records and diagnostics; `index` builds the read-only `Catalog`
 //! (ids, links, backlinks, search haystacks); `search` turns query text into ranked hits; `view`
-//! lays a record out as lines for the detail pane and `dossier show`. The CLI (`cli`) and the
-//! terminal browser both sit on top of these.
+//! lays a record out as lines for the detail pane and `dossier show`, and `markdown` turns those
+//! lines into a document. The CLI (`cli`) and the terminal browser both sit on top of these.
 
 pub mod app;
 pub mod cli;
@@ -22,6 +22,7 @@ pub mod index;
 pub mod keymap;
 pub mod layout;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod search;
 pub mod text;

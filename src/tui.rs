@@ -178,7 +178,7 @@ fn spawn_reader(tx: Sender<Event>, pause: Arc<Pause>) {
 fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
-        .context("install signal handlers")?;
+        .context("cannot install signal handlers")?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -190,7 +190,7 @@ fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
                 std::process::exit(128 + sig);
             }
         })
-        .context("spawn the signal thread")?;
+        .context("cannot start the signal thread")?;
     Ok(())
 }
 
@@ -253,10 +253,10 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
     let (tx, rx) = mpsc::channel();
     install_panic_hook();
     spawn_signals(tx.clone())?;
-    enter_terminal().context("set up the terminal")?;
+    enter_terminal().context("cannot set up the terminal")?;
     let _guard = Guard;
     let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout()));
-    let mut terminal = Terminal::new(backend).context("set up the terminal")?;
+    let mut terminal = Terminal::new(backend).context("cannot set up the terminal")?;
     let pause = Arc::new(Pause::default());
     spawn_reader(tx.clone(), Arc::clone(&pause));
     let searcher = SearchWorker::spawn(tx.clone());
@@ -322,7 +322,7 @@ fn load(
                 let result = Catalog::open_with(&dir, limits, &progress);
                 let _ = tx.send(Event::Loaded(Box::new(result)));
             })
-            .context("spawn the loader")?
+            .context("cannot start the loader thread")?
     };
     // Where the keys typed so far would put the user: the list, then the search box.
     let context = |nothing_typed: bool| {
@@ -344,7 +344,9 @@ fn load(
             Ok(ev) => ev,
             Err(mpsc::RecvTimeoutError::Timeout) if loader.is_finished() => {
                 // It ended without sending: it panicked, and the panic hook has said why.
-                anyhow::bail!("loading the case files failed");
+                anyhow::bail!(
+                    "loading the case files failed; this is a bug: please report it with the message above"
+                );
             }
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(Err(1)),
@@ -543,7 +545,7 @@ impl Loop {
         self.pause.pause();
         restore_terminal();
         let result = f();
-        enter_terminal().context("take the terminal back")?;
+        enter_terminal().context("cannot take the terminal back")?;
         self.pause.resume();
         full_redraw(terminal)?;
         Ok(result)

@@ -620,22 +620,24 @@ impl Builder<'_> {
 
 /// A Markdown citation of a record, for pasting into a report: what it is, its date as
 /// written, and each source it cites with title, publisher, type, date of issue and reference.
-/// A source cites itself. Text is the terminal-safe form: a citation never carries escapes.
+/// A source cites itself. Text is the terminal-safe form, with Markdown's own characters
+/// escaped: a citation never carries escapes, and a name cannot turn it into a link or HTML.
 pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
+    use crate::markdown::escape;
     let record = catalog.get(idx);
     if let crate::model::Body::Source(_) = &record.body {
         return source_citation(record);
     }
-    let mut head = format!("**{}**", record.name.shown());
+    let mut head = format!("**{}**", escape(record.name.shown()));
     let mut facts = vec![record.kind.name().to_owned()];
     if let crate::model::Body::Incident(i) = &record.body {
         facts.extend(first_date(&i.date));
         let camp = i.camp.as_ref().map(|c| {
             catalog
                 .by_id(c.id.raw())
-                .map_or_else(|| c.id.shown().to_owned(), |r| r.name.shown().to_owned())
+                .map_or_else(|| escape(c.id.shown()), |r| escape(r.name.shown()))
         });
-        facts.extend(camp.or_else(|| i.place.as_ref().map(|p| p.shown().to_owned())));
+        facts.extend(camp.or_else(|| i.place.as_ref().map(|p| escape(p.shown()))));
     }
     head = format!("{head} ({})", facts.join(", "));
     let sources: Vec<String> = record
@@ -644,9 +646,9 @@ pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
         .map(|c| {
             let mut s = catalog
                 .by_id(c.source.id.raw())
-                .map_or_else(|| c.source.id.shown().to_owned(), source_citation);
+                .map_or_else(|| escape(c.source.id.shown()), source_citation);
             if let Some(l) = &c.locator {
-                s = format!("{s}, {}", l.shown());
+                s = format!("{s}, {}", escape(l.shown()));
             }
             s
         })
@@ -660,34 +662,57 @@ pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
 
 /// The first date claimed, as written.
 fn first_date(d: &Dates) -> Option<String> {
-    d.0.first().map(|c| c.date.text.shown().to_owned())
+    d.0.first()
+        .map(|c| crate::markdown::escape(c.date.text.shown()))
 }
 
-/// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks.
-fn source_citation(record: &Record) -> String {
+/// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks; in
+/// Markdown, escaped. Only a web address becomes a link: a `javascript:` one stays out.
+pub fn source_citation(record: &Record) -> String {
+    use crate::markdown::escape;
     let crate::model::Body::Source(s) = &record.body else {
-        return record.name.shown().to_owned();
+        return escape(record.name.shown());
     };
-    let title = format!("\u{201c}{}\u{201d}", record.name.shown());
-    let title = match &s.url {
-        Some(u) => format!("[{title}]({})", u.shown()),
+    let title = format!("\u{201c}{}\u{201d}", escape(record.name.shown()));
+    let title = match s.url.as_ref().and_then(|u| link_destination(u.shown())) {
+        Some(u) => format!("[{title}]({u})"),
         None => title,
     };
     let mut out = match &s.publisher {
-        Some(p) => format!("{}, {title}", p.shown()),
+        Some(p) => format!("{}, {title}", escape(p.shown())),
         None => title,
     };
     let details: Vec<String> = s
         .kind
         .iter()
-        .map(|k| k.shown().to_owned())
+        .map(|k| escape(k.shown()))
         .chain(first_date(&s.issued))
-        .chain(s.reference.iter().map(|r| r.shown().to_owned()))
+        .chain(s.reference.iter().map(|r| escape(r.shown())))
         .collect();
     if !details.is_empty() {
         out = format!("{out} ({})", details.join(", "));
     }
     out
+}
+
+/// A web address as a Markdown link destination, or none if it is not one: spaces, brackets
+/// and angle brackets are percent-encoded so the link ends where the address does.
+fn link_destination(url: &str) -> Option<String> {
+    let url = url.trim();
+    let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '\\' | '`' | '"' => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// The lines describing record `idx`, top to bottom.

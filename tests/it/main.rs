@@ -5,6 +5,7 @@
 
 mod check;
 mod cli;
+mod conventions;
 mod dependencies;
 mod generate;
 mod hostile;
