@@ -250,21 +250,7 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
         row.fresh_median,
         row.fresh_p99,
     );
-    // The timeline (`t`): every incident, then those of one camp, in date order.
-    for query in ["", "camp:ashraf"] {
-        let took = median((0..reps.max(3)).map(|_| {
-            let req = dossier::app::SearchRequest {
-                generation: 1,
-                query: query.to_owned(),
-                kind: None,
-                timeline: true,
-            };
-            let t = Instant::now();
-            std::hint::black_box(req.run(&mut Typing::default(), &catalog, &|| false));
-            t.elapsed()
-        }));
-        println!("timeline {query:?}: {took:.2?}");
-    }
+    timeline(&catalog, reps);
     row.search_wall =
         median((0..reps).map(|_| wall(&["search", "-C", "", "-n", "20", "hosseini"], dir)));
     println!("`dossier search hosseini` wall: {:.1?}", row.search_wall);
@@ -275,6 +261,24 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
     drop(catalog);
     browser(dir, n, &mut row);
     row
+}
+
+/// The timeline (`t`): every incident, then those of one camp, in date order.
+fn timeline(catalog: &Catalog, reps: usize) {
+    for query in ["", "camp:ashraf"] {
+        let took = median((0..reps.max(3)).map(|_| {
+            let req = dossier::app::SearchRequest {
+                generation: 1,
+                query: query.to_owned(),
+                kind: None,
+                timeline: true,
+            };
+            let t = Instant::now();
+            std::hint::black_box(req.run(&mut Typing::default(), catalog, &|| false));
+            t.elapsed()
+        }));
+        println!("timeline {query:?}: {took:.2?}");
+    }
 }
 
 /// `serde_yaml` parsing the same files to `Value`, on the same rayon pool.
