@@ -256,14 +256,7 @@ pub enum Effect {
 impl State {
     /// The starting state: every record listed, the first one shown.
     pub fn new(catalog: &Catalog, width: u16, height: u16) -> State {
-        let hits = (0..catalog.len() as RecordIdx)
-            .map(|record| Hit {
-                record,
-                score: 0,
-                field: crate::search::Field::None,
-                positions: Vec::new(),
-            })
-            .collect();
+        let hits = (0..catalog.len() as RecordIdx).map(Hit::unranked).collect();
         let mut s = State {
             input: Input::default(),
             typing: false,

@@ -352,6 +352,18 @@ pub struct Hit {
     pub positions: Vec<u32>,
 }
 
+impl Hit {
+    /// A record listed with nothing matched: no query words, or the whole list.
+    pub fn unranked(record: RecordIdx) -> Hit {
+        Hit {
+            record,
+            score: 0,
+            field: Field::None,
+            positions: Vec::new(),
+        }
+    }
+}
+
 /// One query word, ready for each kind of haystack.
 struct Word {
     /// For names and ids: as the user wrote it (fuzzy unless marked otherwise).
@@ -573,12 +585,7 @@ fn score(
         return None;
     }
     if words.is_empty() {
-        return Some(Hit {
-            record: idx,
-            score: 0,
-            field: Field::None,
-            positions: Vec::new(),
-        });
+        return Some(Hit::unranked(idx));
     }
     let entry = &catalog.haystacks().entries[idx as usize];
     let mut total = 0u32;

@@ -111,14 +111,7 @@ mod tests {
             ("g.yaml", &incident("Open start", "../2010")),
             ("h.yaml", &incident("About", "2013-09~")),
         ]);
-        let mut hits: Vec<Hit> = (0..c.len() as u32)
-            .map(|record| Hit {
-                record,
-                score: 0,
-                field: crate::search::Field::None,
-                positions: Vec::new(),
-            })
-            .collect();
+        let mut hits: Vec<Hit> = (0..c.len() as u32).map(Hit::unranked).collect();
         order(&c, &mut hits);
         let names: Vec<&str> = hits.iter().map(|h| c.get(h.record).name.raw()).collect();
         assert_eq!(

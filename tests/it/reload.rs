@@ -2,7 +2,7 @@
 //! the user keeps their place.
 
 use crate::pty::Pty;
-use crate::tui::{detail_title, open, quit, row, select_detail};
+use crate::tui::{detail_title, open, quit, row, search, select_detail};
 use crate::util::Case;
 
 fn status(pty: &Pty) -> String {
@@ -13,11 +13,7 @@ fn status(pty: &Pty) -> String {
 fn a_saved_change_shows_by_itself_and_the_place_and_history_stay() {
     let case = Case::good();
     let mut pty = open(&case, 80, 24, &[]);
-    pty.send("/");
-    pty.send("kolthoum");
-    pty.wait_for("Kolthoum first", |_| {
-        row(&pty, 2).contains("P Kolthoum Sarahati")
-    });
+    search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
     pty.key("enter");
     pty.key("enter");
     select_detail(&mut pty, "← I Rocket attack");

@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::pty::{PATIENCE, Pty};
-use crate::tui::clipboard_writes;
+use crate::tui::{clipboard_writes, search};
 use crate::util::{BIN, Case};
 
 const SSHD: &str = "/usr/sbin/sshd";
@@ -380,11 +380,7 @@ fn over_ssh_search_follow_and_copy_work_and_a_dropped_link_ends_dossier() {
     );
 
     // Type a search.
-    pty.send("/");
-    pty.send("kolthoum");
-    pty.wait_for("Kolthoum first", |_| {
-        row(&pty, 2).contains("P Kolthoum Sarahati")
-    });
+    search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
     pty.key("enter"); // leave the search box
     pty.key("enter"); // read the record
     pty.wait_for("the person read", |_| {

@@ -41,6 +41,15 @@ pub fn select_detail(pty: &mut Pty, needle: &str) {
     );
 }
 
+/// Search for `query` and wait until the first row of the list shows `first`.
+pub fn search(pty: &mut Pty, query: &str, first: &str) {
+    pty.send("/");
+    pty.send(query);
+    pty.wait_for(&format!("{first} listed first"), |_| {
+        row(pty, 2).contains(first)
+    });
+}
+
 pub fn detail_title(pty: &Pty) -> String {
     let right: String = row(pty, 2).chars().skip(32).collect();
     right.trim().trim_matches('│').trim().to_owned()
@@ -56,11 +65,7 @@ pub fn quit(mut pty: Pty) {
 fn typing_a_query_puts_the_right_record_first() {
     let case = Case::good();
     let mut pty = open(&case, 80, 24, &[]);
-    pty.send("/");
-    pty.send("rocket");
-    pty.wait_for("the rocket attack listed first", |_| {
-        row(&pty, 2).contains("I Rocket attack")
-    });
+    search(&mut pty, "rocket", "I Rocket attack");
     assert!(row(&pty, 0).contains("/ rocket"), "{}", row(&pty, 0));
     assert!(
         detail_title(&pty).starts_with("Rocket attack on Camp Liberty  incident"),
@@ -69,11 +74,7 @@ fn typing_a_query_puts_the_right_record_first() {
     );
     // Apostrophes and case do not matter.
     pty.key("esc");
-    pty.send("/");
-    pty.send("KOLTHOUM");
-    pty.wait_for("Kolthoum first", |_| {
-        row(&pty, 2).contains("P Kolthoum Sarahati")
-    });
+    search(&mut pty, "KOLTHOUM", "P Kolthoum Sarahati");
     pty.key("enter");
     quit(pty);
 }
@@ -95,11 +96,7 @@ fn letters_that_are_not_keys_start_a_search() {
 fn follow_person_incident_camp_source_then_back_and_forward() {
     let case = Case::good();
     let mut pty = open(&case, 80, 24, &[]);
-    pty.send("/");
-    pty.send("kolthoum");
-    pty.wait_for("Kolthoum first", |_| {
-        row(&pty, 2).contains("P Kolthoum Sarahati")
-    });
+    search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
     pty.key("enter"); // leave the search box
     pty.key("enter"); // read the record
     select_detail(&mut pty, "← I Rocket attack");
@@ -166,11 +163,7 @@ fn jump_to_source_opens_the_editor_at_the_record_and_at_the_field() {
     let (editor, out) = stub_editor(&case);
     let mut pty = open(&case, 80, 24, &[("EDITOR", &editor)]);
     let root = std::path::absolute(case.path()).unwrap();
-    pty.send("/");
-    pty.send("rocket");
-    pty.wait_for("the incident first", |_| {
-        row(&pty, 2).contains("I Rocket attack")
-    });
+    search(&mut pty, "rocket", "I Rocket attack");
     pty.key("enter");
     pty.send("e");
     let file = root
@@ -427,11 +420,7 @@ pub fn clipboard_writes(raw: &[u8]) -> Vec<String> {
 fn copy_keys_put_the_id_the_location_and_a_citation_on_the_clipboard_by_osc_52() {
     let case = Case::good();
     let mut pty = open(&case, 80, 24, &[]);
-    pty.send("/");
-    pty.send("rocket");
-    pty.wait_for("the rocket attack first", |_| {
-        row(&pty, 2).contains("I Rocket attack")
-    });
+    search(&mut pty, "rocket", "I Rocket attack");
     pty.key("enter");
     pty.key("enter");
     pty.wait_for("the detail pane focused", |_| {
