@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::index::{Catalog, RecordIdx};
-use crate::keymap::{BINDINGS, Command, Context};
+use crate::keymap::{Command, Context, Keymap};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Pos, Record};
 use crate::search::Hit;
@@ -174,6 +174,9 @@ pub struct State {
     pub message: Option<String>,
     pub width: u16,
     pub height: u16,
+    /// The keys in effect (the table with the user's config applied): dispatch, the help
+    /// screen and the key hints read it.
+    pub keymap: Arc<Keymap>,
 }
 
 #[derive(Clone, Debug)]
@@ -251,9 +254,17 @@ impl State {
             message: None,
             width,
             height,
+            keymap: Arc::new(Keymap::default()),
         };
         s.select_row(catalog, 0);
         s
+    }
+
+    /// The same state with the user's keys.
+    #[must_use]
+    pub fn with_keymap(mut self, keymap: Arc<Keymap>) -> State {
+        self.keymap = keymap;
+        self
     }
 
     /// Show an overlay over the current one; one of the same kind is replaced, not stacked.
@@ -872,19 +883,23 @@ fn help_command(state: &mut State, cmd: Command) -> Option<Effect> {
         }
     }
     if let Some(Overlay::Help { filter, scroll }) = &mut state.overlay {
-        *scroll = (*scroll).min(help_rows(&filter.text).len().saturating_sub(1));
+        *scroll = (*scroll).min(
+            help_rows(&state.keymap, &filter.text)
+                .len()
+                .saturating_sub(1),
+        );
     }
     None
 }
 
-/// The help screen's rows for a filter: (context, keys, description), from the keymap table.
-pub fn help_rows(filter: &str) -> Vec<(Context, String, &'static str)> {
+/// The help screen's rows for a filter: (context, keys, description), from the keys in effect.
+pub fn help_rows(keymap: &Keymap, filter: &str) -> Vec<(Context, String, &'static str)> {
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
-    BINDINGS
-        .iter()
-        .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(|k| crate::keymap::display(k)).collect();
-            (b.context, keys.join(" "), b.help)
+    keymap
+        .rows()
+        .map(|r| {
+            let keys: Vec<String> = r.keys.iter().map(ToString::to_string).collect();
+            (r.context, keys.join(" "), r.help)
         })
         .filter(|(ctx, keys, help)| {
             let hay = format!("{} {} {}", ctx.title(), keys, help).to_lowercase();
@@ -1337,7 +1352,7 @@ mod tests {
         let Some(Overlay::Help { filter, .. }) = &s.overlay else {
             panic!()
         };
-        let rows = help_rows(&filter.text);
+        let rows = help_rows(&s.keymap, &filter.text);
         assert!(!rows.is_empty());
         assert!(
             rows.iter()

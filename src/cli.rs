@@ -23,14 +23,22 @@ use crate::view::{self, Tone};
     name = "dossier",
     version,
     about = "Browse and search case files (people, incidents, camps, sources) kept as YAML",
-    long_about = "Browse and search case files kept as YAML.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.",
-    after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage or I/O error.",
+    long_about = "Browse and search case files kept as YAML.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.\nThe browser reads its keys, editor and colours from --config, else $DOSSIER_CONFIG,\nelse $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml.",
+    after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage, I/O or config file error.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Case-file folder to browse
     #[arg(value_name = "DIR")]
     dir: Option<PathBuf>,
+
+    /// The browser's config file (keys, editor, colours), instead of the usual place
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// Print the configuration in effect, as a config file, and exit
+    #[arg(long)]
+    print_config: bool,
 
     /// Refuse record files larger than this many bytes
     #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
@@ -118,6 +126,8 @@ enum Failure {
     Found,
     /// Usage or I/O: exit 2.
     Fatal(String),
+    /// The config file has mistakes, one line each: exit 2.
+    Config(Vec<String>),
     /// The reader of our output went away (`dossier list | head`): their choice, not an error.
     ClosedPipe,
 }
@@ -148,6 +158,12 @@ pub fn main() -> ExitCode {
             eprintln!("dossier: {}", crate::text::shown(&msg));
             ExitCode::from(2)
         }
+        Err(Failure::Config(lines)) => {
+            for line in lines {
+                eprintln!("dossier: {line}");
+            }
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -156,11 +172,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         max_file_bytes: cli.max_file_size,
     };
     let Some(command) = cli.command else {
+        // Read before the browser takes over the screen, so mistakes are said plainly; a config
+        // with mistakes is refused whole, never half applied.
+        let location = crate::config::locate(cli.config.as_deref(), |v| std::env::var_os(v));
+        let config =
+            crate::config::load(location.as_ref()).map_err(|e| Failure::Config(e.lines()))?;
+        if cli.print_config {
+            let mut out = io::stdout().lock();
+            out.write_all(config.to_toml().as_bytes())?;
+            out.flush()?;
+            return Ok(());
+        }
         let dir = resolve_dir(cli.dir);
-        // Said plainly, before the browser takes over the screen.
         crate::load::check_root(&dir)
             .map_err(|e| Failure::Fatal(format!("cannot open case files: {e}")))?;
-        return browse(&dir, limits);
+        return browse(&dir, limits, config);
     };
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -206,8 +232,8 @@ fn open(dir: &Path, limits: Limits) -> Result<Catalog, Failure> {
     Catalog::open(dir, limits).map_err(|e| Failure::Fatal(format!("cannot open case files: {e}")))
 }
 
-fn browse(dir: &Path, limits: Limits) -> Result<(), Failure> {
-    match crate::tui::run(dir, limits) {
+fn browse(dir: &Path, limits: Limits, config: crate::config::Config) -> Result<(), Failure> {
+    match crate::tui::run(dir, limits, config) {
         Ok(0) => Ok(()),
         Ok(code) => std::process::exit(code),
         Err(e) => Err(Failure::Fatal(format!("{e:#}"))),

@@ -10,10 +10,13 @@
 //! `load` reads a folder into records and diagnostics; `index` builds the read-only `Catalog`
 //! (ids, links, backlinks, search haystacks); `search` turns query text into ranked hits; `view`
 //! lays a record out as lines for the detail pane and `dossier show`. The CLI (`cli`) and the
-//! terminal browser both sit on top of these.
+//! terminal browser both sit on top of these. `config` reads the user's keys, editor and colours
+//! for the browser; `backend` writes its frames to the terminal.
 
 pub mod app;
+pub mod backend;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod editor;

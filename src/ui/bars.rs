@@ -9,7 +9,7 @@ use super::{Theme, fit};
 use crate::app::State;
 use crate::diagnostic::{Tally, plural};
 use crate::index::Catalog;
-use crate::keymap::{Command, Context, Keymap, display};
+use crate::keymap::{Command, Context, Keymap};
 
 pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
     if area.height == 0 {
@@ -39,10 +39,7 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     let left_width = usize::from(area.width).saturating_sub(right_width + 1);
     let mut left = vec![prompt];
     if state.input.text.is_empty() && !state.typing {
-        left.push(Span::styled(
-            "type to search · 1-4 kinds · ? keys",
-            theme.dim(),
-        ));
+        left.push(Span::styled(placeholder(&state.keymap), theme.dim()));
     } else {
         left.push(Span::raw(state.input.text.clone()));
     }
@@ -95,13 +92,13 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
             left.push(Span::styled(
                 format!(
                     " ({} shows them)",
-                    hint_key(Context::Global, Command::Diagnostics)
+                    hint_key(&state.keymap, Context::Global, Command::Diagnostics)
                 ),
                 theme.dim(),
             ));
         }
     }
-    let hints = hints(state.context());
+    let hints = hints(&state.keymap, state.context());
     let mut right = Vec::new();
     for (key, what) in hints {
         right.push(Span::styled(key, theme.key()));
@@ -121,14 +118,34 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     frame.render_widget(Paragraph::new(Line::from(fit(spans, width))), area);
 }
 
-fn hint_key(context: Context, command: Command) -> String {
-    Keymap::hint(context, command)
-        .map(display)
+fn hint_key(keymap: &Keymap, context: Context, command: Command) -> String {
+    keymap
+        .hint(context, command)
+        .map(|k| k.to_string())
         .unwrap_or_default()
 }
 
-/// The few keys worth showing in each context, drawn from the keymap table.
-fn hints(context: Context) -> Vec<(String, &'static str)> {
+/// The search bar's text before anything is typed, with the keys in effect.
+fn placeholder(keymap: &Keymap) -> String {
+    let mut text = "type to search".to_owned();
+    let kinds: Vec<String> = crate::model::Kind::ALL
+        .into_iter()
+        .map(|k| hint_key(keymap, Context::List, Command::KindFilter(Some(k))))
+        .collect();
+    if kinds == ["1", "2", "3", "4"] {
+        text.push_str(" · 1-4 kinds");
+    }
+    let help = hint_key(keymap, Context::List, Command::Help);
+    if !help.is_empty() {
+        text.push_str(" · ");
+        text.push_str(&help);
+        text.push_str(" keys");
+    }
+    text
+}
+
+/// The few keys worth showing in each context, with the keys in effect.
+fn hints(keymap: &Keymap, context: Context) -> Vec<(String, &'static str)> {
     let wanted: &[(Command, &str)] = match context {
         Context::List | Context::Global => &[
             (Command::Search, "search"),
@@ -157,7 +174,7 @@ fn hints(context: Context) -> Vec<(String, &'static str)> {
     };
     wanted
         .iter()
-        .map(|(c, what)| (hint_key(context, *c), *what))
+        .map(|(c, what)| (hint_key(keymap, context, *c), *what))
         .filter(|(k, _)| !k.is_empty())
         .collect()
 }
