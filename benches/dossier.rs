@@ -413,6 +413,9 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
     let mut cmd = CommandBuilder::new(BIN);
     cmd.arg(dir);
     cmd.env("TERM", "xterm-256color");
+    // The default keys and colours, whatever config the person running the bench has.
+    cmd.env_remove("DOSSIER_CONFIG");
+    cmd.env("XDG_CONFIG_HOME", "/nonexistent");
     let start = Instant::now();
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);

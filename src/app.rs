@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::index::{Catalog, RecordIdx};
-use crate::keymap::{BINDINGS, Command, Context};
+use crate::keymap::{Command, Context, Keymap};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Pos, Record};
 use crate::search::{Hit, Typing};
@@ -207,6 +207,9 @@ pub struct State {
     pub message: Option<String>,
     pub width: u16,
     pub height: u16,
+    /// The keys in effect (the table with the user's config applied): dispatch, the help
+    /// screen and the key hints read it.
+    pub keymap: Arc<Keymap>,
 }
 
 #[derive(Clone, Debug)]
@@ -278,9 +281,17 @@ impl State {
             message: None,
             width,
             height,
+            keymap: Arc::new(Keymap::default()),
         };
         s.select_row(catalog, 0);
         s
+    }
+
+    /// The same state with the user's keys.
+    #[must_use]
+    pub fn with_keymap(mut self, keymap: Arc<Keymap>) -> State {
+        self.keymap = keymap;
+        self
     }
 
     /// Show an overlay over the current one; one of the same kind is replaced, not stacked.
@@ -740,7 +751,7 @@ fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effe
     if let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay {
         *cursor = (*cursor).min(catalog.diagnostics().len().saturating_sub(1));
     }
-    if let Some(note) = reload_note(old, catalog, state.message.is_none()) {
+    if let Some(note) = reload_note(old, catalog, &state.keymap, state.message.is_none()) {
         state.message = Some(note);
     }
     state.search_request()
@@ -749,7 +760,7 @@ fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effe
 /// What a reload changed that the user should hear about: problems that appeared (the first
 /// one in full, so a typo just saved is named at once) or went away. A reload that changed
 /// neither says so only when nothing else is being said (`quiet_ok`).
-fn reload_note(old: &Catalog, new: &Catalog, quiet_ok: bool) -> Option<String> {
+fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap, quiet_ok: bool) -> Option<String> {
     use std::collections::HashSet;
     // Compared by place and message; sets, because a broken folder can hold many thousands.
     let key_of = |d: &'_ Diagnostic| (d.path.clone(), d.line, d.column, d.message.clone());
@@ -761,8 +772,9 @@ fn reload_note(old: &Catalog, new: &Catalog, quiet_ok: bool) -> Option<String> {
         .filter(|d| !before.contains(&key_of(d)))
         .collect();
     let fixed = before.difference(&after).count();
-    let key = crate::keymap::Keymap::hint(Context::Global, Command::Diagnostics)
-        .map(crate::keymap::display)
+    let key = keymap
+        .hint(Context::Global, Command::Diagnostics)
+        .map(|k| k.to_string())
         .unwrap_or_default();
     if let Some(first) = added.first() {
         let more = match added.len() {
@@ -987,19 +999,23 @@ fn help_command(state: &mut State, cmd: Command) -> Option<Effect> {
         }
     }
     if let Some(Overlay::Help { filter, scroll }) = &mut state.overlay {
-        *scroll = (*scroll).min(help_rows(&filter.text).len().saturating_sub(1));
+        *scroll = (*scroll).min(
+            help_rows(&state.keymap, &filter.text)
+                .len()
+                .saturating_sub(1),
+        );
     }
     None
 }
 
-/// The help screen's rows for a filter: (context, keys, description), from the keymap table.
-pub fn help_rows(filter: &str) -> Vec<(Context, String, &'static str)> {
+/// The help screen's rows for a filter: (context, keys, description), from the keys in effect.
+pub fn help_rows(keymap: &Keymap, filter: &str) -> Vec<(Context, String, &'static str)> {
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
-    BINDINGS
-        .iter()
-        .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(|k| crate::keymap::display(k)).collect();
-            (b.context, keys.join(" "), b.help)
+    keymap
+        .rows()
+        .map(|r| {
+            let keys: Vec<String> = r.keys.iter().map(ToString::to_string).collect();
+            (r.context, keys.join(" "), r.help)
         })
         .filter(|(ctx, keys, help)| {
             let hay = format!("{} {} {}", ctx.title(), keys, help).to_lowercase();
@@ -1482,7 +1498,7 @@ mod tests {
         let Some(Overlay::Help { filter, .. }) = &s.overlay else {
             panic!()
         };
-        let rows = help_rows(&filter.text);
+        let rows = help_rows(&s.keymap, &filter.text);
         assert!(!rows.is_empty());
         assert!(
             rows.iter()

@@ -47,15 +47,23 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "VISUAL, EDITOR",
-        "the editor that `e` opens at file:line, VISUAL first; split into words as a shell would, never run through one",
+        "the editor that `e` opens at file:line, VISUAL first, unless the config names one; split into words as a shell would, never run through one",
     ),
     (
         "NO_COLOR",
         "set and not empty: the browser draws without colour",
     ),
     (
+        "DOSSIER_CONFIG",
+        "the browser's config file, unless --config names one; it must exist",
+    ),
+    (
         "XDG_CONFIG_HOME",
         "where the config file is looked for: $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml",
+    ),
+    (
+        "COLORTERM",
+        "truecolor or 24bit: #rrggbb colours from the config are sent as they are, not the nearest of 256 or 16",
     ),
 ];
 
@@ -86,7 +94,7 @@ fn after_long_help() -> String {
     name = "dossier",
     version,
     about = "Browse and search case files (people, incidents, camps, sources) kept as YAML",
-    long_about = "Browse and search case files kept as YAML: person, incident, camp and source records, linked to each other.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.",
+    long_about = "Browse and search case files kept as YAML: person, incident, camp and source records, linked to each other.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.\nThe browser reads its keys, editor and colours from --config, else $DOSSIER_CONFIG,\nelse $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml.",
     after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage, config or I/O error, 128+N killed by signal N.\nMore with --help; the manual with `dossier man`.",
     after_long_help = after_long_help(),
     args_conflicts_with_subcommands = true
@@ -95,6 +103,14 @@ pub struct Cli {
     /// Case-file folder to browse
     #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
     dir: Option<PathBuf>,
+
+    /// The browser's config file (keys, editor, colours), instead of the usual place
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+
+    /// Print the configuration in effect, as a config file, and exit
+    #[arg(long)]
+    print_config: bool,
 
     /// Refuse record files larger than this many bytes
     #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
@@ -249,6 +265,8 @@ enum Failure {
     Fatal(String),
     /// A usage error found after parsing: clap's form, exit 2.
     Usage(clap::Error),
+    /// The config file has mistakes, one line each: exit 2.
+    Config(Vec<String>),
     /// The reader of our output went away (`dossier list | head`): their choice, not an error.
     ClosedPipe,
 }
@@ -303,6 +321,12 @@ pub fn main() -> ExitCode {
             eprintln!("dossier: {}", message(&crate::text::shown(&msg)));
             ExitCode::from(2)
         }
+        Err(Failure::Config(lines)) => {
+            for line in lines {
+                eprintln!("dossier: {line}");
+            }
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -318,10 +342,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
         max_file_bytes: cli.max_file_size,
     };
     let Some(command) = cli.command else {
+        // Read before the browser takes over the screen, so mistakes are said plainly; a config
+        // with mistakes is refused whole, never half applied.
+        let location = crate::config::locate(cli.config.as_deref(), |v| std::env::var_os(v));
+        let config =
+            crate::config::load(location.as_ref()).map_err(|e| Failure::Config(e.lines()))?;
+        if cli.print_config {
+            let mut out = io::stdout().lock();
+            out.write_all(config.to_toml().as_bytes())?;
+            out.flush()?;
+            return Ok(());
+        }
         let dir = resolve_dir(cli.dir);
         // Said plainly, before the browser takes over the screen.
         crate::load::check_root(&dir).map_err(|e| cannot_open(&dir, &e))?;
-        return browse(&dir, limits);
+        return browse(&dir, limits, config);
     };
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
@@ -520,8 +555,8 @@ fn cannot_open(dir: &Path, e: &crate::load::LoadError) -> Failure {
     Failure::Fatal(format!("cannot open case files: {e}{hint}"))
 }
 
-fn browse(dir: &Path, limits: Limits) -> Result<(), Failure> {
-    match crate::tui::run(dir, limits) {
+fn browse(dir: &Path, limits: Limits, config: crate::config::Config) -> Result<(), Failure> {
+    match crate::tui::run(dir, limits, config) {
         Ok(0) => Ok(()),
         Ok(code) => std::process::exit(code),
         // Each part of the chain in our form: "cannot set up the terminal: input/output error".

@@ -1,26 +1,31 @@
 //! Jump to source: which editor to run and how to tell it the line.
 //!
-//! `$VISUAL`, else `$EDITOR`, else `vi`, split into words as a shell would (`code -w` works) but
-//! never run through a shell, so a file name can never become a command. Each editor gets its
-//! own line syntax.
+//! The config's `editor`, else `$VISUAL`, else `$EDITOR`, else `vi`, split into words as a shell
+//! would (`code -w` works) but never run through a shell, so a file name can never become a
+//! command. Each editor gets its own line syntax.
 
 use std::path::Path;
 use std::process::{Command, ExitStatus};
 
-/// The editor command line from the environment, as words.
-pub fn from_env() -> Result<Vec<String>, String> {
-    let (var, value) = ["VISUAL", "EDITOR"]
-        .iter()
-        .find_map(|v| {
-            std::env::var(v)
-                .ok()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| (*v, s))
-        })
-        .unwrap_or(("default", "vi".to_owned()));
-    let words = shell_words::split(&value).map_err(|e| format!("cannot read ${var} ({e})"))?;
+/// The editor command line, as words: the one the config names, else the environment's.
+pub fn resolve(configured: Option<&str>) -> Result<Vec<String>, String> {
+    let (var, value) = match configured {
+        Some(c) => ("`editor` in the config", c.to_owned()),
+        None => ["VISUAL", "EDITOR"]
+            .iter()
+            .find_map(|v| {
+                std::env::var(v)
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| (*v, s))
+            })
+            .map_or(("the default", "vi".to_owned()), |(v, s)| {
+                (if v == "VISUAL" { "$VISUAL" } else { "$EDITOR" }, s)
+            }),
+    };
+    let words = shell_words::split(&value).map_err(|e| format!("cannot read {var} ({e})"))?;
     if words.is_empty() {
-        return Err(format!("${var} is empty"));
+        return Err(format!("{var} is empty"));
     }
     Ok(words)
 }

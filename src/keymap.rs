@@ -2,7 +2,10 @@
 //!
 //! The same table dispatches keys, draws the help screen and the key hints, so they can never
 //! disagree (gitui builds its help from its command list the same way). Keys are written as
-//! text (`ctrl-d`, `alt-left`, `G`, `?`) so the table reads like the help it produces.
+//! text (`ctrl-d`, `alt-left`, `G`, `?`) so the table reads like the help it produces. The
+//! user's config changes keys through `Keymap::with_overrides`; dispatch, help and hints all
+//! read the resulting `Keymap`, and the table itself stays the defaults (and the README's).
+//! Commands have stable kebab-case names for the config file.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -26,6 +29,40 @@ pub enum Context {
 }
 
 impl Context {
+    /// In the order of the help screen and the config file's `[keys.*]` tables.
+    pub const ALL: [Context; 7] = [
+        Context::Global,
+        Context::List,
+        Context::Detail,
+        Context::Search,
+        Context::Help,
+        Context::Viewer,
+        Context::Diagnostics,
+    ];
+
+    /// The name of the context's table in the config file: `[keys.list]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::List => "list",
+            Context::Detail => "detail",
+            Context::Search => "search",
+            Context::Help => "help",
+            Context::Viewer => "viewer",
+            Context::Diagnostics => "diagnostics",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == s)
+    }
+
+    /// Where text is typed (the search box, the help filter): global keys do not apply there,
+    /// so letters reach the text.
+    pub fn typing(self) -> bool {
+        matches!(self, Context::Search | Context::Help)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
@@ -95,6 +132,182 @@ pub enum Copy {
     Location,
     /// A Markdown citation: what it is, its date, its sources.
     Citation,
+}
+
+impl Command {
+    /// Every command, in the order of the README's list. A test checks that every command in
+    /// the table is here; `name` and `about` match on every variant, so a new command does not
+    /// compile until it has a name.
+    pub const ALL: [Command; 43] = [
+        Command::Quit,
+        Command::Suspend,
+        Command::Redraw,
+        Command::Help,
+        Command::Diagnostics,
+        Command::Up,
+        Command::Down,
+        Command::PageUp,
+        Command::PageDown,
+        Command::HalfPageUp,
+        Command::HalfPageDown,
+        Command::Top,
+        Command::Bottom,
+        Command::Open,
+        Command::FocusDetail,
+        Command::FocusList,
+        Command::SwitchPane,
+        Command::Back,
+        Command::Forward,
+        Command::Search,
+        Command::Clear,
+        Command::KindFilter(Some(Kind::Person)),
+        Command::KindFilter(Some(Kind::Incident)),
+        Command::KindFilter(Some(Kind::Camp)),
+        Command::KindFilter(Some(Kind::Source)),
+        Command::KindFilter(None),
+        Command::Timeline,
+        Command::TimelineOf,
+        Command::Edit,
+        Command::View,
+        Command::Copy(Copy::Id),
+        Command::Copy(Copy::Location),
+        Command::Copy(Copy::Citation),
+        Command::Close,
+        Command::Accept,
+        Command::DeleteBack,
+        Command::DeleteForward,
+        Command::DeleteWord,
+        Command::DeleteLine,
+        Command::CursorLeft,
+        Command::CursorRight,
+        Command::CursorHome,
+        Command::CursorEnd,
+    ];
+
+    /// The command's name in the config file (`[keys.list] j = "down"`), stable across versions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Suspend => "suspend",
+            Command::Redraw => "redraw",
+            Command::Up => "up",
+            Command::Down => "down",
+            Command::PageUp => "page-up",
+            Command::PageDown => "page-down",
+            Command::HalfPageUp => "half-page-up",
+            Command::HalfPageDown => "half-page-down",
+            Command::Top => "top",
+            Command::Bottom => "bottom",
+            Command::Open => "open",
+            Command::FocusDetail => "focus-detail",
+            Command::FocusList => "focus-list",
+            Command::SwitchPane => "switch-pane",
+            Command::Back => "back",
+            Command::Forward => "forward",
+            Command::Search => "search",
+            Command::Clear => "clear",
+            Command::KindFilter(None) => "kind-all",
+            Command::KindFilter(Some(kind)) => match kind {
+                Kind::Person => "kind-person",
+                Kind::Incident => "kind-incident",
+                Kind::Camp => "kind-camp",
+                Kind::Source => "kind-source",
+            },
+            Command::Timeline => "timeline",
+            Command::TimelineOf => "timeline-of",
+            Command::Edit => "edit",
+            Command::View => "view",
+            Command::Copy(what) => match what {
+                Copy::Id => "copy-id",
+                Copy::Location => "copy-location",
+                Copy::Citation => "copy-citation",
+            },
+            Command::Help => "help",
+            Command::Diagnostics => "diagnostics",
+            Command::Close => "close",
+            Command::Accept => "accept",
+            Command::DeleteBack => "delete-back",
+            Command::DeleteForward => "delete-forward",
+            Command::DeleteWord => "delete-word",
+            Command::DeleteLine => "delete-line",
+            Command::CursorLeft => "cursor-left",
+            Command::CursorRight => "cursor-right",
+            Command::CursorHome => "cursor-home",
+            Command::CursorEnd => "cursor-end",
+        }
+    }
+
+    /// What the command does, in a few words, for the README's list of command names.
+    pub fn about(self) -> &'static str {
+        match self {
+            Command::Quit => "quit",
+            Command::Suspend => "suspend to the shell; `fg` comes back",
+            Command::Redraw => "redraw the screen",
+            Command::Up => "previous record, field, result, line or problem",
+            Command::Down => "next record, field, result, line or problem",
+            Command::PageUp => "page up",
+            Command::PageDown => "page down",
+            Command::HalfPageUp => "half a page up",
+            Command::HalfPageDown => "half a page down",
+            Command::Top => "first record, line or problem",
+            Command::Bottom => "last record, line or problem",
+            Command::Open => "follow the selected link",
+            Command::FocusDetail => "read the record: focus the detail pane",
+            Command::FocusList => "back to the list",
+            Command::SwitchPane => "switch between list and detail",
+            Command::Back => "back to the previous record",
+            Command::Forward => "forward again",
+            Command::Search => "go to the search box",
+            Command::Clear => "clear the query and the kind filter, then leave the timeline",
+            Command::KindFilter(None) => "show every kind",
+            Command::KindFilter(Some(kind)) => match kind {
+                Kind::Person => "show only people (again: all)",
+                Kind::Incident => "show only incidents (again: all)",
+                Kind::Camp => "show only camps (again: all)",
+                Kind::Source => "show only sources (again: all)",
+            },
+            Command::Timeline => "timeline: incidents in date order (again: every record)",
+            Command::TimelineOf => "timeline of the selected person or camp",
+            Command::Edit => "open the file in the editor at the line",
+            Command::View => "show the file in the built-in viewer",
+            Command::Copy(what) => match what {
+                Copy::Id => "copy the record's id",
+                Copy::Location => "copy path:line of the selected field",
+                Copy::Citation => "copy a Markdown citation of the record",
+            },
+            Command::Help => "show every key",
+            Command::Diagnostics => "list the problems found in the case files",
+            Command::Close => "close the help, the viewer or the list of problems",
+            Command::Accept => "keep the query and browse the results",
+            Command::DeleteBack => "delete the character before the cursor",
+            Command::DeleteForward => "delete the character under the cursor",
+            Command::DeleteWord => "delete the word before the cursor",
+            Command::DeleteLine => "clear the text",
+            Command::CursorLeft => "cursor left",
+            Command::CursorRight => "cursor right",
+            Command::CursorHome => "cursor to the start",
+            Command::CursorEnd => "cursor to the end",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Command> {
+        Command::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The contexts where the command does something: where the default table binds it, and
+    /// everywhere for a command the table binds globally.
+    pub fn contexts(self) -> Vec<Context> {
+        if BINDINGS
+            .iter()
+            .any(|b| b.command == self && b.context == Context::Global)
+        {
+            return Context::ALL.to_vec();
+        }
+        Context::ALL
+            .into_iter()
+            .filter(|&c| BINDINGS.iter().any(|b| b.command == self && b.context == c))
+            .collect()
+    }
 }
 
 pub struct Binding {
@@ -465,12 +678,64 @@ pub fn markdown() -> String {
     out
 }
 
+/// The list of command names for the README: what each does and where it can be bound (a test
+/// keeps the README's copy identical).
+pub fn commands_markdown() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("| Command | Does | In |\n| --- | --- | --- |\n");
+    for c in Command::ALL {
+        let contexts = c.contexts();
+        let places = if contexts.len() == Context::ALL.len() {
+            "any".to_owned()
+        } else {
+            contexts
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = writeln!(out, "| `{}` | {} | {places} |", c.name(), c.about());
+    }
+    out
+}
+
 /// A key as the table writes it, reduced to what matters for matching.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     pub code: KeyCode,
     pub mods: KeyModifiers,
 }
+
+/// Names of the keys that are not one character, as the table and the config file write them.
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("pgup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("space", KeyCode::Char(' ')),
+];
+
+/// Other spellings people bring from other programs' configs.
+const ALIASES: &[(&str, &str)] = &[
+    ("return", "enter"),
+    ("escape", "esc"),
+    ("del", "delete"),
+    ("pageup", "pgup"),
+    ("pagedown", "pgdn"),
+];
+
+const KEY_FORMS: &str = "keys are written like `j`, `G`, `?`, `ctrl-d`, `alt-left`, `shift-tab`, `f1`, `space`, `enter`";
 
 impl Key {
     /// Normalise a terminal key event: shifted letters arrive as uppercase with SHIFT, which
@@ -496,52 +761,107 @@ impl Key {
         Key { code, mods }
     }
 
-    pub fn parse(s: &str) -> Option<Key> {
+    /// Read a key as the table or a config file writes it. Modifier and key names are not
+    /// case-sensitive (`Ctrl-Enter`); a single character is (`g` and `G` differ). The key comes
+    /// back in the form `from_event` gives, so it matches what the terminal sends: `shift-g` is
+    /// `G`, `ctrl-J` is `ctrl-j`, `shift-tab` is `backtab`. The error says how to write it.
+    pub fn parse(s: &str) -> Result<Key, String> {
         let mut mods = KeyModifiers::NONE;
         let mut rest = s;
         loop {
-            if let Some(r) = rest.strip_prefix("ctrl-") {
-                mods |= KeyModifiers::CONTROL;
-                rest = r;
-            } else if let Some(r) = rest.strip_prefix("alt-") {
-                mods |= KeyModifiers::ALT;
-                rest = r;
-            } else if let Some(r) = rest.strip_prefix("shift-") {
-                mods |= KeyModifiers::SHIFT;
-                rest = r;
-            } else {
-                break;
+            let lower = rest.to_ascii_lowercase();
+            let found = [
+                ("ctrl-", KeyModifiers::CONTROL),
+                ("alt-", KeyModifiers::ALT),
+                ("shift-", KeyModifiers::SHIFT),
+            ]
+            .into_iter()
+            .find(|(prefix, _)| lower.starts_with(prefix) && rest.len() > prefix.len());
+            match found {
+                Some((prefix, m)) => {
+                    mods |= m;
+                    rest = &rest[prefix.len()..];
+                }
+                None => break,
             }
         }
-        let code = match rest {
-            "enter" => KeyCode::Enter,
-            "esc" => KeyCode::Esc,
-            "tab" => KeyCode::Tab,
-            "backtab" => KeyCode::BackTab,
-            "backspace" => KeyCode::Backspace,
-            "delete" => KeyCode::Delete,
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pgup" => KeyCode::PageUp,
-            "pgdn" => KeyCode::PageDown,
-            "space" => KeyCode::Char(' '),
-            f if f.len() >= 2
-                && f.starts_with('f')
-                && f[1..].bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                KeyCode::F(f[1..].parse().ok()?)
-            }
-            c if c.chars().count() == 1 => KeyCode::Char(c.chars().next()?),
-            _ => return None,
+        if rest.is_empty() {
+            return Err(format!("`{s}` is not a key; {KEY_FORMS}"));
+        }
+        let lower = rest.to_ascii_lowercase();
+        let lower = ALIASES
+            .iter()
+            .find(|(alias, _)| *alias == lower)
+            .map_or(lower.as_str(), |(_, name)| name);
+        let mut chars = rest.chars();
+        let code = if let Some(&(_, code)) = NAMED.iter().find(|(name, _)| *name == lower) {
+            code
+        } else if let (Some(c), None) = (chars.next(), chars.next()) {
+            KeyCode::Char(c)
+        } else if let Some(n) = lower
+            .strip_prefix('f')
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| (1..=24).contains(n))
+        {
+            KeyCode::F(n)
+        } else if lower.ends_with('-') {
+            return Err(format!("`{s}` has no key after the modifier; {KEY_FORMS}"));
+        } else {
+            return Err(format!("`{s}` is not a key; {KEY_FORMS}"));
         };
-        Some(Key { code, mods })
+        let code = match code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::SHIFT) => {
+                if !c.is_alphabetic() {
+                    return Err(format!(
+                        "`{s}`: write the character Shift makes instead (`?`, not `shift-/`)"
+                    ));
+                }
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+            }
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        let code = match code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        Ok(Key { code, mods })
+    }
+
+    /// The key as the table and the config file write it; `Key::parse` reads it back.
+    pub fn name(&self) -> String {
+        let mut s = String::new();
+        for (m, prefix) in [
+            (KeyModifiers::CONTROL, "ctrl-"),
+            (KeyModifiers::ALT, "alt-"),
+            (KeyModifiers::SHIFT, "shift-"),
+        ] {
+            if self.mods.contains(m) {
+                s.push_str(prefix);
+            }
+        }
+        match NAMED.iter().find(|(_, code)| *code == self.code) {
+            Some((name, _)) => s.push_str(name),
+            None => match self.code {
+                KeyCode::Char(c) => s.push(c),
+                KeyCode::F(n) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(s, "f{n}");
+                }
+                _ => s.push('?'),
+            },
+        }
+        s
     }
 }
 
+/// How a key is shown to people (help, hints): `ctrl-d` becomes `Ctrl-d`, `down` becomes `↓`.
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.mods.contains(KeyModifiers::CONTROL) {
@@ -560,6 +880,7 @@ impl fmt::Display for Key {
             KeyCode::BackTab => f.write_str("Shift-Tab"),
             KeyCode::Backspace => f.write_str("Backspace"),
             KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
             KeyCode::Up => f.write_str("↑"),
             KeyCode::Down => f.write_str("↓"),
             KeyCode::Left => f.write_str("←"),
@@ -576,65 +897,153 @@ impl fmt::Display for Key {
     }
 }
 
-/// The table, parsed once for lookups.
+/// One line of the help screen: a command in a context, the keys that run it, and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub context: Context,
+    pub command: Command,
+    pub keys: Vec<Key>,
+    pub help: &'static str,
+}
+
+/// A change to the default table from the config file: in `context`, `key` runs `command`, or
+/// nothing (`None`, the config's `"none"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Override {
+    pub context: Context,
+    pub key: Key,
+    pub command: Option<Command>,
+}
+
+/// The keys in effect: the table, with the user's overrides applied. Dispatch, the help
+/// screen, the key hints and `--print-config` all read this, so they agree with each other.
+#[derive(Clone, Debug)]
 pub struct Keymap {
     map: HashMap<(Context, Key), Command>,
+    rows: Vec<Row>,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        let mut map = HashMap::new();
-        for b in BINDINGS {
-            for k in b.keys {
-                let key =
-                    Key::parse(k).unwrap_or_else(|| panic!("bad key `{k}` in the keymap table"));
-                map.entry((b.context, key)).or_insert(b.command);
-            }
-        }
-        Keymap { map }
+        Keymap::with_overrides(&[])
     }
 }
 
 impl Keymap {
+    /// The default table with `overrides` applied in order: a key bound in a context replaces
+    /// that key's default binding in that context; it joins the help row of the same command
+    /// in that context, or starts one after the context's last row.
+    pub fn with_overrides(overrides: &[Override]) -> Keymap {
+        let mut rows: Vec<Row> = BINDINGS
+            .iter()
+            .map(|b| Row {
+                context: b.context,
+                command: b.command,
+                keys: b
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        Key::parse(k).unwrap_or_else(|e| panic!("bad key in the keymap table: {e}"))
+                    })
+                    .collect(),
+                help: b.help,
+            })
+            .collect();
+        for o in overrides {
+            let unchanged = rows.iter().any(|r| {
+                r.context == o.context && r.keys.contains(&o.key) && Some(r.command) == o.command
+            });
+            if unchanged {
+                // Saying again what the table says (a saved `--print-config`) changes nothing,
+                // not even the key's place in the help.
+                continue;
+            }
+            for row in rows.iter_mut().filter(|r| r.context == o.context) {
+                row.keys.retain(|k| *k != o.key);
+            }
+            let Some(command) = o.command else { continue };
+            if let Some(row) = rows
+                .iter_mut()
+                .find(|r| r.context == o.context && r.command == command)
+            {
+                row.keys.push(o.key);
+                continue;
+            }
+            let help = BINDINGS
+                .iter()
+                .find(|b| b.command == command)
+                .map_or(command.about(), |b| b.help);
+            let at = rows
+                .iter()
+                .rposition(|r| r.context == o.context)
+                .map_or(rows.len(), |i| i + 1);
+            rows.insert(
+                at,
+                Row {
+                    context: o.context,
+                    command,
+                    keys: vec![o.key],
+                    help,
+                },
+            );
+        }
+        let mut map = HashMap::new();
+        for row in &rows {
+            for key in &row.keys {
+                map.entry((row.context, *key)).or_insert(row.command);
+            }
+        }
+        Keymap { map, rows }
+    }
+
     /// The command for a key in a context: the context's own binding first, then the global one.
-    /// Where text is typed (search box, help filter), global single-letter keys are not used.
+    /// Where text is typed (search box, help filter), global keys are not used.
     pub fn lookup(&self, context: Context, ev: KeyEvent) -> Option<Command> {
         if ev.kind == KeyEventKind::Release {
             return None;
         }
-        let key = Key::from_event(ev);
+        self.command(context, Key::from_event(ev))
+    }
+
+    fn command(&self, context: Context, key: Key) -> Option<Command> {
         if let Some(c) = self.map.get(&(context, key)) {
             return Some(*c);
         }
-        let typing = matches!(context, Context::Search | Context::Help);
-        if typing
-            && matches!(key.code, KeyCode::Char(_))
-            && !key
-                .mods
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return None;
-        }
-        if typing {
+        if context.typing() {
             return None;
         }
         self.map.get(&(Context::Global, key)).copied()
     }
 
-    /// The first key bound to a command in a context, for the hints in the status bar.
-    pub fn hint(context: Context, command: Command) -> Option<&'static str> {
-        BINDINGS
-            .iter()
-            .find(|b| {
-                b.command == command && (b.context == context || b.context == Context::Global)
-            })
-            .and_then(|b| b.keys.first().copied())
+    /// The first key that runs a command in a context, for the hints in the status bar: the
+    /// context's own keys first, then the global ones that are not taken there.
+    pub fn hint(&self, context: Context, command: Command) -> Option<Key> {
+        let own = self.rows.iter().filter(|r| r.context == context);
+        let global = self.rows.iter().filter(|r| r.context == Context::Global);
+        own.chain(global)
+            .filter(|r| r.command == command)
+            .flat_map(|r| r.keys.iter().copied())
+            .find(|&k| self.command(context, k) == Some(command))
     }
-}
 
-/// How a key from the table is shown to people: `ctrl-d` becomes `Ctrl-d`, `down` becomes `↓`.
-pub fn display(key: &str) -> String {
-    Key::parse(key).map_or_else(|| key.to_owned(), |k| k.to_string())
+    /// Every command with at least one key, in the help screen's order.
+    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.rows.iter().filter(|r| !r.keys.is_empty())
+    }
+
+    /// Keys the default table binds in a context that are bound to nothing there now (the
+    /// config's `"none"`), in the table's order.
+    pub fn unbound(&self, context: Context) -> Vec<Key> {
+        let mut out: Vec<Key> = Vec::new();
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            for key in b.keys.iter().filter_map(|k| Key::parse(k).ok()) {
+                if !self.map.contains_key(&(context, key)) && !out.contains(&key) {
+                    out.push(key);
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -659,7 +1068,7 @@ mod tests {
     fn every_key_in_the_table_parses() {
         for b in BINDINGS {
             for k in b.keys {
-                assert!(Key::parse(k).is_some(), "{k}");
+                assert!(Key::parse(k).is_ok(), "{k}");
             }
         }
     }
@@ -728,7 +1137,132 @@ mod tests {
     }
 
     #[test]
+    fn every_command_has_a_unique_name_that_parses_back() {
+        let mut seen = std::collections::HashSet::new();
+        for c in Command::ALL {
+            assert!(seen.insert(c.name()), "{} named twice", c.name());
+            assert_eq!(Command::parse(c.name()), Some(c));
+            assert!(!c.contexts().is_empty(), "{} is bound nowhere", c.name());
+        }
+        for b in BINDINGS {
+            assert!(
+                Command::ALL.contains(&b.command),
+                "{:?} is missing from Command::ALL",
+                b.command
+            );
+        }
+    }
+
+    #[test]
+    fn the_readme_lists_every_command_name() {
+        let readme = include_str!("../README.md");
+        let table = commands_markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md is out of date; its list of commands should read:\n\n{table}"
+        );
+    }
+
+    #[test]
+    fn key_names_read_back_and_match_what_the_terminal_sends() {
+        for b in BINDINGS {
+            for k in b.keys {
+                assert_eq!(Key::parse(k).unwrap().name(), *k);
+            }
+        }
+        let parse = |s| Key::parse(s).unwrap();
+        assert_eq!(parse("Ctrl-J"), parse("ctrl-j"));
+        assert_eq!(parse("shift-g"), parse("G"));
+        assert_eq!(parse("shift-tab"), parse("backtab"));
+        assert_eq!(parse("PageDown"), parse("pgdn"));
+        assert_eq!(parse("ctrl--").name(), "ctrl--");
+        assert_eq!(
+            Key::from_event(ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            parse("G")
+        );
+        assert_eq!(
+            Key::from_event(ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            parse("shift-tab")
+        );
+        for bad in ["ctrl-", "alt-", "", "enterr", "ctrl-xy", "shift-/", "f99"] {
+            assert!(Key::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    fn o(context: Context, key: &str, command: Option<Command>) -> Override {
+        Override {
+            context,
+            key: Key::parse(key).unwrap(),
+            command,
+        }
+    }
+
+    #[test]
+    fn overrides_replace_a_key_in_its_context_only() {
+        let km = Keymap::with_overrides(&[
+            o(Context::List, "j", Some(Command::Up)),
+            o(Context::List, "x", Some(Command::Down)),
+            o(Context::List, "e", None),
+        ]);
+        let press = |c| ev(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(km.lookup(Context::List, press('j')), Some(Command::Up));
+        assert_eq!(km.lookup(Context::List, press('x')), Some(Command::Down));
+        assert_eq!(km.lookup(Context::List, press('e')), None);
+        // Other contexts keep their keys.
+        assert_eq!(km.lookup(Context::Detail, press('j')), Some(Command::Down));
+        assert_eq!(km.lookup(Context::Detail, press('e')), Some(Command::Edit));
+        // The help rows say so: `x` joins "next record", `j` moved to "previous record".
+        let keys = |cmd| {
+            km.rows()
+                .find(|r| r.context == Context::List && r.command == cmd)
+                .map(|r| r.keys.iter().map(Key::name).collect::<Vec<_>>())
+        };
+        assert_eq!(keys(Command::Down).unwrap(), ["down", "ctrl-n", "x"]);
+        assert_eq!(keys(Command::Up).unwrap(), ["k", "up", "ctrl-p", "j"]);
+        assert_eq!(keys(Command::Edit), None);
+        assert_eq!(km.unbound(Context::List), [Key::parse("e").unwrap()]);
+    }
+
+    #[test]
+    fn a_global_command_bound_in_a_context_gets_its_own_row() {
+        let km = Keymap::with_overrides(&[o(Context::Viewer, "x", Some(Command::Quit))]);
+        let rows: Vec<&Row> = km.rows().collect();
+        let at = rows
+            .iter()
+            .position(|r| r.context == Context::Viewer && r.command == Command::Quit)
+            .unwrap();
+        // Right after the viewer's other rows, so the help screen keeps contexts together.
+        assert_eq!(rows[at - 1].context, Context::Viewer);
+        assert_ne!(rows[at + 1].context, Context::Viewer);
+        assert_eq!(rows[at].help, "quit");
+    }
+
+    #[test]
+    fn hints_show_the_key_that_works_there() {
+        let km = Keymap::default();
+        let hint = |c, cmd| km.hint(c, cmd).map(|k| k.name());
+        assert_eq!(hint(Context::List, Command::Edit).as_deref(), Some("e"));
+        assert_eq!(hint(Context::List, Command::Quit).as_deref(), Some("q"));
+        // In the viewer `q` closes it, so quitting is Ctrl-C there.
+        assert_eq!(
+            hint(Context::Viewer, Command::Quit).as_deref(),
+            Some("ctrl-c")
+        );
+        let km = Keymap::with_overrides(&[
+            o(Context::List, "e", None),
+            o(Context::List, "E", Some(Command::Edit)),
+        ]);
+        assert_eq!(
+            km.hint(Context::List, Command::Edit)
+                .map(|k| k.name())
+                .as_deref(),
+            Some("E")
+        );
+    }
+
+    #[test]
     fn keys_display_as_people_write_them() {
+        let display = |k| Key::parse(k).unwrap().to_string();
         assert_eq!(display("ctrl-d"), "Ctrl-d");
         assert_eq!(display("down"), "↓");
         assert_eq!(display("alt-left"), "Alt-←");

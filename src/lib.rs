@@ -11,9 +11,13 @@
 //! (ids, links, backlinks, search haystacks); `search` turns query text into ranked hits; `view`
 //! lays a record out as lines for the detail pane and `dossier show`, and `markdown` turns those
 //! lines into a document. The CLI (`cli`) and the terminal browser both sit on top of these.
+//! `config` reads the user's keys, editor and colours for the browser; `backend` writes its
+//! frames to the terminal; `watch` tells it when files change; `timeline` orders incidents by date.
 
 pub mod app;
+pub mod backend;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod editor;

@@ -25,16 +25,17 @@ use crossterm::event::{
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
 use crate::app::{self, Action, Effect, Results, SearchRequest, State, ViewRequest, Viewer};
+use crate::backend::Sgr;
+use crate::config::{Config, Env};
 use crate::index::Catalog;
 use crate::keymap::{Command, Context, Keymap};
 use crate::load::{Limits, LoadError, Progress};
 use crate::search::Typing;
 use crate::ui::{self, Theme};
 
-type Backend = CrosstermBackend<BufWriter<Stdout>>;
+type Backend = Sgr<BufWriter<Stdout>>;
 
 /// Whether the terminal is in our mode (raw, alternate screen, mouse) right now.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -241,21 +242,22 @@ impl SearchWorker {
     }
 }
 
-/// Run the browser until the user quits. Returns the exit code.
-pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
+/// Run the browser until the user quits, with the user's keys, editor and colours. Returns the
+/// exit code.
+pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
             "the browser needs a terminal; for scripts use `dossier list`, `search`, `show` or `check`"
         );
     }
-    let theme = Theme::new(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let theme = config.theme_for(&Env::from_process());
     let (tx, rx) = mpsc::channel();
     install_panic_hook();
     spawn_signals(tx.clone())?;
     enter_terminal().context("cannot set up the terminal")?;
     let _guard = Guard;
-    let backend = CrosstermBackend::new(BufWriter::with_capacity(1 << 16, io::stdout()));
+    let backend = Sgr::new(BufWriter::with_capacity(1 << 16, io::stdout()));
     let mut terminal = Terminal::new(backend).context("cannot set up the terminal")?;
     let pause = Arc::new(Pause::default());
     spawn_reader(tx.clone(), Arc::clone(&pause));
@@ -268,13 +270,13 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
         })
     };
 
-    let keymap = Keymap::default();
+    let keymap = Arc::new(config.keymap);
     let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, limits, theme)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let size = terminal.size()?;
-    let mut state = State::new(&catalog, size.width, size.height);
+    let mut state = State::new(&catalog, size.width, size.height).with_keymap(keymap);
     state.message = match &watch {
         Ok(w) => w.note(),
         Err(why) => Some(format!("{why}; changes show after `e` or a restart")),
@@ -284,7 +286,7 @@ pub fn run(dir: &Path, limits: Limits) -> anyhow::Result<i32> {
         dir: dir.to_owned(),
         limits,
         state,
-        keymap,
+        editor: config.editor,
         searcher,
         pause,
         theme,
@@ -374,7 +376,8 @@ struct Loop {
     dir: PathBuf,
     limits: Limits,
     state: State,
-    keymap: Keymap,
+    /// The config's editor command line, if it names one.
+    editor: Option<String>,
     searcher: SearchWorker,
     pause: Arc<Pause>,
     theme: Theme,
@@ -493,7 +496,7 @@ impl Loop {
         match ev {
             TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
                 let context = self.state.context();
-                if let Some(cmd) = self.keymap.lookup(context, key) {
+                if let Some(cmd) = self.state.keymap.lookup(context, key) {
                     return Some(Action::Command(cmd));
                 }
                 match key.code {
@@ -569,7 +572,7 @@ impl Loop {
         terminal: &mut Terminal<Backend>,
         req: &ViewRequest,
     ) -> anyhow::Result<Option<Action>> {
-        let editor = match crate::editor::from_env() {
+        let editor = match crate::editor::resolve(self.editor.as_deref()) {
             Ok(e) => e,
             Err(why) => return Ok(Some(open_viewer(req, Some(why)))),
         };

@@ -9,7 +9,7 @@ use super::{Theme, fit};
 use crate::app::State;
 use crate::diagnostic::{Tally, plural};
 use crate::index::Catalog;
-use crate::keymap::{Command, Context, Keymap, display};
+use crate::keymap::{Command, Context, Keymap};
 
 pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
     if area.height == 0 {
@@ -41,14 +41,7 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     let left_width = usize::from(area.width).saturating_sub(right_width + 1);
     let mut left = vec![prompt];
     if state.input.text.is_empty() && !state.typing {
-        left.push(Span::styled(
-            if state.timeline {
-                "type to filter the timeline · t or Esc leaves it · ? keys"
-            } else {
-                "type to search · 1-4 kinds · t timeline · ? keys"
-            },
-            theme.dim(),
-        ));
+        left.push(Span::styled(placeholder(state), theme.dim()));
     } else {
         left.push(Span::raw(state.input.text.clone()));
     }
@@ -101,13 +94,13 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
             left.push(Span::styled(
                 format!(
                     " ({} shows them)",
-                    hint_key(Context::Global, Command::Diagnostics)
+                    hint_key(&state.keymap, Context::Global, Command::Diagnostics)
                 ),
                 theme.dim(),
             ));
         }
     }
-    let hints = hints(state.context());
+    let hints = hints(&state.keymap, state.context());
     let mut right = Vec::new();
     for (key, what) in hints {
         right.push(Span::styled(key, theme.key()));
@@ -127,14 +120,50 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     frame.render_widget(Paragraph::new(Line::from(fit(spans, width))), area);
 }
 
-fn hint_key(context: Context, command: Command) -> String {
-    Keymap::hint(context, command)
-        .map(display)
+fn hint_key(keymap: &Keymap, context: Context, command: Command) -> String {
+    keymap
+        .hint(context, command)
+        .map(|k| k.to_string())
         .unwrap_or_default()
 }
 
-/// The few keys worth showing in each context, drawn from the keymap table.
-fn hints(context: Context) -> Vec<(String, &'static str)> {
+/// The search bar's text before anything is typed, with the keys in effect.
+fn placeholder(state: &State) -> String {
+    let keymap = &state.keymap;
+    let key = |c: Command| hint_key(keymap, Context::List, c);
+    let mut parts = Vec::new();
+    if state.timeline {
+        parts.push("type to filter the timeline".to_owned());
+        let leave: Vec<String> = [key(Command::Timeline), key(Command::Clear)]
+            .into_iter()
+            .filter(|k| !k.is_empty())
+            .collect();
+        if !leave.is_empty() {
+            parts.push(format!("{} leaves it", leave.join(" or ")));
+        }
+    } else {
+        parts.push("type to search".to_owned());
+        let kinds: Vec<String> = crate::model::Kind::ALL
+            .into_iter()
+            .map(|k| key(Command::KindFilter(Some(k))))
+            .collect();
+        if kinds == ["1", "2", "3", "4"] {
+            parts.push("1-4 kinds".to_owned());
+        }
+        let timeline = key(Command::Timeline);
+        if !timeline.is_empty() {
+            parts.push(format!("{timeline} timeline"));
+        }
+    }
+    let help = key(Command::Help);
+    if !help.is_empty() {
+        parts.push(format!("{help} keys"));
+    }
+    parts.join(" · ")
+}
+
+/// The few keys worth showing in each context, with the keys in effect.
+fn hints(keymap: &Keymap, context: Context) -> Vec<(String, &'static str)> {
     let wanted: &[(Command, &str)] = match context {
         Context::List | Context::Global => &[
             (Command::Search, "search"),
@@ -163,7 +192,7 @@ fn hints(context: Context) -> Vec<(String, &'static str)> {
     };
     wanted
         .iter()
-        .map(|(c, what)| (hint_key(context, *c), *what))
+        .map(|(c, what)| (hint_key(keymap, context, *c), *what))
         .filter(|(k, _)| !k.is_empty())
         .collect()
 }

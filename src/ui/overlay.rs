@@ -34,7 +34,7 @@ pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, the
         Span::styled(" filter: ", theme.dim()),
         Span::raw(filter.text.clone()),
     ])];
-    let rows = help_rows(&filter.text);
+    let rows = help_rows(&state.keymap, &filter.text);
     let key_width = rows
         .iter()
         .map(|(_, k, _)| crate::view::width(k))

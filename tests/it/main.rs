@@ -5,6 +5,7 @@
 
 mod check;
 mod cli;
+mod config;
 mod conventions;
 mod dependencies;
 mod generate;

@@ -50,10 +50,19 @@ impl Pty {
         let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(dir);
-        for var in ["DOSSIER_DIR", "EDITOR", "VISUAL", "NO_COLOR"] {
+        for var in [
+            "DOSSIER_DIR",
+            "DOSSIER_CONFIG",
+            "EDITOR",
+            "VISUAL",
+            "NO_COLOR",
+            "COLORTERM",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("TERM", "xterm-256color");
+        // Not the config of whoever runs the tests: the test's own folder, which has none.
+        cmd.env("XDG_CONFIG_HOME", dir);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -134,6 +143,25 @@ impl Pty {
             .screen()
             .cell(row, col)
             .map(vt100::Cell::bgcolor)
+    }
+
+    pub fn cell_fg(&self, row: u16, col: u16) -> Option<vt100::Color> {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen()
+            .cell(row, col)
+            .map(vt100::Cell::fgcolor)
+    }
+
+    /// Whether a cell is drawn in reverse video.
+    pub fn cell_inverse(&self, row: u16, col: u16) -> bool {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen()
+            .cell(row, col)
+            .is_some_and(vt100::Cell::inverse)
     }
 
     pub fn screen(&self) -> String {

@@ -109,6 +109,8 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     cmd.args(args)
         .current_dir(dir)
         .env_remove("DOSSIER_DIR")
+        .env_remove("DOSSIER_CONFIG")
+        .env("XDG_CONFIG_HOME", dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
