@@ -338,6 +338,11 @@ impl State {
         (usize::from(r.width), usize::from(r.height))
     }
 
+    /// A search was asked for and has not answered yet: the list is about to change.
+    pub fn search_pending(&self) -> bool {
+        self.requested > self.results.generation
+    }
+
     pub fn selected(&self) -> Option<RecordIdx> {
         self.results.hits.get(self.cursor).map(|h| h.record)
     }
@@ -645,6 +650,29 @@ pub fn locator_lines(locator: &str) -> Option<(u32, u32)> {
         None => start,
     };
     (start > 0 && end >= start).then_some((start, end))
+}
+
+/// Commands whose meaning depends on the list the search is about to give: moving in it, and
+/// acting on its selection. The terminal loop holds them back while a search is under way.
+pub fn waits_for_results(cmd: Command) -> bool {
+    matches!(
+        cmd,
+        Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::HalfPageUp
+            | Command::HalfPageDown
+            | Command::Top
+            | Command::Bottom
+            | Command::Open
+            | Command::FocusDetail
+            | Command::SwitchPane
+            | Command::Edit
+            | Command::View
+            | Command::Copy(_)
+            | Command::TimelineOf
+    )
 }
 
 /// The only place the state changes.

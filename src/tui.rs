@@ -293,6 +293,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
         events: tx,
         reload: Reload::Idle,
         _watch: watch.ok(),
+        held: std::collections::VecDeque::new(),
     };
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
@@ -385,6 +386,8 @@ struct Loop {
     events: Sender<Event>,
     reload: Reload,
     _watch: Option<crate::watch::Watch>,
+    /// Terminal events held back until the search under way answers (see `holds`).
+    held: std::collections::VecDeque<TermEvent>,
 }
 
 /// Where a reload stands. One runs at a time; changes that arrive meanwhile ask for one more,
@@ -439,9 +442,19 @@ impl Loop {
                 {
                     panic!("DOSSIER_TEST_PANIC is set: panicking on purpose");
                 }
+                if self.holds(&t) {
+                    self.held.push_back(t);
+                    return Ok(Flow::Continue);
+                }
                 self.translate(t)
             }
-            Event::Searched(results) => Some(Action::SearchDone(results)),
+            Event::Searched(results) => {
+                let flow = self.dispatch(terminal, Action::SearchDone(results))?;
+                return match flow {
+                    Flow::Continue => self.replay_held(terminal),
+                    exit @ Flow::Exit(_) => Ok(exit),
+                };
+            }
             Event::Signal(sig) => return Ok(Flow::Exit(128 + sig)),
             Event::TermGone => return Ok(Flow::Exit(1)),
             // Sent once, and taken by `load` before this loop starts.
@@ -456,6 +469,46 @@ impl Loop {
             return Ok(Flow::Continue);
         };
         self.dispatch(terminal, action)
+    }
+
+    /// Whether a key must wait for the search under way. Typed fast (or pasted, or sent over a
+    /// slow link), `kolthoum Enter Enter e` would otherwise open the record that was first
+    /// before the search answered, not the one it puts first. So a key that acts on the results
+    /// waits for them, and every key after it waits too, to keep their order (and their meaning:
+    /// they are read in the context the earlier keys lead to). Typing into the query never
+    /// waits, and neither does quitting.
+    fn holds(&self, t: &TermEvent) -> bool {
+        if !matches!(
+            t,
+            TermEvent::Key(_) | TermEvent::Paste(_) | TermEvent::Mouse(_)
+        ) {
+            return false;
+        }
+        if !self.held.is_empty() {
+            return true;
+        }
+        self.state.search_pending()
+            && matches!(self.translate(t.clone()), Some(Action::Command(c)) if app::waits_for_results(c))
+    }
+
+    /// Apply the held keys in order once the results are in, stopping again at the next key that
+    /// must wait for a newer search.
+    fn replay_held(&mut self, terminal: &mut Terminal<Backend>) -> anyhow::Result<Flow> {
+        while let Some(t) = self.held.pop_front() {
+            let action = self.translate(t.clone());
+            if self.state.search_pending()
+                && matches!(action, Some(Action::Command(c)) if app::waits_for_results(c))
+            {
+                self.held.push_front(t);
+                break;
+            }
+            if let Some(action) = action
+                && let exit @ Flow::Exit(_) = self.dispatch(terminal, action)?
+            {
+                return Ok(exit);
+            }
+        }
+        Ok(Flow::Continue)
     }
 
     /// Apply an action and carry out what it asks for, following up on the actions that

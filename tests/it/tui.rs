@@ -448,3 +448,22 @@ fn copy_keys_put_the_id_the_location_and_a_citation_on_the_clipboard_by_osc_52()
     );
     quit(pty);
 }
+
+#[test]
+fn keys_typed_ahead_of_the_search_act_on_its_results() {
+    let case = large_case();
+    let unique = case.write(
+        "cases/people/zyxwv-qqq.yaml",
+        "name: Zyxwv Qqq\nstatus: missing\n",
+    );
+    let (editor, args) = stub_editor(&case);
+    let mut pty = Pty::spawn(case.path(), &["cases"], &[("EDITOR", &editor)], 80, 24);
+    pty.wait_text("Records 1/6001");
+    // All at once, as a paste or a fast typist over a slow link sends it: search, leave the
+    // box, read the first result, edit it. The edit must open what the search put first.
+    pty.send("/zyxwv\r\re");
+    let file = std::path::absolute(&unique).unwrap().display().to_string();
+    assert_eq!(wait_args(&args), ["+1", file.as_str()]);
+    pty.wait_text("Zyxwv Qqq  person");
+    quit(pty);
+}
