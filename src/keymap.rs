@@ -425,7 +425,7 @@ pub const BINDINGS: &[Binding] = &[
         List,
         &["e"],
         C::Edit,
-        "open the record's file in $VISUAL/$EDITOR at its line",
+        "open the record's file in your editor at its line",
     ),
     bind(
         List,
