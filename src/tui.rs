@@ -93,6 +93,9 @@ enum Event {
     Searched(Results),
     /// The catalog, read by the loader thread while the screen shows progress.
     Loaded(Box<Result<Catalog, LoadError>>),
+    /// The folder is watched (or why it cannot be). Setting up a watch walks the whole tree,
+    /// a quarter of a second at 100,000 files, so it is done on a thread of its own.
+    Watching(Box<Result<crate::watch::Watch, String>>),
     /// Files under the folder changed (one event per burst; see `watch`).
     FilesChanged,
     /// The catalog read again after a change, on a thread of its own.
@@ -262,13 +265,20 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     let pause = Arc::new(Pause::default());
     spawn_reader(tx.clone(), Arc::clone(&pause));
     let searcher = SearchWorker::spawn(tx.clone());
-    // Watching starts before the first load, so a save during a long load is not missed.
-    let watch = {
-        let tx = tx.clone();
-        crate::watch::start(dir, move || {
-            let _ = tx.send(Event::FilesChanged);
-        })
-    };
+    // Watching starts with the first load, so a save during a long load is not missed.
+    {
+        let (tx, dir) = (tx.clone(), dir.to_owned());
+        std::thread::Builder::new()
+            .name("watch-start".into())
+            .spawn(move || {
+                let events = tx.clone();
+                let watch = crate::watch::start(&dir, move || {
+                    let _ = events.send(Event::FilesChanged);
+                });
+                let _ = tx.send(Event::Watching(Box::new(watch)));
+            })
+            .context("spawn the watcher")?;
+    }
 
     let keymap = Arc::new(config.keymap);
     let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, limits, theme)? {
@@ -276,11 +286,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
         Err(code) => return Ok(code),
     };
     let size = terminal.size()?;
-    let mut state = State::new(&catalog, size.width, size.height).with_keymap(keymap);
-    state.message = match &watch {
-        Ok(w) => w.note(),
-        Err(why) => Some(format!("{why}; changes show after `e` or a restart")),
-    };
+    let state = State::new(&catalog, size.width, size.height).with_keymap(keymap);
     let mut app = Loop {
         catalog: Arc::new(catalog),
         dir: dir.to_owned(),
@@ -292,7 +298,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
         theme,
         events: tx,
         reload: Reload::Idle,
-        _watch: watch.ok(),
+        watch: None,
         held: std::collections::VecDeque::new(),
     };
     for ev in early {
@@ -385,7 +391,8 @@ struct Loop {
     /// For the reload thread to answer on.
     events: Sender<Event>,
     reload: Reload,
-    _watch: Option<crate::watch::Watch>,
+    /// Kept so the folder stays watched.
+    watch: Option<crate::watch::Watch>,
     /// Terminal events held back until the search under way answers (see `holds`).
     held: std::collections::VecDeque<TermEvent>,
 }
@@ -459,6 +466,16 @@ impl Loop {
             Event::TermGone => return Ok(Flow::Exit(1)),
             // Sent once, and taken by `load` before this loop starts.
             Event::Loaded(_) => None,
+            Event::Watching(watch) => match *watch {
+                Ok(w) => {
+                    let note = w.note();
+                    self.watch = Some(w);
+                    note.map(Action::Message)
+                }
+                Err(why) => Some(Action::Message(format!(
+                    "{why}; changes show after `e` or a restart"
+                ))),
+            },
             Event::FilesChanged => {
                 self.start_reload();
                 None
