@@ -731,10 +731,15 @@ fn copy(terminal: &mut Terminal<Backend>, text: &str, what: &str) -> Action {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
     let backend = terminal.backend_mut();
     let sent = write!(backend, "\x1b]52;c;{encoded}\x07").and_then(|()| backend.flush());
+    let n = text.chars().count();
     Action::Message(match sent {
+        // tmux drops an application's OSC 52 unless told otherwise (its default is `external`),
+        // which is the usual reason a copy does not arrive; say what fixes it.
+        Ok(()) if std::env::var_os("TMUX").is_some() => format!(
+            "copied {what} ({n} characters) through tmux, which passes it on with `set -g set-clipboard on`"
+        ),
         Ok(()) => format!(
-            "copied {what} ({} characters); if the clipboard did not change, the terminal refuses OSC 52",
-            text.chars().count()
+            "copied {what} ({n} characters); if the clipboard did not change, the terminal refuses OSC 52"
         ),
         Err(e) => format!("could not copy: {e}"),
     })

@@ -15,6 +15,7 @@ mod pty;
 mod reload;
 mod ssh;
 mod timeline;
+mod tmux;
 mod tui;
 mod tui_safety;
 mod util;

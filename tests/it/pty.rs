@@ -57,6 +57,7 @@ impl Pty {
             "VISUAL",
             "NO_COLOR",
             "COLORTERM",
+            "TMUX",
         ] {
             cmd.env_remove(var);
         }

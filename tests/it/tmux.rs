@@ -1,0 +1,82 @@
+//! A copy inside tmux reaches tmux's clipboard: the OSC 52 sequence is the real one, read by a
+//! real terminal multiplexer, not only bytes a test looked at.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::pty::PATIENCE;
+use crate::util::{BIN, Case};
+
+/// A tmux server of the test's own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs (.ci/run installs it; on Debian: apt-get install tmux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_screen(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.run(&["capture-pane", "-p", "-t", "t"]);
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "never saw {what:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn a_citation_copied_inside_tmux_lands_in_its_clipboard() {
+    let case = Case::good();
+    let conf = case.write("tmux.conf", "set -g set-clipboard on\n");
+    let tmux = Tmux {
+        socket: format!("dossier-test-{}", std::process::id()),
+    };
+    let command = format!("cd '{}' && {BIN} .", case.path().display());
+    tmux.run(&[
+        "-f",
+        &conf.display().to_string(),
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-e",
+        "TERM=tmux-256color",
+        &command,
+    ]);
+    tmux.wait_screen("Records 1/4");
+    tmux.run(&["send-keys", "-t", "t", "/rocket", "Enter", "Enter"]);
+    tmux.wait_screen("Rocket attack on Camp Liberty  incident");
+    tmux.run(&["send-keys", "-t", "t", "c"]);
+    let screen = tmux.wait_screen("through tmux");
+    assert!(screen.contains("set-clipboard on"), "{screen}");
+    let buffer = tmux.run(&["show-buffer"]);
+    assert!(
+        buffer.starts_with("**Rocket attack on Camp Liberty** (incident, 2013-06-15"),
+        "tmux's buffer holds {buffer:?}"
+    );
+    tmux.run(&["send-keys", "-t", "t", "q"]);
+}
