@@ -892,6 +892,8 @@ fn hit_json(catalog: &Catalog, h: &Hit) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -907,15 +909,13 @@ mod tests {
 
     #[test]
     fn the_readme_lists_the_exit_codes_as_the_help_does() {
-        let readme = include_str!("../README.md");
-        let table = EXIT_CODES
-            .iter()
-            .map(|(code, meaning)| format!("| {code} | {meaning} |\n"))
-            .collect::<Vec<_>>()
-            .concat();
-        assert!(
-            readme.contains(&format!("| Code | Means |\n| --- | --- |\n{table}")),
-            "README.md's exit-code table should read:\n{table}"
+        let mut rows = String::new();
+        for (code, meaning) in EXIT_CODES {
+            let _ = writeln!(rows, "| {code} | {meaning} |");
+        }
+        crate::assert_readme_has(
+            "exit-code table",
+            &format!("| Code | Means |\n| --- | --- |\n{rows}"),
         );
     }
 

@@ -1052,12 +1052,7 @@ mod tests {
 
     #[test]
     fn the_readme_lists_exactly_the_keys_dispatched() {
-        let readme = include_str!("../README.md");
-        let table = markdown();
-        assert!(
-            readme.contains(&table),
-            "README.md is out of date; its key table should read:\n\n{table}"
-        );
+        crate::assert_readme_has("key table", &markdown());
     }
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
@@ -1155,12 +1150,7 @@ mod tests {
 
     #[test]
     fn the_readme_lists_every_command_name() {
-        let readme = include_str!("../README.md");
-        let table = commands_markdown();
-        assert!(
-            readme.contains(&table),
-            "README.md is out of date; its list of commands should read:\n\n{table}"
-        );
+        crate::assert_readme_has("list of commands", &commands_markdown());
     }
 
     #[test]

@@ -14,6 +14,17 @@
 //! `config` reads the user's keys, editor and colours for the browser; `backend` writes its
 //! frames to the terminal; `watch` tells it when files change; `timeline` orders incidents by date.
 
+/// For the tests that keep a part of the README generated from the code (the key table, the
+/// command names, the colour roles, the exit codes) identical to what the code does.
+#[cfg(test)]
+fn assert_readme_has(what: &str, text: &str) {
+    let readme = include_str!("../README.md");
+    assert!(
+        readme.contains(text),
+        "README.md is out of date; its {what} should read:\n\n{text}"
+    );
+}
+
 pub mod app;
 pub mod backend;
 pub mod cli;
