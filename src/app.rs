@@ -747,8 +747,7 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
 
 /// A new catalog replaced `old`: indices changed, ids did not.
 fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effect {
-    // Indices changed; ids did not. Carry the list over by id until the new search
-    // answers, and show the same record.
+    // Carry the list over by id until the new search answers, and show the same record.
     let hits = std::mem::take(&mut state.results.hits);
     let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
     state.results.hits = hits
@@ -791,7 +790,9 @@ fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effe
 fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap, quiet_ok: bool) -> Option<String> {
     use std::collections::HashSet;
     // Compared by place and message; sets, because a broken folder can hold many thousands.
-    let key_of = |d: &'_ Diagnostic| (d.path.clone(), d.line, d.column, d.message.clone());
+    fn key_of(d: &Diagnostic) -> (&str, u32, u32, &str) {
+        (&d.path, d.line, d.column, &d.message)
+    }
     let before: HashSet<_> = old.diagnostics().iter().map(key_of).collect();
     let after: HashSet<_> = new.diagnostics().iter().map(key_of).collect();
     let added: Vec<&Diagnostic> = new

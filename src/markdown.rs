@@ -44,6 +44,26 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// A web address as a Markdown link destination, or none if it is not one: spaces, brackets
+/// and angle brackets are percent-encoded so the link ends where the address does.
+pub fn link_destination(url: &str) -> Option<String> {
+    let url = url.trim();
+    let scheme = url.split_once(':')?.0.to_ascii_lowercase();
+    if !matches!(scheme.as_str(), "http" | "https") {
+        return None;
+    }
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '\\' | '`' | '"' => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{:02X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 fn entity_follows(rest: &[char]) -> bool {
     let name = rest
         .iter()

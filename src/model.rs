@@ -342,6 +342,16 @@ pub struct Incident {
     pub figures: Vec<At<Figure>>,
 }
 
+impl Incident {
+    /// Where it happened, in a word for lists: the camp's id, else the place.
+    pub fn at(&self) -> Option<&str> {
+        self.camp
+            .as_ref()
+            .map(|c| c.id.shown())
+            .or_else(|| self.place.as_ref().map(Text::shown))
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Camp {
     pub location: Option<Place>,
@@ -711,14 +721,7 @@ impl Record {
             s
         };
         let parts: Vec<String> = match &self.body {
-            Body::Incident(i) => vec![
-                first_date(&i.date),
-                i.camp
-                    .as_ref()
-                    .map(|c| c.id.shown().to_owned())
-                    .or_else(|| i.place.as_ref().map(|p| p.shown().to_owned()))
-                    .unwrap_or_default(),
-            ],
+            Body::Incident(i) => vec![first_date(&i.date), i.at().unwrap_or_default().to_owned()],
             Body::Person(p) => vec![
                 p.status
                     .as_ref()

@@ -501,11 +501,13 @@ impl Loop {
         ) {
             return false;
         }
-        if !self.held.is_empty() {
-            return true;
-        }
+        !self.held.is_empty() || self.must_wait(self.translate(t.clone()).as_ref())
+    }
+
+    /// A search is under way and the action depends on its results.
+    fn must_wait(&self, action: Option<&Action>) -> bool {
         self.state.search_pending()
-            && matches!(self.translate(t.clone()), Some(Action::Command(c)) if app::waits_for_results(c))
+            && matches!(action, Some(Action::Command(c)) if app::waits_for_results(*c))
     }
 
     /// Apply the held keys in order once the results are in, stopping again at the next key that
@@ -513,9 +515,7 @@ impl Loop {
     fn replay_held(&mut self, terminal: &mut Terminal<Backend>) -> anyhow::Result<Flow> {
         while let Some(t) = self.held.pop_front() {
             let action = self.translate(t.clone());
-            if self.state.search_pending()
-                && matches!(action, Some(Action::Command(c)) if app::waits_for_results(c))
-            {
+            if self.must_wait(action.as_ref()) {
                 self.held.push_front(t);
                 break;
             }

@@ -674,7 +674,11 @@ pub fn source_citation(record: &Record) -> String {
         return escape(record.name.shown());
     };
     let title = format!("\u{201c}{}\u{201d}", escape(record.name.shown()));
-    let title = match s.url.as_ref().and_then(|u| link_destination(u.shown())) {
+    let title = match s
+        .url
+        .as_ref()
+        .and_then(|u| crate::markdown::link_destination(u.shown()))
+    {
         Some(u) => format!("[{title}]({u})"),
         None => title,
     };
@@ -693,26 +697,6 @@ pub fn source_citation(record: &Record) -> String {
         out = format!("{out} ({})", details.join(", "));
     }
     out
-}
-
-/// A web address as a Markdown link destination, or none if it is not one: spaces, brackets
-/// and angle brackets are percent-encoded so the link ends where the address does.
-fn link_destination(url: &str) -> Option<String> {
-    let url = url.trim();
-    let scheme = url.split_once(':')?.0.to_ascii_lowercase();
-    if !matches!(scheme.as_str(), "http" | "https") {
-        return None;
-    }
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        match c {
-            ' ' | '(' | ')' | '<' | '>' | '\\' | '`' | '"' => {
-                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("%{:02X}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    Some(out)
 }
 
 /// The lines describing record `idx`, top to bottom.

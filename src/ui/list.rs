@@ -83,22 +83,7 @@ fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>>
         format!("{} ", record.kind.letter()),
         theme.kind(record.kind),
     )];
-    let name_style = if record.broken {
-        theme.tone(crate::view::Tone::Broken)
-    } else {
-        Style::new()
-    };
-    let positions: &[u32] = if hit.field == Field::Name {
-        &hit.positions
-    } else {
-        &[]
-    };
-    spans.extend(highlighted(
-        record.name.shown(),
-        positions,
-        name_style,
-        theme.matched(),
-    ));
+    spans.extend(name_spans(hit, record, theme));
     if let Field::Alias(n) = hit.field {
         spans.push(Span::styled(" ~", theme.dim()));
         spans.extend(highlighted(
@@ -129,36 +114,29 @@ fn timeline_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span
         format!("{date:<10} "),
         theme.tone(crate::view::Tone::Label),
     )];
-    let positions: &[u32] = if hit.field == Field::Name {
-        &hit.positions
-    } else {
-        &[]
-    };
+    spans.extend(name_spans(hit, record, theme));
+    if let Some(words) = exactness {
+        spans.push(Span::styled(format!(" ({words})"), theme.dim()));
+    }
+    if let Some(at) = record.incident().and_then(crate::model::Incident::at) {
+        spans.push(Span::styled(format!("  {at}"), theme.dim()));
+    }
+    spans
+}
+
+/// The record's name, struck through when broken, with the letters the query matched in it.
+fn name_spans(hit: &Hit, record: &crate::model::Record, theme: Theme) -> Vec<Span<'static>> {
     let name_style = if record.broken {
         theme.tone(crate::view::Tone::Broken)
     } else {
         Style::new()
     };
-    spans.extend(highlighted(
-        record.name.shown(),
-        positions,
-        name_style,
-        theme.matched(),
-    ));
-    if let Some(words) = exactness {
-        spans.push(Span::styled(format!(" ({words})"), theme.dim()));
-    }
-    if let Some(i) = record.incident() {
-        let at = i
-            .camp
-            .as_ref()
-            .map(|c| c.id.shown())
-            .or_else(|| i.place.as_ref().map(crate::text::Text::shown));
-        if let Some(at) = at {
-            spans.push(Span::styled(format!("  {at}"), theme.dim()));
-        }
-    }
-    spans
+    let positions: &[u32] = if hit.field == Field::Name {
+        &hit.positions
+    } else {
+        &[]
+    };
+    highlighted(record.name.shown(), positions, name_style, theme.matched())
 }
 
 /// Split `text` into spans, styling the characters at `positions` (char indices, ascending).

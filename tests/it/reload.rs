@@ -2,7 +2,7 @@
 //! the user keeps their place.
 
 use crate::pty::Pty;
-use crate::tui::{detail_title, open, quit, row, search, select_detail};
+use crate::tui::{detail_title, follow, open, quit, row, search};
 use crate::util::Case;
 
 fn status(pty: &Pty) -> String {
@@ -16,11 +16,11 @@ fn a_saved_change_shows_by_itself_and_the_place_and_history_stay() {
     search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
     pty.key("enter");
     pty.key("enter");
-    select_detail(&mut pty, "← I Rocket attack");
-    pty.key("enter");
-    pty.wait_for("the incident", |_| {
-        detail_title(&pty).starts_with("Rocket attack on Camp Liberty")
-    });
+    follow(
+        &mut pty,
+        "← I Rocket attack",
+        "Rocket attack on Camp Liberty",
+    );
 
     // An editor in another pane saves the incident with a new title.
     let file = case.path().join("incidents/rocket-attack.yaml");

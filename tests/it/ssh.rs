@@ -15,7 +15,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::pty::{PATIENCE, Pty};
-use crate::tui::{clipboard_writes, search};
+use crate::tui::{clipboard_writes, detail_title, follow, row, search};
 use crate::util::{BIN, Case};
 
 const SSHD: &str = "/usr/sbin/sshd";
@@ -301,58 +301,6 @@ fn dossiers_in(dir: &Path) -> Vec<(String, String)> {
     found
 }
 
-/// Text of the screen row (0-based).
-fn row(pty: &Pty, n: usize) -> String {
-    pty.rows()[n].clone()
-}
-
-/// Where the detail pane starts at 100 columns: the list takes two fifths.
-const DETAIL: u16 = 40;
-
-/// The detail pane's selected line and its row: the row drawn with the selection background.
-fn selected_detail_row(pty: &Pty) -> Option<(usize, String)> {
-    let rows = pty.rows();
-    (0..rows.len()).find_map(|r| {
-        let selected = pty.cell_bg(r as u16, DETAIL + 20) == Some(vt100::Color::Idx(4));
-        selected.then(|| (r, rows[r].clone()))
-    })
-}
-
-fn detail_title(pty: &Pty) -> String {
-    let right: String = row(pty, 2).chars().skip(usize::from(DETAIL)).collect();
-    right.trim().trim_matches('│').trim().to_owned()
-}
-
-/// Move the detail cursor down until the selected line contains `needle`. Each step waits for
-/// the selection to move, since over SSH a key and its frame take a round trip.
-fn select_detail(pty: &mut Pty, needle: &str) {
-    let selected = |pty: &Pty| {
-        let found = std::cell::RefCell::new(None);
-        pty.wait_for("a selected detail line", |screen| {
-            let now = selected_detail_row(pty).map(|(r, line)| (r, line, screen.to_owned()));
-            let seen = now.is_some();
-            *found.borrow_mut() = now;
-            seen
-        });
-        found.into_inner().unwrap()
-    };
-    pty.send("g");
-    for _ in 0..40 {
-        let before = selected(pty);
-        if before.1.contains(needle) {
-            return;
-        }
-        pty.send("j");
-        pty.wait_for("the detail cursor to move", |_| {
-            selected_detail_row(pty).is_some_and(|(r, _)| r != before.0) || pty.screen() != before.2
-        });
-    }
-    panic!(
-        "never selected a line with {needle}; screen:\n{}",
-        pty.screen()
-    );
-}
-
 #[test]
 fn over_ssh_search_follow_and_copy_work_and_a_dropped_link_ends_dossier() {
     let sshd = Sshd::start();
@@ -388,11 +336,11 @@ fn over_ssh_search_follow_and_copy_work_and_a_dropped_link_ends_dossier() {
     });
 
     // Follow a link.
-    select_detail(&mut pty, "← I Rocket attack");
-    pty.key("enter");
-    pty.wait_for("the incident", |_| {
-        detail_title(&pty).starts_with("Rocket attack on Camp Liberty  incident")
-    });
+    follow(
+        &mut pty,
+        "← I Rocket attack",
+        "Rocket attack on Camp Liberty  incident",
+    );
 
     // The window changes size: ssh carries it to the server and dossier redraws to fit.
     pty.resize(120, 30);

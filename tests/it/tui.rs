@@ -17,28 +17,58 @@ pub fn row(pty: &Pty, n: usize) -> String {
     pty.rows()[n].clone()
 }
 
-/// The detail pane's selected line: the row drawn with the selection background.
-fn selected_detail_row(pty: &Pty) -> Option<String> {
+/// The column where the detail pane's frame starts, at any width (0 when it is the only pane).
+fn detail_column(pty: &Pty) -> usize {
+    let top = row(pty, 1);
+    top.find("┌ Detail")
+        .map_or(0, |byte| top[..byte].chars().count())
+}
+
+/// The detail pane's selected line and its row: the row drawn with the selection background.
+fn selected_detail_row(pty: &Pty) -> Option<(usize, String)> {
+    let column = detail_column(pty) as u16 + 8;
     let rows = pty.rows();
     (0..rows.len()).find_map(|r| {
-        let selected = pty.cell_bg(r as u16, 40) == Some(vt100::Color::Idx(4));
-        selected.then(|| rows[r].clone())
+        let selected = pty.cell_bg(r as u16, column) == Some(vt100::Color::Idx(4));
+        selected.then(|| (r, rows[r].clone()))
     })
 }
 
-/// Move the detail cursor down until the selected line contains `needle`.
+/// Move the detail cursor down until the selected line contains `needle`. Each step waits for
+/// the selection to move, so a slow link (SSH, a loaded machine) cannot make it skip a line.
 pub fn select_detail(pty: &mut Pty, needle: &str) {
+    let selected = |pty: &Pty| {
+        let found = std::cell::RefCell::new(None);
+        pty.wait_for("a selected detail line", |screen| {
+            let now = selected_detail_row(pty).map(|(r, line)| (r, line, screen.to_owned()));
+            let seen = now.is_some();
+            *found.borrow_mut() = now;
+            seen
+        });
+        found.into_inner().unwrap()
+    };
     pty.send("g");
     for _ in 0..40 {
-        if selected_detail_row(pty).is_some_and(|r| r.contains(needle)) {
+        let before = selected(pty);
+        if before.1.contains(needle) {
             return;
         }
         pty.send("j");
+        pty.wait_for("the detail cursor to move", |_| {
+            selected_detail_row(pty).is_some_and(|(r, _)| r != before.0) || pty.screen() != before.2
+        });
     }
     panic!(
         "never selected a line with {needle}; screen:\n{}",
         pty.screen()
     );
+}
+
+/// Select the link whose line contains `link`, follow it, and wait for the record titled `title`.
+pub fn follow(pty: &mut Pty, link: &str, title: &str) {
+    select_detail(pty, link);
+    pty.key("enter");
+    pty.wait_for(title, |_| detail_title(pty).starts_with(title));
 }
 
 /// Search for `query` and wait until the first row of the list shows `first`.
@@ -51,7 +81,7 @@ pub fn search(pty: &mut Pty, query: &str, first: &str) {
 }
 
 pub fn detail_title(pty: &Pty) -> String {
-    let right: String = row(pty, 2).chars().skip(32).collect();
+    let right: String = row(pty, 2).chars().skip(detail_column(pty)).collect();
     right.trim().trim_matches('│').trim().to_owned()
 }
 
@@ -99,21 +129,17 @@ fn follow_person_incident_camp_source_then_back_and_forward() {
     search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
     pty.key("enter"); // leave the search box
     pty.key("enter"); // read the record
-    select_detail(&mut pty, "← I Rocket attack");
-    pty.key("enter");
-    pty.wait_for("the incident", |_| {
-        detail_title(&pty).starts_with("Rocket attack on Camp Liberty")
-    });
-    select_detail(&mut pty, "C Camp Liberty");
-    pty.key("enter");
-    pty.wait_for("the camp", |_| {
-        detail_title(&pty).starts_with("Camp Liberty  camp")
-    });
-    select_detail(&mut pty, "S A release about the camp");
-    pty.key("enter");
-    pty.wait_for("the source", |_| {
-        detail_title(&pty).starts_with("A release about the camp  source")
-    });
+    follow(
+        &mut pty,
+        "← I Rocket attack",
+        "Rocket attack on Camp Liberty",
+    );
+    follow(&mut pty, "C Camp Liberty", "Camp Liberty  camp");
+    follow(
+        &mut pty,
+        "S A release about the camp",
+        "A release about the camp  source",
+    );
 
     for expected in [
         "Camp Liberty  camp",
