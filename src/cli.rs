@@ -318,23 +318,68 @@ pub fn main() -> ExitCode {
         Err(Failure::Found) => ExitCode::from(1),
         Err(Failure::Usage(e)) => usage(&e),
         Err(Failure::Fatal(msg)) => {
-            eprintln!("dossier: {}", message(&crate::text::shown(&msg)));
+            say(&message(&msg));
             ExitCode::from(2)
         }
         Err(Failure::Config(lines)) => {
             for line in lines {
-                eprintln!("dossier: {line}");
+                say(&line);
             }
             ExitCode::from(2)
         }
     }
 }
 
-/// clap's own message, in clap's form: 0 for `--help` and `--version`, 2 for a usage error.
+/// `dossier: <message>` on stderr, on one line. `eprintln!` would panic where stderr cannot be
+/// written (`2>/dev/full`); a message that cannot be written is lost, and the exit code still
+/// says what happened.
+fn say(msg: &str) {
+    let _ = writeln!(io::stderr().lock(), "dossier: {}", crate::text::shown(msg));
+}
+
+/// clap's own message, in clap's form: 0 for `--help` and `--version`, 2 for a usage error, and
+/// 2 when the help or version cannot be written (a full disk, a closed stdout); a closed pipe
+/// (`dossier --help | head -1`) is not an error.
 fn usage(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() && stdout_closed() {
+        say(STDOUT_CLOSED);
+        return ExitCode::from(2);
+    }
     let code = if e.use_stderr() { 2 } else { 0 };
-    let _ = e.print();
-    ExitCode::from(code)
+    match e.print() {
+        Err(write) if write.kind() != io::ErrorKind::BrokenPipe && code == 0 => {
+            if let Failure::Fatal(msg) = Failure::from(write) {
+                say(&msg);
+            }
+            ExitCode::from(2)
+        }
+        _ => ExitCode::from(code),
+    }
+}
+
+const STDOUT_CLOSED: &str = "cannot write the output: standard output is closed";
+
+/// Whether dossier was started with its standard output closed (`dossier list >&-`). Rust's
+/// runtime opens `/dev/null` in its place before `main` (read-write, where a shell's
+/// `>/dev/null` is write-only), so every write would "succeed" and the output vanish without a
+/// word; this is how that case is told apart.
+#[cfg(target_os = "linux")]
+fn stdout_closed() -> bool {
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    if std::fs::read_link("/proc/self/fd/1").ok().as_deref() != Some(Path::new("/dev/null")) {
+        return false;
+    }
+    let info = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+    info.lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+        .is_some_and(|flags| flags & O_ACCMODE == O_RDWR)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_closed() -> bool {
+    false
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -348,6 +393,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         let config =
             crate::config::load(location.as_ref()).map_err(|e| Failure::Config(e.lines()))?;
         if cli.print_config {
+            if stdout_closed() {
+                return Err(Failure::Fatal(STDOUT_CLOSED.into()));
+            }
             let mut out = io::stdout().lock();
             out.write_all(config.to_toml().as_bytes())?;
             out.flush()?;
@@ -358,6 +406,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         crate::load::check_root(&dir).map_err(|e| cannot_open(&dir, &e))?;
         return browse(&dir, limits, config);
     };
+    if stdout_closed() {
+        return Err(Failure::Fatal(STDOUT_CLOSED.into()));
+    }
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = match command {
@@ -573,12 +624,11 @@ fn browse(dir: &Path, limits: Limits, config: crate::config::Config) -> Result<(
 fn note_problems(catalog: &Catalog, dir: &Path) {
     let tally = Tally::of(catalog.diagnostics());
     if tally.errors > 0 {
-        eprintln!(
-            "dossier: {} in {}; run `dossier check {}` for details",
+        let dir = dir.display().to_string();
+        say(&format!(
+            "{} in {dir}; run `dossier check {dir}` for details",
             plural(tally.errors, "error"),
-            crate::text::shown(&dir.display().to_string()),
-            crate::text::shown(&dir.display().to_string()),
-        );
+        ));
     }
 }
 
@@ -711,10 +761,7 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Re
         let hint = crate::diagnostic::did_you_mean(id, catalog.records().iter().map(|r| &*r.id))
             .map(|near| format!("; did you mean `{near}`?"))
             .unwrap_or_default();
-        eprintln!(
-            "dossier: no record with id `{}`{hint}",
-            crate::text::shown(id)
-        );
+        say(&format!("no record with id `{id}`{hint}"));
         return Err(Failure::Found);
     };
     match format {
@@ -830,7 +877,7 @@ fn search(
 ) -> Result<(), Failure> {
     let mut q = Query::parse(query);
     for p in &q.problems {
-        eprintln!("dossier: ignored filter {}", crate::text::shown(p));
+        say(&format!("ignored filter {p}"));
     }
     if let Some(k) = kind {
         q.filters.push(crate::search::Filter::Kind(vec![k]));

@@ -192,3 +192,52 @@ fn output_piped_into_head_is_not_an_error() {
     assert_eq!(run.stdout.lines().count(), 1);
     assert_eq!(run.stderr, "");
 }
+
+/// Issue 17, item 11: `list /nonexistent 2>/dev/full` panicked (exit 101), `--help` and `-V`
+/// to a full disk exited 0, and `list DIR >&-` exited 0 having written nothing. Output that
+/// cannot be written is exit 2, with a message where one can be written; never a panic.
+#[test]
+fn output_that_cannot_be_written_is_exit_2_never_a_panic() {
+    let case = Case::good();
+    let shell = |script: &str| {
+        let mut cmd = Command::new("bash");
+        cmd.args(["-c", script, BIN])
+            .current_dir(case.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        run_command(cmd)
+    };
+    let run = shell(r#""$0" list /nonexistent 2>/dev/full"#);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    for args in [
+        "--help",
+        "-h",
+        "-V",
+        "--version",
+        "list .",
+        "man",
+        "--print-config",
+    ] {
+        let run = shell(&format!(r#""$0" {args} >/dev/full"#));
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (
+                Some(2),
+                "dossier: cannot write the output: no space left on device (os error 28)\n"
+            ),
+            "{args}"
+        );
+        let run = shell(&format!(r#""$0" {args} >&-"#));
+        assert_eq!(
+            (run.code, run.stderr.as_str()),
+            (
+                Some(2),
+                "dossier: cannot write the output: standard output is closed\n"
+            ),
+            "{args}"
+        );
+        // Output thrown away on purpose is not an error.
+        let run = shell(&format!(r#""$0" {args} >/dev/null"#));
+        assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{args}");
+    }
+}
