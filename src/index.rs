@@ -95,12 +95,14 @@ impl Catalog {
 
         let backlinks = resolve_links(&records, &by_id, &mut diagnostics);
 
+        // Errors first, then warnings, each in file order: what stops a record loading is what to
+        // fix first, and what the status bar names first.
         diagnostics.sort_by(|a, b| {
-            (a.path.as_str(), a.line, a.column, a.severity).cmp(&(
+            (a.severity, a.path.as_str(), a.line, a.column).cmp(&(
+                b.severity,
                 b.path.as_str(),
                 b.line,
                 b.column,
-                b.severity,
             ))
         });
         diagnostics.dedup();
