@@ -735,23 +735,22 @@ fn list(
     for r in records {
         let subtitle = r.subtitle();
         let broken = if r.broken { " [broken]" } else { "" };
-        if subtitle.is_empty() {
-            writeln!(
-                out,
+        let line = if subtitle.is_empty() {
+            format!(
                 "{:<8} {:<width$}  {}{broken}",
                 r.kind.name(),
                 &*r.id,
                 r.name.shown()
-            )?;
+            )
         } else {
-            writeln!(
-                out,
+            format!(
                 "{:<8} {:<width$}  {}  ({subtitle}){broken}",
                 r.kind.name(),
                 &*r.id,
                 r.name.shown()
-            )?;
-        }
+            )
+        };
+        put_line(out, &line)?;
     }
     Ok(())
 }
@@ -770,7 +769,7 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Re
         Format::Markdown => {
             return Ok(out.write_all(crate::markdown::record(catalog, idx).as_bytes())?);
         }
-        Format::Citation => return Ok(writeln!(out, "{}", view::citation(catalog, idx))?),
+        Format::Citation => return Ok(put_line(out, &view::citation(catalog, idx))?),
     }
     for line in view::detail(catalog, idx) {
         let text: String = line
@@ -781,9 +780,16 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Re
                 _ => s.text.clone(),
             })
             .collect();
-        writeln!(out, "{}", text.trim_end())?;
+        put_line(out, text.trim_end())?;
     }
     Ok(())
+}
+
+/// One line of a line-oriented output (`list`, `search`, `show`). Values from the files are
+/// one line already (see `Text`); this is the last word, so that no value, whatever it holds,
+/// can add a line that looks like a record.
+fn put_line(out: &mut impl Write, line: &str) -> io::Result<()> {
+    writeln!(out, "{}", crate::text::shown(line))
 }
 
 /// A whole record as JSON: its fields as in the file, plus links and backlinks resolved.
@@ -902,12 +908,14 @@ fn search(
                 Field::Text => "  [in text]".to_owned(),
                 _ => String::new(),
             };
-            writeln!(
+            put_line(
                 out,
-                "{:<8} {:<width$}  {}{via}",
-                r.kind.name(),
-                &*r.id,
-                r.name.shown()
+                &format!(
+                    "{:<8} {:<width$}  {}{via}",
+                    r.kind.name(),
+                    &*r.id,
+                    r.name.shown()
+                ),
             )?;
         }
     }

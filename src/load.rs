@@ -649,7 +649,9 @@ struct RecordFile {
     title: Option<Text>,
     #[serde(default)]
     aliases: Vec<Text>,
+    #[serde(default, deserialize_with = "crate::text::paragraph")]
     summary: Option<Text>,
+    #[serde(default, deserialize_with = "crate::text::paragraph")]
     notes: Option<Text>,
     #[serde(default)]
     tags: Vec<Text>,
@@ -776,6 +778,7 @@ impl Check<'_> {
             body,
             broken: false,
         };
+        self.hidden_characters(&record);
         if kind != Kind::Source
             && !record
                 .links()
@@ -837,9 +840,52 @@ impl Check<'_> {
                 format!("empty `{}`", name_field.key()),
                 "write the record's name",
             );
+        } else if crate::text::looks_blank(name.raw()) {
+            self.error(
+                key_pos(name_field.key()),
+                format!(
+                    "`{}` looks blank: it has only invisible or blank characters",
+                    name_field.key()
+                ),
+                "write the record's name",
+            );
         }
 
         (name, name_field)
+    }
+
+    /// Invisible and control characters are shown spelled out (`\u{3164}`), but nobody should
+    /// have to spot that in a list to learn that two names differ, or that a blank-looking name
+    /// is not blank: one warning per field that has any.
+    fn hidden_characters(&mut self, record: &Record) {
+        let mut found: Vec<(&'static str, char)> = Vec::new();
+        record.texts(&mut |key, text| {
+            let paragraph = matches!(key, "summary" | "notes");
+            if !found.iter().any(|(k, _)| *k == key)
+                && let Some(c) = crate::text::first_hidden(text, paragraph)
+            {
+                found.push((key, c));
+            }
+        });
+        for (key, c) in found {
+            let pos = record.field_pos(key).unwrap_or(FILE_START);
+            let (message, hint) = if c == '\n' {
+                (
+                    format!("`{key}` has a line break, shown as `\\u{{a}}`"),
+                    "write it on one line; only `summary` and `notes` keep their line breaks",
+                )
+            } else {
+                (
+                    format!(
+                        "`{key}` has an invisible or control character, U+{:04X}, shown as `\\u{{{:x}}}`",
+                        c as u32, c as u32
+                    ),
+                    "delete it, or type the character meant: invisible characters make a name look blank, or the same as another",
+                )
+            };
+            self.diags
+                .push(Diagnostic::warning(self.rel, pos, message).hint(hint));
+        }
     }
 
     /// An optional `kind:` must agree with the folder.

@@ -443,6 +443,106 @@ impl Body {
     }
 }
 
+impl Body {
+    /// Every text of the kind's own fields, with the field's key in the file.
+    fn texts(&self, f: &mut impl FnMut(&'static str, &Text)) {
+        match self {
+            Body::Person(p) => {
+                p.sex.iter().for_each(|t| f("sex", t));
+                p.nationality.iter().for_each(|t| f("nationality", t));
+                p.affiliations.iter().for_each(|t| f("affiliations", t));
+                for pos in &p.positions {
+                    f("positions", &pos.title);
+                    pos.organisation
+                        .iter()
+                        .chain(&pos.note)
+                        .for_each(|t| f("positions", t));
+                    pos.from
+                        .iter()
+                        .chain(&pos.to)
+                        .for_each(|d| f("positions", &d.text));
+                    cited_texts("positions", &pos.sources, f);
+                }
+                p.status.iter().for_each(|t| f("status", t));
+                date_texts("born", &p.born, f);
+                date_texts("died", &p.died, f);
+                p.camps.iter().for_each(|r| f("camps", &r.id));
+            }
+            Body::Incident(i) => {
+                i.kind.iter().for_each(|t| f("type", t));
+                date_texts("date", &i.date, f);
+                i.camp.iter().for_each(|r| f("camp", &r.id));
+                i.place.iter().for_each(|t| f("place", t));
+                for p in &i.participants {
+                    p.person.iter().for_each(|r| f("participants", &r.id));
+                    let texts = p.group.iter().chain(&p.role).chain(&p.act).chain(&p.note);
+                    texts.for_each(|t| f("participants", t));
+                    cited_texts("participants", &p.sources, f);
+                }
+                figure_texts("figures", &i.figures, f);
+            }
+            Body::Camp(c) => {
+                if let Some(l) = &c.location {
+                    let texts = l.country.iter().chain(&l.province).chain(&l.description);
+                    texts.for_each(|t| f("location", t));
+                }
+                date_texts("opened", &c.opened, f);
+                date_texts("closed", &c.closed, f);
+                figure_texts("population", &c.population, f);
+                for ctl in &c.control {
+                    f("control", &ctl.by);
+                    ctl.note.iter().for_each(|t| f("control", t));
+                    ctl.from
+                        .iter()
+                        .chain(&ctl.to)
+                        .for_each(|d| f("control", &d.text));
+                    cited_texts("control", &ctl.sources, f);
+                }
+                c.area.iter().for_each(|t| f("area", t));
+            }
+            Body::Source(s) => {
+                for (key, t) in [
+                    ("publisher", &s.publisher),
+                    ("type", &s.kind),
+                    ("reference", &s.reference),
+                    ("url", &s.url),
+                    ("document", &s.document),
+                    ("perspective", &s.perspective),
+                ] {
+                    if let Some(t) = t {
+                        f(key, t);
+                    }
+                }
+                date_texts("issued", &s.issued, f);
+            }
+        }
+    }
+}
+
+fn cited_texts(key: &'static str, cs: &[Citation], f: &mut impl FnMut(&'static str, &Text)) {
+    for c in cs {
+        f(key, &c.source.id);
+        c.locator.iter().chain(&c.note).for_each(|t| f(key, t));
+    }
+}
+
+fn date_texts(key: &'static str, d: &Dates, f: &mut impl FnMut(&'static str, &Text)) {
+    for c in &d.0 {
+        f(key, &c.date.text);
+        cited_texts(key, &c.sources, f);
+        c.note.iter().for_each(|t| f(key, t));
+    }
+}
+
+fn figure_texts(key: &'static str, fs: &[At<Figure>], f: &mut impl FnMut(&'static str, &Text)) {
+    for fig in fs {
+        let texts = fig.what.iter().chain(&fig.qualifier).chain(&fig.note);
+        texts.for_each(|t| f(key, t));
+        fig.date.iter().for_each(|d| f(key, &d.text));
+        cited_texts(key, &fig.sources, f);
+    }
+}
+
 /// The top-level field a record's name was written under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NameField {
@@ -674,6 +774,19 @@ impl Record {
         cite(&mut out, &self.sources);
         out.extend(self.related.iter().map(|r| (LinkField::Related, r)));
         out
+    }
+
+    /// Every text in the record with the top-level field it was written under, for checks
+    /// that look at all of them (invisible characters).
+    pub fn texts(&self, f: &mut impl FnMut(&'static str, &Text)) {
+        f(self.name_field.key(), &self.name);
+        self.aliases.iter().for_each(|t| f("aliases", t));
+        self.summary.iter().for_each(|t| f("summary", t));
+        self.notes.iter().for_each(|t| f("notes", t));
+        self.tags.iter().for_each(|t| f("tags", t));
+        cited_texts("sources", &self.sources, f);
+        self.related.iter().for_each(|r| f("related", &r.id));
+        self.body.texts(f);
     }
 
     /// Every date written anywhere in the record.

@@ -1,10 +1,16 @@
 //! Text from case files, made safe for a terminal once, at load.
 //!
 //! Case files come from other people. A name or summary may carry escape sequences (a screen clear,
-//! an OSC 52 clipboard write), C1 controls, bidi overrides or zero-width characters that would
-//! garble the screen or hide text. [`Text`] keeps the raw string for JSON and, only when the two
-//! differ, a cleaned copy in which each such character is spelled out as a visible `\u{..}`
-//! escape. Drawing code and plain CLI output only ever ask for [`Text::shown`].
+//! an OSC 52 clipboard write), C1 controls, bidi overrides, or invisible characters (zero-width
+//! spaces, the Hangul filler, tag characters: Unicode's default-ignorable code points) that would
+//! garble the screen, hide text, or make one name look like another or like nothing. [`Text`]
+//! keeps the raw string for JSON and, only when the two differ, a cleaned copy in which each such
+//! character is spelled out as a visible `\u{..}` escape. Drawing code and plain CLI output only
+//! ever ask for [`Text::shown`].
+//!
+//! A line break is spelled out too, except in the two fields shown as paragraphs (`summary` and
+//! `notes`, made with [`Text::paragraph`]): a name, a status or a file name is one line wherever
+//! it is printed, so a value cannot forge a line of `dossier list` or `check`.
 
 use std::fmt;
 
@@ -34,10 +40,19 @@ impl Default for Text {
 }
 
 impl Text {
+    /// A value shown on one line: a line break in it is spelled out.
     pub fn new(raw: impl Into<String>) -> Self {
-        let raw: String = raw.into();
-        if needs_cleaning(&raw) {
-            let safe = clean(&raw).into_boxed_str();
+        Self::with(raw.into(), Lines::One)
+    }
+
+    /// A paragraph (a summary, notes): its line breaks are kept.
+    pub fn paragraph(raw: impl Into<String>) -> Self {
+        Self::with(raw.into(), Lines::Kept)
+    }
+
+    fn with(raw: String, lines: Lines) -> Self {
+        if needs_cleaning(&raw, lines) {
+            let safe = clean_with(&raw, lines).into_boxed_str();
             Self(Repr::Cleaned(Box::new((raw.into_boxed_str(), safe))))
         } else {
             Self(Repr::Plain(CompactString::from(raw)))
@@ -89,75 +104,170 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
+/// For `#[serde(deserialize_with)]` on the fields shown as paragraphs.
+pub fn paragraph<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Text>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(|s| s.map(Text::paragraph))
+}
+
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.raw())
     }
 }
 
-/// Would this character change the terminal's state, hide text, or reorder it?
+/// Whether line breaks are kept (a paragraph) or spelled out (a value shown on one line).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    One,
+    Kept,
+}
+
+/// Would this character change the terminal's state, break the line, hide text, or reorder it?
+/// (ZWJ, ZWNJ and the variation selectors are let through in words by `clean`.)
 pub fn is_unsafe(c: char) -> bool {
     matches!(c,
-        // C0 controls except newline (kept: summaries are paragraphs), DEL, and C1 controls.
-        '\0'..='\x09' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}'
+        // C0 controls (newline too: a paragraph keeps it, see `Text::paragraph`), DEL, and C1.
+        '\0'..='\x1f' | '\x7f'..='\u{9f}'
         // Bidi embeddings, overrides, isolates and marks: they can reorder what follows.
         | '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        // Invisible characters that hide or split words.
-        | '\u{200b}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{180e}' | '\u{00ad}'
         // Line and paragraph separators: some terminals treat them as newlines.
         | '\u{2028}' | '\u{2029}'
         // Interlinear annotation and object replacement controls.
         | '\u{fff9}'..='\u{fffb}'
-        // Zero-width joiners: judged in context by `clean`.
-        | '\u{200c}' | '\u{200d}'
+    ) || is_invisible(c)
+}
+
+/// Unicode's default-ignorable code points (DerivedCoreProperties.txt, Unicode 16): drawn as
+/// nothing, or as a blank, by terminals and fonts. They make a name look blank, or identical on
+/// screen to another name.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
+        | '\u{ffa0}' | '\u{fff0}'..='\u{fff8}' | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}'
     )
 }
 
-fn needs_cleaning(s: &str) -> bool {
-    s.chars().any(is_unsafe)
+/// ZWNJ and ZWJ: part of correct spelling in Persian and Arabic script (and in emoji).
+fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200c}' | '\u{200d}')
 }
 
-/// ZWNJ and ZWJ are part of correct spelling in Persian and Arabic script (and in emoji); they
-/// are kept between two non-ASCII letters and spelled out everywhere else, where they only hide
-/// text (`Ja\u{200c}far` would look like `Jafar` but not match it).
-fn joiner_in_word(prev: Option<char>, next: Option<char>) -> bool {
+/// Variation selectors and Mongolian free variation selectors: they pick the form of the
+/// letter or emoji before them.
+fn is_selector(c: char) -> bool {
+    matches!(c, '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}' | '\u{180b}'..='\u{180d}' | '\u{180f}')
+}
+
+/// What `clean` does with one character.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Keep(char),
+    /// A tab, shown as a space.
+    Space,
+    /// Left out: the CR of a CRLF, the line breaks that end a one-line value.
+    Drop,
+    /// Spelled out as `\u{hex}`.
+    Spell(char),
+}
+
+/// Decide each character of `s` in turn. Joiners are kept between two non-ASCII letters, and
+/// selectors after one, and spelled out everywhere else, where they only hide text
+/// (`Ja\u{200c}far` would look like `Jafar` but not match it).
+fn pieces(s: &str, lines: Lines) -> impl Iterator<Item = Piece> + '_ {
+    // Trailing line breaks of a one-line value are YAML's (`name: >`), not the author's.
+    let end = match lines {
+        Lines::One => s.trim_end_matches(['\n', '\r']).len(),
+        Lines::Kept => s.len(),
+    };
     let wordy = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && !is_unsafe(c));
-    wordy(prev) && wordy(next)
+    let mut chars = s.char_indices().peekable();
+    // The character before was shown as a non-ASCII letter (or a joiner or selector kept in one).
+    let mut in_word = false;
+    std::iter::from_fn(move || {
+        let (i, c) = chars.next()?;
+        let next = chars.peek().map(|&(_, n)| n);
+        let piece = match c {
+            _ if i >= end => Piece::Drop,
+            '\t' => Piece::Space,
+            '\r' if next == Some('\n') => Piece::Drop,
+            '\n' if lines == Lines::Kept => Piece::Keep(c),
+            c if is_joiner(c) && in_word && wordy(next) => Piece::Keep(c),
+            c if is_selector(c) && in_word => Piece::Keep(c),
+            c if is_unsafe(c) => Piece::Spell(c),
+            c => Piece::Keep(c),
+        };
+        in_word = match piece {
+            Piece::Keep(k) => !k.is_ascii() && k != '\n',
+            _ => false,
+        };
+        Some(piece)
+    })
 }
 
-/// Spell every unsafe character as `\u{hex}`; tabs become a space.
+fn needs_cleaning(s: &str, lines: Lines) -> bool {
+    s.chars()
+        .any(|c| is_unsafe(c) && !(c == '\n' && lines == Lines::Kept))
+}
+
+/// Spell every unsafe character as `\u{hex}`, line breaks included; tabs become a space.
 pub fn clean(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+    clean_with(s, Lines::One)
+}
+
+fn clean_with(s: &str, lines: Lines) -> String {
+    use fmt::Write;
     let mut out = String::with_capacity(s.len() + 8);
-    for (i, &c) in chars.iter().enumerate() {
-        match c {
-            '\t' => out.push(' '),
-            '\r' if chars.get(i + 1) == Some(&'\n') => {}
-            '\u{200c}' | '\u{200d}'
-                if joiner_in_word(
-                    i.checked_sub(1).map(|j| chars[j]),
-                    chars.get(i + 1).copied(),
-                ) =>
-            {
-                out.push(c);
-            }
-            c if is_unsafe(c) => {
-                use fmt::Write;
+    for piece in pieces(s, lines) {
+        match piece {
+            Piece::Keep(c) => out.push(c),
+            Piece::Space => out.push(' '),
+            Piece::Drop => {}
+            Piece::Spell(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
-            c => out.push(c),
         }
     }
     out
 }
 
-/// Clean a string that is not held in a [`Text`] (a file name, a message quoting a file).
+/// Clean a string that is not held in a [`Text`] (a file name, a message quoting a file): one
+/// line, whatever it holds.
 pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
-    if needs_cleaning(s) {
+    if needs_cleaning(s, Lines::One) {
         std::borrow::Cow::Owned(clean(s))
     } else {
         std::borrow::Cow::Borrowed(s)
     }
+}
+
+/// The first character of a text that is spelled out where it is shown, if any: what `check`
+/// warns about. `paragraph` says how the text was made (see [`Text::paragraph`]).
+pub fn first_hidden(text: &Text, paragraph: bool) -> Option<char> {
+    if let Repr::Plain(_) = text.0 {
+        return None;
+    }
+    let lines = if paragraph { Lines::Kept } else { Lines::One };
+    pieces(text.raw(), lines).find_map(|p| match p {
+        Piece::Spell(c) => Some(c),
+        _ => None,
+    })
+}
+
+/// Whether a text shows nothing a reader could see: only spaces, invisible characters and
+/// characters drawn as blanks (the Hangul fillers, the blank Braille pattern).
+pub fn looks_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || is_invisible(c)
+            || matches!(
+                c,
+                '\u{2800}' | '\u{3164}' | '\u{115f}' | '\u{1160}' | '\u{ffa0}'
+            )
+    })
 }
 
 #[cfg(test)]
@@ -187,8 +297,47 @@ mod tests {
     }
 
     #[test]
-    fn newlines_stay_and_tabs_become_spaces() {
-        assert_eq!(clean("one\ttwo\r\nthree\u{7}"), "one two\nthree\\u{7}");
+    fn paragraphs_keep_their_line_breaks_and_values_spell_them_out() {
+        let p = Text::paragraph("one\ttwo\r\nthree\u{7}");
+        assert_eq!(p.shown(), "one two\nthree\\u{7}");
+        let v = Text::new("x\nperson   maryam-rajavi   Maryam Rajavi\n");
+        assert_eq!(v.shown(), "x\\u{a}person   maryam-rajavi   Maryam Rajavi");
+        assert_eq!(v.raw(), "x\nperson   maryam-rajavi   Maryam Rajavi\n");
+        assert_eq!(shown("people/a\nb.yaml"), "people/a\\u{a}b.yaml");
+        assert_eq!(
+            Text::new("Long title\n").shown(),
+            "Long title",
+            "YAML's `>` ends with one"
+        );
+    }
+
+    #[test]
+    fn invisible_characters_are_spelled_out() {
+        for (raw, shown) in [
+            ("\u{3164}", "\\u{3164}"),
+            ("Ali\u{34f}", "Ali\\u{34f}"),
+            ("Ali\u{e0041}\u{e0042}", "Ali\\u{e0041}\\u{e0042}"),
+            ("a\u{2062}b", "a\\u{2062}b"),
+            ("jose\u{fe0f}", "jose\\u{fe0f}"),
+        ] {
+            assert_eq!(Text::new(raw).shown(), shown);
+            assert!(first_hidden(&Text::new(raw), false).is_some());
+        }
+        assert!(looks_blank("\u{3164}\u{3164}"));
+        assert!(looks_blank(" \u{2800} "));
+        assert!(!looks_blank("\u{3164}A"));
+    }
+
+    #[test]
+    fn selectors_and_joiners_stay_inside_words_and_emoji() {
+        for kept in [
+            "\u{2764}\u{fe0f}",
+            "\u{2764}\u{fe0f}\u{200d}\u{1f525}",
+            "\u{845b}\u{e0100}",
+        ] {
+            assert_eq!(clean(kept), kept);
+            assert_eq!(first_hidden(&Text::new(kept), false), None);
+        }
     }
 
     #[test]

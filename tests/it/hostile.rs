@@ -24,7 +24,14 @@ fn check_bounded(case: &Case, args: &[&str]) -> crate::util::Run {
 
 #[test]
 fn escape_sequences_in_records_load_as_text() {
-    check(&Case::bad("terminal-escapes"), &[]);
+    check(
+        &Case::bad("terminal-escapes"),
+        &[
+            "people/hostile.yaml:2:1: warning: `name` has an invisible or control character, U+001B, shown as `\\u{1b}`",
+            "people/hostile.yaml:3:1: warning: `aliases` has an invisible or control character, U+001B, shown as `\\u{1b}`",
+            "people/hostile.yaml:10:1: warning: `summary` has an invisible or control character, U+001B, shown as `\\u{1b}`",
+        ],
+    );
     // The CLI's plain output shows them as visible escapes; none reaches the terminal raw.
     let case = Case::bad("terminal-escapes");
     for args in [
@@ -259,4 +266,105 @@ fn an_unreadable_file_is_reported_and_the_rest_loads() {
         "{run:?}"
     );
     assert!(run.stdout.contains("checked 5 records"), "{}", run.stdout);
+}
+
+/// Issue 17, item 3: a file named `people/$'x\nperson   maryam-rajavi   Maryam Rajavi  (executed)\n...'`
+/// or a `name:`/`status:` holding a line break printed a forged record line in `list`,
+/// `search`, `show` and `check`. One record is one line: a line break in a value is spelled out.
+#[test]
+fn line_breaks_in_file_names_and_fields_cannot_forge_a_line() {
+    let case = Case::good();
+    case.write(
+        "people/x\nperson   maryam-rajavi   Maryam Rajavi  (executed)\nperson   y.yaml",
+        "name: X\nsources: [ai-release]\n",
+    );
+    case.write(
+        "people/forger.yaml",
+        "name: \"Forger\\nperson   fake-name   Fake\"\nstatus: \"killed\\nperson   fake-status   Fake\"\nsources: [ai-release]\n",
+    );
+    let forged = |line: &str| {
+        [
+            "person   maryam-rajavi",
+            "person   fake-name",
+            "person   fake-status",
+        ]
+        .iter()
+        .any(|f| line.starts_with(f))
+    };
+    for args in [
+        &["list", "."][..],
+        &["search", "-C", ".", "forger"],
+        &["show", "forger", "-C", "."],
+        &["show", "forger", "-C", ".", "--format", "citation"],
+        &["check", "."],
+    ] {
+        let run = case.run(args);
+        assert!(
+            !run.stdout.lines().any(forged),
+            "{args:?} printed a forged line:\n{}",
+            run.stdout
+        );
+    }
+    let run = case.run(&["list", "."]);
+    assert_eq!(run.lines().len(), 5, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "Forger\\u{a}person   fake-name   Fake  (killed\\u{a}person   fake-status   Fake)"
+        ),
+        "{}",
+        run.stdout
+    );
+    check(
+        &case,
+        &[
+            "people/forger.yaml:2:9: error: unknown status `killed\\u{a}person   fake-status   Fake`",
+            "people/x\\u{a}person   maryam-rajavi   Maryam Rajavi  (executed)\\u{a}person   y.yaml:1:1: error: this file name cannot be an id; the file is not loaded",
+            "people/forger.yaml:1:1: warning: `name` has a line break, shown as `\\u{a}`",
+            "people/forger.yaml:2:1: warning: `status` has a line break, shown as `\\u{a}`",
+        ],
+    );
+}
+
+/// Issue 17, item 18: invisible characters (the Hangul filler U+3164, the combining grapheme
+/// joiner U+034F, tag characters) passed `check`, made blank-looking names or names identical on
+/// screen to real ones, and reached `show --format citation` raw. They are shown spelled out,
+/// and `check` warns; a name with nothing visible in it is an error.
+#[test]
+fn invisible_characters_are_shown_and_warned_about() {
+    let case = Case::bad("invisible-characters");
+    check(
+        &case,
+        &[
+            "people/filler.yaml:1:1: error: `name` looks blank: it has only invisible or blank characters",
+            "people/filler.yaml:1:1: warning: `name` has an invisible or control character, U+3164, shown as `\\u{3164}`",
+            "people/look-alike.yaml:1:1: warning: `name` has an invisible or control character, U+034F, shown as `\\u{34f}`",
+            "people/look-alike.yaml:2:1: warning: `aliases` has an invisible or control character, U+E0041, shown as `\\u{e0041}`",
+        ],
+    );
+    let run = case.run(&["list", "."]);
+    assert!(
+        run.stdout
+            .contains("look-alike         Kolthoum\\u{34f} Sarahati"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("filler             \\u{3164}\n"),
+        "{}",
+        run.stdout
+    );
+    for args in [
+        &["list", "."][..],
+        &["search", "-C", ".", "K. S."],
+        &["show", "look-alike", "-C", "."],
+        &["show", "look-alike", "-C", ".", "--format", "citation"],
+        &["show", "look-alike", "-C", ".", "--format", "markdown"],
+    ] {
+        let run = case.run(args);
+        assert!(
+            !run.stdout.contains(['\u{3164}', '\u{34f}', '\u{e0041}']),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
 }
