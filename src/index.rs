@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::load::{self, Limits, LoadError};
-use crate::model::{Kind, LinkField, Record};
+use crate::model::{Kind, LinkField, Record, id_key, look_alike_key};
 use crate::search::Haystacks;
 
 /// Dangling links that get a did-you-mean hint.
@@ -62,14 +62,26 @@ impl Catalog {
         let loaded = load::load_dir_with(root, limits, progress)?;
         // Absolute, so the editor gets a path that works from any directory.
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
-        Ok(Catalog::build(root, loaded.records, loaded.diagnostics))
+        Ok(Catalog::assemble(root, loaded))
     }
 
-    pub fn build(
-        root: PathBuf,
-        mut records: Vec<Record>,
-        mut diagnostics: Vec<Diagnostic>,
-    ) -> Catalog {
+    pub fn build(root: PathBuf, records: Vec<Record>, diagnostics: Vec<Diagnostic>) -> Catalog {
+        Catalog::assemble(
+            root,
+            load::Loaded {
+                records,
+                diagnostics,
+                unread: Vec::new(),
+            },
+        )
+    }
+
+    fn assemble(root: PathBuf, loaded: load::Loaded) -> Catalog {
+        let load::Loaded {
+            mut records,
+            mut diagnostics,
+            unread,
+        } = loaded;
         // Keys computed once per record (not per comparison); names compare folded, so
         // Ja’far sorts with Jafar and accents do not push a name to the end.
         records.par_sort_by_cached_key(|r| {
@@ -90,24 +102,37 @@ impl Catalog {
         let by_id: HashMap<Box<str>, RecordIdx> = records
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.id.clone(), i as RecordIdx))
+            .map(|(i, r)| (id_key(&r.id).into(), i as RecordIdx))
             .collect();
 
-        let backlinks = resolve_links(&records, &by_id, &mut diagnostics);
+        let unread = Unread::new(&unread);
+        let backlinks = resolve_links(&records, &by_id, &unread, &mut diagnostics);
+        unread.note_consequences(&mut diagnostics);
 
-        // Errors first, then warnings, each in file order: what stops a record loading is what to
-        // fix first, and what the status bar names first.
+        // A folder that could not be read first: the rest may follow from it. Then errors, then
+        // warnings, each in file order: what stops a record loading is what to fix first, and
+        // what the status bar names first.
         diagnostics.sort_by(|a, b| {
-            (a.severity, a.path.as_str(), a.line, a.column).cmp(&(
-                b.severity,
-                b.path.as_str(),
-                b.line,
-                b.column,
-            ))
+            (
+                !unread.caused(a),
+                a.severity,
+                a.path.as_str(),
+                a.line,
+                a.column,
+            )
+                .cmp(&(
+                    !unread.caused(b),
+                    b.severity,
+                    b.path.as_str(),
+                    b.line,
+                    b.column,
+                ))
         });
         diagnostics.dedup();
         let haystacks = Haystacks::build(&records, |id| {
-            by_id.get(id).map(|&i| records[i as usize].name.shown())
+            by_id
+                .get(&*id_key(id))
+                .map(|&i| records[i as usize].name.shown())
         });
         Catalog {
             root,
@@ -139,8 +164,9 @@ impl Catalog {
         &self.records[idx as usize]
     }
 
+    /// The record with this id; ids compare in Unicode NFC (see `model::id_key`).
     pub fn idx(&self, id: &str) -> Option<RecordIdx> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&*id_key(id)).copied()
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Record> {
@@ -185,24 +211,61 @@ impl Catalog {
 }
 
 /// The first file (in path order) keeps a duplicated id; the others are reported and left out.
+/// Ids are the same when their NFC forms are (a name typed on Linux and one saved by macOS);
+/// ids that differ only in capitals (or in compatibility forms: `ﬁ` and `fi`) are two records,
+/// but look alike, so the second gets a warning naming the first.
 fn drop_duplicate_ids(records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnostic>) {
-    let mut first_path: HashMap<&str, &str> = HashMap::new();
+    let mut first_path: HashMap<std::borrow::Cow<'_, str>, (&str, &str)> = HashMap::new();
+    let mut first_alike: HashMap<String, (&str, &str)> = HashMap::new();
     let mut duplicates = Vec::new();
     let mut by_path: Vec<usize> = (0..records.len()).collect();
     by_path.sort_by(|&a, &b| records[a].path.cmp(&records[b].path));
     for i in by_path {
         let r = &records[i];
-        if let Some(first) = first_path.get(&*r.id) {
-            diagnostics.push(
-                Diagnostic::error(&r.path, crate::model::Pos { line: r.line, col: 1 }, format!("duplicate id `{}`: also used by {first}", r.id))
-                    .hint("ids are unique across all kinds; rename one of the files (or change its `id:`)"),
-            );
+        let at = crate::model::Pos {
+            line: r.line,
+            col: 1,
+        };
+        let key = id_key(&r.id);
+        if let Some(&(first, first_id)) = first_path.get(&key) {
+            let d = if first_id == &*r.id {
+                Diagnostic::error(&r.path, at, format!("duplicate id `{}`: also used by {first}", r.id))
+                    .hint("ids are unique across all kinds; rename one of the files (or change its `id:`)")
+            } else {
+                // The two names look the same on screen: spell them out to tell them apart.
+                Diagnostic::error(
+                    &r.path,
+                    at,
+                    format!(
+                        "duplicate id `{}`: {first} has the same name with its accents written differently (`{}` here, `{}` there)",
+                        r.id,
+                        code_points(&r.id),
+                        code_points(first_id)
+                    ),
+                )
+                .hint("ids are compared in Unicode NFC; rename one of the files")
+            };
+            diagnostics.push(d);
             duplicates.push(i);
-        } else {
-            first_path.insert(&r.id, &r.path);
+            continue;
         }
+        let alike = look_alike_key(&r.id);
+        if let Some(&(first, first_id)) = first_alike.get(&alike) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &r.path,
+                    at,
+                    format!("id `{}` looks like `{first_id}` of {first}", r.id),
+                )
+                .hint("links name ids exactly, capitals included; on macOS and Windows the two files would be one: rename one of them"),
+            );
+        } else {
+            first_alike.insert(alike, (&r.path, &r.id));
+        }
+        first_path.insert(key, (&r.path, &r.id));
     }
     drop(first_path);
+    drop(first_alike);
     // One pass, not a `remove` per duplicate: a folder of copies must not load in quadratic time.
     let mut duplicate = vec![false; records.len()];
     for i in duplicates {
@@ -215,10 +278,89 @@ fn drop_duplicate_ids(records: &mut Vec<Record>, diagnostics: &mut Vec<Diagnosti
     });
 }
 
+/// Every character that is not ASCII as `\u{hex}`, so two spellings that look alike differ.
+fn code_points(s: &str) -> String {
+    use std::fmt::Write;
+    s.chars().fold(String::new(), |mut out, c| {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        out
+    })
+}
+
+/// Folders that could not be read, and the links their missing records leave dangling. Those
+/// links are consequences, not causes: one line says how many, after the folder's own problem,
+/// rather than one "no person with id" per link burying it.
+struct Unread {
+    /// Relative paths, as the diagnostics show them.
+    folders: Vec<String>,
+    /// The kinds whose records may be among the missing, with the links to them left unchecked.
+    kinds: Vec<(Kind, std::cell::Cell<usize>)>,
+}
+
+impl Unread {
+    fn new(folders: &[String]) -> Unread {
+        let mut kinds: Vec<(Kind, std::cell::Cell<usize>)> = Vec::new();
+        for f in folders {
+            if let Some(k) = Kind::from_folder(f.split('/').next().unwrap_or_default())
+                && !kinds.iter().any(|(have, _)| *have == k)
+            {
+                kinds.push((k, std::cell::Cell::new(0)));
+            }
+        }
+        let folders = folders
+            .iter()
+            .map(|f| crate::text::shown(f).into_owned())
+            .collect();
+        Unread { folders, kinds }
+    }
+
+    /// Whether a link to no record may be to a record of an unread folder; if so it is counted.
+    fn explains(&self, want: Option<Kind>) -> bool {
+        let Some((_, count)) = self
+            .kinds
+            .iter()
+            .find(|(k, _)| want.is_none_or(|w| w == *k))
+        else {
+            return false;
+        };
+        count.set(count.get() + 1);
+        true
+    }
+
+    /// The problem of an unread folder, which goes first.
+    fn caused(&self, d: &Diagnostic) -> bool {
+        d.line == 0 && self.folders.contains(&d.path)
+    }
+
+    /// Add to each unread folder's problem how many links it left unchecked.
+    fn note_consequences(&self, diagnostics: &mut [Diagnostic]) {
+        for (kind, count) in &self.kinds {
+            let n = count.get();
+            if n == 0 {
+                continue;
+            }
+            let folder = diagnostics
+                .iter_mut()
+                .find(|d| self.caused(d) && d.path.split('/').next() == Some(kind.folder()));
+            if let Some(d) = folder {
+                let links = crate::diagnostic::plural(n, "link");
+                d.hint = Some(format!(
+                    "check the permissions of this folder; {links} to records that may be in it could not be checked"
+                ));
+            }
+        }
+    }
+}
+
 /// Check every reference and collect the backlinks of each record.
 fn resolve_links(
     records: &[Record],
     by_id: &HashMap<Box<str>, RecordIdx>,
+    unread: &Unread,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Backlink>> {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); records.len()];
@@ -229,7 +371,7 @@ fn resolve_links(
             if id.is_empty() {
                 continue; // reported by the loader
             }
-            match by_id.get(id) {
+            match by_id.get(&*id_key(id)) {
                 Some(&target) => {
                     let target_kind = records[target as usize].kind;
                     match field.target() {
@@ -247,6 +389,7 @@ fn resolve_links(
                         }),
                     }
                 }
+                None if unread.explains(field.target()) => {}
                 None => {
                     let want = field.target();
                     // Each suggestion scans every id: offer them for the first few dangling

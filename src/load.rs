@@ -49,6 +49,9 @@ impl Default for Limits {
 pub struct Loaded {
     pub records: Vec<Record>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Folders under the root that could not be read (relative, `/`-separated): the records in
+    /// them are missing, so links to them cannot be checked one by one.
+    pub unread: Vec<String>,
 }
 
 /// Why a folder could not be loaded at all (as opposed to a file in it).
@@ -111,13 +114,20 @@ pub fn load_dir_with(
     progress: &Progress,
 ) -> Result<Loaded, LoadError> {
     check_root(root)?;
+    // Everything is read under the folder the name leads to now, so that a symbolic link
+    // retargeted during the load (`ln -sfn release2 current`) cannot mix two folders.
     let canonical_root = root.canonicalize().map_err(|e| LoadError {
         path: root.to_owned(),
         message: io_message(&e),
     })?;
     let mut diagnostics = Vec::new();
-    let candidates = find_files(root, &canonical_root, &mut diagnostics);
+    let Found { candidates, unread } =
+        find_files(&canonical_root, &mut diagnostics).map_err(|e| LoadError {
+            path: root.to_owned(),
+            message: io_message(&e),
+        })?;
     progress.found.store(candidates.len(), Ordering::Relaxed);
+    after_scan_hook();
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = candidates
         .par_iter()
         .map(|c| {
@@ -125,7 +135,7 @@ pub fn load_dir_with(
             if let Err(d) = usable_file_name(&c.rel) {
                 return (None, vec![d]);
             }
-            let (record, mut diags) = match read_file(&c.abs, limits) {
+            let (record, mut diags) = match read_file(&canonical_root, &c.abs, limits) {
                 Ok(text) => parse_record(&c.rel, c.kind, &text),
                 Err(d) => (Some(stub(&c.rel, c.kind, None)), vec![d.with_path(&c.rel)]),
             };
@@ -144,7 +154,21 @@ pub fn load_dir_with(
     Ok(Loaded {
         records,
         diagnostics,
+        unread,
     })
+}
+
+/// Fault injection for the test that a file swapped between the scan and the read is read
+/// safely (issue 17): in debug builds only, `DOSSIER_TEST_AFTER_SCAN` is a shell command run
+/// once the folder has been scanned and before any file is opened.
+fn after_scan_hook() {
+    #[cfg(debug_assertions)]
+    if let Some(command) = std::env::var_os("DOSSIER_TEST_AFTER_SCAN") {
+        let _ = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .status();
+    }
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -162,29 +186,40 @@ fn is_yaml(path: &Path) -> bool {
     )
 }
 
-/// Find record files: YAML files under the four kind folders, sorted by path. YAML files
-/// elsewhere get a warning, since a misplaced record would otherwise vanish silently.
-fn find_files(
-    root: &Path,
-    canonical_root: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Candidate> {
+/// What the scan found: the record files to read, and the folders it could not read.
+struct Found {
+    candidates: Vec<Candidate>,
+    unread: Vec<String>,
+}
+
+/// Find record files: YAML files under the four kind folders, sorted by path, however deep.
+/// YAML files elsewhere get a warning, since a misplaced record would otherwise vanish
+/// silently. Symbolic links to folders are not followed, so there is no loop to catch and no
+/// need for a depth limit (which skipped records 32 folders deep without a word). Fails only
+/// when the root itself cannot be read: then there is no catalog to show, not an empty one.
+fn find_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> std::io::Result<Found> {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
-        .max_depth(MAX_DEPTH)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    let mut out = Vec::new();
+    let mut found = Found {
+        candidates: Vec::new(),
+        unread: Vec::new(),
+    };
     for entry in walker {
         match entry {
-            Ok(e) if e.depth() > 0 && is_yaml(e.path()) => match classify(&e, root, canonical_root)
-            {
-                Ok(Some(c)) => out.push(c),
+            Ok(e) if e.depth() > 0 && is_yaml(e.path()) => match classify(&e, root) {
+                Ok(Some(c)) => found.candidates.push(c),
                 Ok(None) => {}
                 Err(d) => diagnostics.push(d),
             },
             Ok(_) => {}
+            Err(e) if e.depth() == 0 => {
+                return Err(e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("cannot read the folder")));
+            }
             Err(e) => {
                 let rel = e
                     .path()
@@ -192,24 +227,33 @@ fn find_files(
                     .map(rel_string)
                     .unwrap_or_default();
                 let message = e.io_error().map_or_else(|| e.to_string(), io_message);
-                diagnostics.push(
+                let folder = e.path().is_some_and(Path::is_dir);
+                let d = if folder {
+                    found.unread.push(rel.clone());
+                    // A folder has no line to point at.
+                    Diagnostic::error(
+                        &rel,
+                        Pos::default(),
+                        format!(
+                            "cannot read this folder: {message}; the records in it are not loaded"
+                        ),
+                    )
+                    .hint("check the permissions of this folder")
+                } else {
                     Diagnostic::error(&rel, FILE_START, format!("cannot read: {message}"))
-                        .hint("check the permissions of this file or folder"),
-                );
+                        .hint("check the permissions of this file or folder")
+                };
+                diagnostics.push(d);
             }
         }
     }
-    out
+    Ok(found)
 }
 
 /// Decide what a `.yaml` entry is: a record file to read, something to skip, or a problem.
 /// Only regular files inside the folder are read: a pipe would block forever, and a symlink out
 /// of the folder would read what the folder's author chose from the reader's disk.
-fn classify(
-    entry: &walkdir::DirEntry,
-    root: &Path,
-    canonical_root: &Path,
-) -> Result<Option<Candidate>, Diagnostic> {
+fn classify(entry: &walkdir::DirEntry, root: &Path) -> Result<Option<Candidate>, Diagnostic> {
     let path = entry.path();
     let rel = rel_string(path.strip_prefix(root).unwrap_or(path));
     let file_type = entry.file_type();
@@ -229,16 +273,17 @@ fn classify(
         )
     };
     if file_type.is_dir() {
+        // Its files are read like any others: say so, rather than "skipped".
         return Err(problem(
             false,
-            "a folder named like a record file; skipped",
-            "record files are plain files ending in .yaml",
+            "a folder named like a record file; read as a folder, the files in it as records",
+            "rename the folder if a record file was meant; record files are plain files ending in .yaml",
         ));
     }
     if file_type.is_symlink() {
         match path.canonicalize() {
-            Ok(target) if target.starts_with(canonical_root) && target.is_file() => {}
-            Ok(target) if target.starts_with(canonical_root) => {
+            Ok(target) if target.starts_with(root) && target.is_file() => {}
+            Ok(target) if target.starts_with(root) => {
                 return if target.is_dir() {
                     Ok(None)
                 } else {
@@ -314,29 +359,162 @@ impl FileProblem {
     }
 }
 
-fn read_file(path: &Path, limits: Limits) -> Result<String, FileProblem> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        FileProblem::new(
-            format!("cannot read: {}", io_message(&e)),
-            "check the file's permissions",
-        )
+/// Why a file inside the folder was not read.
+#[derive(Debug)]
+enum Unread {
+    /// A pipe, socket, device or folder: a pipe would block for ever, a device never end.
+    NotRegular,
+    /// A symbolic link, or a folder on the way, leads out of the case-file folder.
+    Outside,
+    /// A symbolic link that leads nowhere, or round in a loop.
+    BrokenLink(std::io::Error),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for Unread {
+    fn from(e: std::io::Error) -> Self {
+        Unread::Io(e)
+    }
+}
+
+impl Unread {
+    fn problem(self) -> FileProblem {
+        match self {
+            Unread::NotRegular => FileProblem::new(
+                "not a regular file (a pipe, socket or device); not read".into(),
+                "record files are plain files ending in .yaml",
+            ),
+            Unread::Outside => FileProblem::new(
+                "leads outside the case-file folder through a symbolic link; not read".into(),
+                "copy the file into the folder instead of linking to it",
+            ),
+            Unread::BrokenLink(e) => FileProblem::new(
+                format!("broken symbolic link: {}", io_message(&e)),
+                "point the link at a file in the folder, or remove it",
+            ),
+            Unread::Io(e) => FileProblem::new(
+                format!("cannot read: {}", io_message(&e)),
+                "check the file's permissions",
+            ),
+        }
+    }
+}
+
+/// Open a file of the case-file folder for reading: once, and judged by what was opened, not
+/// by what was at the path a moment before (a file swapped for a pipe or a link to /dev/zero
+/// between the scan and the read). The last step of the path is not followed if it is a
+/// symbolic link (`O_NOFOLLOW`); a link is resolved, checked to stay inside the folder, and its
+/// target opened by the same rule. Nothing blocks (`O_NONBLOCK`: a pipe opens at once, and is
+/// then refused), and nothing opened becomes the controlling terminal (`O_NOCTTY`). The open
+/// file must be a regular file, and where the system can say where it is (Linux's
+/// `/proc/self/fd`), inside the folder, which catches a folder on the way swapped for a link.
+fn open_inside(
+    canonical_root: &Path,
+    path: &Path,
+) -> Result<(std::fs::File, std::fs::Metadata), Unread> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let open = |p: &Path| {
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(p)
+    };
+    let file = match open(path) {
+        Ok(f) => f,
+        Err(e) if is_symlink_refusal(&e) => {
+            let target = path.canonicalize().map_err(Unread::BrokenLink)?;
+            if !target.starts_with(canonical_root) {
+                return Err(Unread::Outside);
+            }
+            // Canonical: no link left in it, so one swapped in meanwhile is refused again.
+            open(&target)?
+        }
+        Err(e) => return Err(Unread::Io(e)),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Unread::NotRegular);
+    }
+    if opened_path(&file).is_some_and(|p| !p.starts_with(canonical_root)) {
+        return Err(Unread::Outside);
+    }
+    Ok((file, meta))
+}
+
+/// The error `open` gives when `O_NOFOLLOW` met a symbolic link.
+fn is_symlink_refusal(e: &std::io::Error) -> bool {
+    #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+    let code = libc::EMLINK;
+    #[cfg(not(any(target_os = "freebsd", target_os = "dragonfly")))]
+    let code = libc::ELOOP;
+    e.raw_os_error() == Some(code)
+}
+
+/// Where an open file is, as the kernel knows it; `None` where it cannot say.
+fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = file;
+        None
+    }
+}
+
+/// At most `cap + 1` bytes of an open file: one more than allowed tells that it is larger,
+/// whatever it said its size was (it may grow while it is read).
+fn read_at_most(file: std::fs::File, size: u64, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(cap) + 1).unwrap_or(0));
+    file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Read a file of the case-file folder `root` by the loader's rules (see `open_inside`): opened
+/// once, without following a link out of the folder, without blocking, only if it is a regular
+/// file. Gives at most `cap + 1` bytes: more than `cap` means the file is larger, and a caller
+/// that shows the start of large files (the built-in viewer) can show the first `cap`.
+pub fn read_bounded(root: &Path, path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    let canonical_root = root.canonicalize()?;
+    let (file, meta) = open_inside(&canonical_root, path).map_err(|why| {
+        let kind = match &why {
+            Unread::Io(e) | Unread::BrokenLink(e) => e.kind(),
+            Unread::NotRegular => std::io::ErrorKind::InvalidInput,
+            Unread::Outside => std::io::ErrorKind::PermissionDenied,
+        };
+        std::io::Error::new(kind, why.problem().0.message)
     })?;
-    if meta.len() > limits.max_file_bytes {
-        return Err(FileProblem::new(
+    read_at_most(file, meta.len(), cap)
+}
+
+fn read_file(canonical_root: &Path, path: &Path, limits: Limits) -> Result<String, FileProblem> {
+    let (file, meta) = open_inside(canonical_root, path).map_err(Unread::problem)?;
+    let too_large = |size: u64| {
+        FileProblem::new(
             format!(
-                "file is {} bytes, over the limit of {} bytes; not read",
-                meta.len(),
+                "file is {size} bytes, over the limit of {} bytes; not read",
                 limits.max_file_bytes
             ),
             "a record file is normally a few kilobytes; raise the limit with --max-file-size if this one is meant to be large",
+        )
+    };
+    if meta.len() > limits.max_file_bytes {
+        return Err(too_large(meta.len()));
+    }
+    let bytes = read_at_most(file, meta.len(), limits.max_file_bytes)
+        .map_err(|e| Unread::Io(e).problem())?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(FileProblem::new(
+            format!(
+                "file grew past the limit of {} bytes while it was read; not read",
+                limits.max_file_bytes
+            ),
+            "read it again once it has stopped changing",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        FileProblem::new(
-            format!("cannot read: {}", io_message(&e)),
-            "check the file's permissions",
-        )
-    })?;
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -1641,6 +1819,36 @@ mod tests {
         assert!(r.broken);
         assert_eq!(d.len(), 1);
         assert!(d[0].is_error());
+    }
+
+    /// What the built-in viewer will call: the loader's rules, and the start of a large file.
+    #[test]
+    fn read_bounded_reads_regular_files_inside_the_folder_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.txt"), "0123456789").unwrap();
+        assert_eq!(
+            read_bounded(root, &root.join("a.txt"), 4).unwrap(),
+            b"01234"
+        );
+        assert_eq!(
+            read_bounded(root, &root.join("a.txt"), 64).unwrap(),
+            b"0123456789"
+        );
+        std::os::unix::fs::symlink("a.txt", root.join("inside")).unwrap();
+        assert_eq!(
+            read_bounded(root, &root.join("inside"), 64).unwrap(),
+            b"0123456789"
+        );
+        std::os::unix::fs::symlink("/dev/zero", root.join("zero")).unwrap();
+        let e = read_bounded(root, &root.join("zero"), 64).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}");
+        let fifo = root.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let e = read_bounded(root, &fifo, 64).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput, "{e}");
+        assert!(e.to_string().contains("not a regular file"), "{e}");
     }
 
     #[test]

@@ -73,6 +73,25 @@ impl std::fmt::Display for Kind {
     }
 }
 
+/// The form in which ids are compared: Unicode NFC, so that `josé` written with a precomposed
+/// `é` and with `e` plus a combining accent (as macOS writes file names) is one id. Capitals
+/// count: `Case` and `case` are two ids (`check` warns that they look alike).
+pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if id.is_ascii() || is_nfc_quick(id.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(id.nfc().collect())
+    }
+}
+
+/// The form in which ids look alike to a reader: compatibility-normalized (NFKC: `ﬁ` is `fi`,
+/// full-width letters are letters) and in lower case.
+pub fn look_alike_key(id: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    id.nfkc().flat_map(char::to_lowercase).collect()
+}
+
 /// A 1-based line and column in a case file; `0:0` when unknown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pos {

@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use crate::check::check;
-use crate::util::{BIN, Case, run_command};
+use crate::util::{BIN, Case, Run, run_command};
 
 /// Run `dossier ARGS` in the case folder with its address space capped, so a blow-up fails the
 /// test instead of the machine.
@@ -179,14 +179,35 @@ fn a_symlink_loop_does_not_hang() {
     crate::util::assert_good_records_load(&case);
 }
 
+/// Issue 17, item 21: the warning said "skipped" while the files in the folder were loaded.
 #[test]
 fn a_directory_named_like_a_record() {
     let case = Case::good();
-    std::fs::create_dir(case.path().join("people/folder.yaml")).unwrap();
+    case.write(
+        "people/folder.yaml/inner.yaml",
+        "name: Inner\nsources: [ai-release]\n",
+    );
     check(
         &case,
-        &["people/folder.yaml:1:1: warning: a folder named like a record file; skipped"],
+        &[
+            "people/folder.yaml:1:1: warning: a folder named like a record file; read as a folder, the files in it as records",
+        ],
     );
+    assert!(crate::util::listed_ids(&case).contains(&"inner".to_owned()));
+}
+
+/// Issue 17, item 12: a record 32 or more folders deep was skipped without a word. There is no
+/// depth limit now (links to folders are not followed, so there is no loop to stop).
+#[test]
+fn a_record_forty_folders_deep_is_loaded() {
+    let case = Case::good();
+    let deep = ["d"; 40].join("/");
+    case.write(
+        &format!("people/{deep}/deep.yaml"),
+        "name: Deep\nsources: [ai-release]\n",
+    );
+    check(&case, &[]);
+    assert!(crate::util::listed_ids(&case).contains(&"deep".to_owned()));
 }
 
 #[test]
@@ -367,4 +388,235 @@ fn invisible_characters_are_shown_and_warned_about() {
             run.stdout
         );
     }
+}
+
+/// `dossier ARGS` in the case folder as the user nobody, since root reads everything: made
+/// readable to nobody first, except what `unreadable` names (relative paths), which is made
+/// unreadable.
+fn run_as_nobody(case: &Case, unreadable: &[&str], args: &[&str]) -> Run {
+    for entry in walkdir::WalkDir::new(case.path()).into_iter().flatten() {
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    for rel in unreadable {
+        let path = case.path().join(rel);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let mut cmd = Command::new("setpriv");
+    cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(BIN)
+        .args(args)
+        .current_dir(case.path().parent().unwrap());
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let run = run_command(cmd);
+    for rel in unreadable {
+        let path = case.path().join(rel);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    run
+}
+
+/// Issue 17, item 16: with `people/` unreadable, its cause ("permission denied") was the 145th
+/// of 82+ problems, after a "no person with id" for every link to a person. The folder's problem
+/// comes first, and the links it leaves dangling are counted in its hint, not listed.
+#[test]
+fn an_unreadable_folder_is_named_first_and_its_consequences_counted() {
+    let case = Case::good();
+    for i in 0..20 {
+        case.write(
+            &format!("incidents/i{i:02}.yaml"),
+            "name: An incident\nparticipants:\n  - person: kolthoum-sarahati\n    role: victim\nsources: [ai-release]\n",
+        );
+    }
+    // A link that the unreadable folder cannot explain is still reported.
+    case.write(
+        "incidents/other.yaml",
+        "name: Other\ncamp: no-such-camp\nsources: [ai-release]\n",
+    );
+    let name = case
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let run = run_as_nobody(&case, &["people"], &["check", &name]);
+    let lines: Vec<&str> = run.lines();
+    assert_eq!(
+        lines[..3],
+        [
+            format!("{name}/people: error: cannot read this folder: permission denied; the records in it are not loaded").as_str(),
+            "  hint: check the permissions of this folder; 21 links to records that may be in it could not be checked",
+            format!("{name}/incidents/other.yaml:2:7: error: no camp with id `no-such-camp`").as_str(),
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("no person with id"), "{}", run.stdout);
+    assert_eq!(run.code, Some(1));
+}
+
+/// Issue 17, item 20: a folder that could not be read at all loaded as an empty catalog, with
+/// an empty path in its one problem; the browser then emptied its list. Now loading it fails,
+/// so `check` says so (exit 2) and the browser keeps the catalog it has.
+#[test]
+fn a_folder_that_cannot_be_read_is_an_error_not_an_empty_catalog() {
+    let case = Case::good();
+    let name = case
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let run = run_as_nobody(&case, &[""], &["check", &name]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            Some(2),
+            "",
+            format!("dossier: cannot open case files: {name}: permission denied\n").as_str()
+        )
+    );
+}
+
+/// Issue 17, item 13: `josé.yaml` saved in NFC and in NFD loaded as two records whose ids look
+/// the same, and `Case.yaml` beside `case.yaml` passed unremarked. Ids compare in NFC (a link
+/// written either way finds the record); ids that differ only in capitals are two records, with
+/// a warning naming both files.
+#[test]
+fn look_alike_ids_are_one_id_or_a_warning() {
+    let case = Case::good();
+    let (nfc, nfd) = ("jos\u{e9}", "jose\u{301}");
+    case.write(
+        &format!("people/{nfd}.yaml"),
+        "name: Jos\u{e9}\nsources: [ai-release]\n",
+    );
+    case.write(
+        &format!("people/{nfc}.yaml"),
+        "name: Jos\u{e9} again\nsources: [ai-release]\n",
+    );
+    case.write("people/Case.yaml", "name: Upper\nsources: [ai-release]\n");
+    case.write(
+        "people/case.yaml",
+        format!("name: Lower\nsources: [ai-release]\nrelated: [{nfc}, Case]\n"),
+    );
+    check(
+        &case,
+        &[
+            &format!(
+                "people/{nfc}.yaml:1:1: error: duplicate id `{nfc}`: people/{nfd}.yaml has the same name with its accents written differently (`jos\\u{{e9}}` here, `jose\\u{{301}}` there)"
+            ),
+            "people/case.yaml:1:1: warning: id `case` looks like `Case` of people/Case.yaml",
+        ],
+    );
+    let json = case.run(&["show", "case", "-C", ".", "--json"]).json();
+    let related: Vec<&str> = json["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["field"] == "related")
+        .map(|l| l["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        related,
+        [format!("people/{nfd}.yaml").as_str(), "people/Case.yaml"]
+    );
+    // `show` finds the record by either spelling.
+    assert_eq!(case.run(&["show", nfc, "-C", "."]).code, Some(0));
+}
+
+/// `dossier check .` with `command` run between the scan of the folder and the reading of its
+/// files (a test hook of debug builds), under a memory cap.
+fn check_with_swap(case: &Case, command: &str) -> Run {
+    let mut cmd = Command::new("prlimit");
+    cmd.arg("--as=2147483648")
+        .arg("--")
+        .arg(BIN)
+        .args(["check", "."])
+        .current_dir(case.path())
+        .env_remove("DOSSIER_DIR")
+        .env("DOSSIER_TEST_AFTER_SCAN", command)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    run_command(cmd)
+}
+
+/// Issue 17, item 1: the loader judged a file during the scan, then opened it again by path,
+/// following links and blocking. A file swapped after the scan for a pipe hung `check` for
+/// ever (and the browser's reload thread with it); swapped for a link to /dev/zero, it was read
+/// until memory ran out. Each file is now opened once, judged by what was opened, and read no
+/// further than the cap.
+#[test]
+fn a_file_swapped_between_the_scan_and_the_read_is_judged_as_opened() {
+    let expect = |case: &Case, command: &str, line: &str| {
+        let run = check_with_swap(case, command);
+        let problems: Vec<&str> = run
+            .lines()
+            .into_iter()
+            .filter(|l| l.contains(": error: "))
+            .collect();
+        assert_eq!(problems, [line], "{command}: {run:?}");
+        assert_eq!(run.code, Some(1), "{command}: {run:?}");
+    };
+    let case = Case::good();
+    let person = "people/kolthoum-sarahati.yaml";
+    let restore = format!(
+        "cp {}/{person} {person}",
+        crate::util::fixtures().join("good").display()
+    );
+    expect(
+        &case,
+        &format!("rm {person} && mkfifo {person}"),
+        "people/kolthoum-sarahati.yaml:1:1: error: not a regular file (a pipe, socket or device); not read",
+    );
+    case.run(&["list", "."]); // nothing left open on the pipe
+    std::fs::remove_file(case.path().join(person)).unwrap();
+    let run = Command::new("sh")
+        .args(["-c", &restore])
+        .current_dir(case.path())
+        .status()
+        .unwrap();
+    assert!(run.success());
+    expect(
+        &case,
+        &format!("rm {person} && ln -s /dev/zero {person}"),
+        "people/kolthoum-sarahati.yaml:1:1: error: leads outside the case-file folder through a symbolic link; not read",
+    );
+    // A folder on the way swapped for a link out of the folder: caught on the open file.
+    std::fs::remove_file(case.path().join(person)).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::util::fixtures().join("good").join(person),
+        outside.path().join("kolthoum-sarahati.yaml"),
+    )
+    .unwrap();
+    let run = Command::new("sh")
+        .args(["-c", &restore])
+        .current_dir(case.path())
+        .status()
+        .unwrap();
+    assert!(run.success());
+    expect(
+        &case,
+        &format!(
+            "mv people people.moved && ln -s {} people",
+            outside.path().display()
+        ),
+        "people/kolthoum-sarahati.yaml:1:1: error: leads outside the case-file folder through a symbolic link; not read",
+    );
+    // A link that stays inside the folder is still followed.
+    let case = Case::good();
+    let run = check_with_swap(
+        &case,
+        &format!("mv {person} people/real.yaml && ln -s real.yaml {person}"),
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout.starts_with("checked 4 records (1 person,"),
+        "{run:?}"
+    );
 }
