@@ -1,134 +1,385 @@
 //! Live reload: tell the browser when the case files change on disk (an editor's save, a
-//! `git pull`), once per burst of changes.
+//! `git pull`), once per burst of changes, and keep following the folder by the name the user
+//! gave when the folder itself is replaced.
 //!
 //! File events come from the operating system (inotify, kqueue, `FSEvents`) through `notify`,
-//! and a burst of them becomes one call after the files have been quiet for `QUIET`: a
-//! `git pull` touching 500 files is one reload, not 500. Where file events cannot be had (the
-//! inotify watch limit reached, some network file systems), the folder is polled instead, and
-//! the browser says so, because polling costs a walk of the folder every few seconds.
+//! and a burst of them becomes one call after the files have been quiet for `QUIET`, or at
+//! most `MAX_WAIT` after the first: a `git pull` touching 500 files is one reload, and a file
+//! written without pause (a log) cannot put reloads off for ever. Events that cannot change the
+//! catalog are dropped before they count: reads, and writes into files that are not YAML (a
+//! source's local document is looked at only for whether it exists).
+//!
+//! A watch follows a folder, not a name; so after each burst the name is looked up again. If it
+//! leads to another folder now (`rm -rf DIR && cp -r ... DIR`, `mv cf.new cf`, a symbolic link
+//! retargeted as deploys do with `ln -sfn release2 tmp && mv -T tmp current`), the new folder is
+//! watched instead and the browser told ([`Change::Replaced`]). The folder's parent is watched
+//! too, but only while it is needed: while the name is a symbolic link (retargeting it changes
+//! nothing inside the folder) or leads nowhere (to see the folder come back).
+//!
+//! Where file events cannot be had (the inotify watch limit reached, some network file
+//! systems), the folder is polled instead, and the browser says so. A poll walks the folder
+//! without reading any file, and the walks space out while nothing changes (see
+//! [`next_poll`]), so a large tree does not cost a core.
 //!
 //! The debouncing is ours, a dozen lines, because neither of notify's debouncers fits:
 //! `notify-debouncer-mini` drops the kind of each event, so the reads of a reload (inotify
 //! reports opens) would start the next reload, for ever; `notify-debouncer-full` wakes on a
 //! timer even when nothing happens. Here every thread blocks until the kernel reports
-//! something: idle stays idle.
+//! something: with file events, idle stays idle.
 
-use std::path::{Component, Path};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::hash::{Hash, Hasher};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak, mpsc};
+use std::time::{Duration, Instant};
 
 use notify::event::{EventKind, MetadataKind, ModifyKind};
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 /// How long the files must be quiet before a reload: long enough to take a `git pull` or an
 /// editor's write-rename-delete as one change, short enough to feel immediate.
 pub const QUIET: Duration = Duration::from_millis(250);
 
-/// How often the folder is walked where file events are not available.
+/// The longest a burst of changes can put a reload off: files that never stop changing still
+/// show, once a second.
+pub const MAX_WAIT: Duration = Duration::from_secs(1);
+
+/// How soon the folder is walked again, where file events are not available, after a change.
 pub const POLL_EVERY: Duration = Duration::from_secs(2);
 
-/// Keeps the folder watched; dropping it stops watching (and ends the debounce thread).
-pub enum Watch {
-    Events(RecommendedWatcher),
-    Polling(PollWatcher),
+/// The longest wait between two walks, however long nothing has changed.
+pub const POLL_AT_MOST: Duration = Duration::from_secs(30);
+
+/// A walk may take at most one part in this many of the time: a tree that takes 0.5 s to walk
+/// is walked every 10 s at the most, whatever `POLL_EVERY` says.
+const POLL_SHARE: u32 = 20;
+
+/// What the browser is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Files changed: read the folder again.
+    Files,
+    /// The folder's name leads to another folder now (the folder was replaced, or a symbolic
+    /// link retargeted); that one is watched from now on. Read the folder again.
+    Replaced,
+    /// The folder's name leads nowhere now (removed, or moved away); it is watched for the
+    /// folder's return. Reading it fails: keep what is shown.
+    Gone,
+    /// Live reload has stopped, and why: changes show only after `e` or a restart.
+    Stopped(String),
+}
+
+/// Keeps the folder watched; dropping it stops watching (and ends the watch's threads).
+pub struct Watch {
+    /// With file events: the watcher, held here only, so that dropping the `Watch` drops it (and
+    /// with it the channel the debounce thread waits on).
+    _events: Option<Arc<Mutex<RecommendedWatcher>>>,
+    /// With polling: dropping it wakes the polling thread, which then ends.
+    stop_polling: Option<mpsc::Sender<()>>,
 }
 
 impl Watch {
     /// What to tell the user about how changes are noticed, if anything is unusual.
     pub fn note(&self) -> Option<String> {
-        match self {
-            Watch::Events(_) => None,
-            Watch::Polling(_) => Some(format!(
-                "file events are not available here; checking for changes every {} s",
+        self.is_polling().then(|| {
+            format!(
+                "file events are not available here; checking for changes every {} s, less often while nothing changes",
                 POLL_EVERY.as_secs()
-            )),
-        }
+            )
+        })
+    }
+
+    pub fn is_polling(&self) -> bool {
+        self.stop_polling.is_some()
     }
 }
 
-/// Watch `root` and call `changed` after each burst of changes that could alter the catalog.
-/// Errors say why neither file events nor polling could start; the browser then works without
-/// live reload.
+/// Watch `root` and call `changed` after each burst of changes that could alter the catalog,
+/// and when the folder is replaced, gone or no longer watched (a reload then says what is
+/// wrong). Errors say why neither file events nor polling could start; the browser then works
+/// without live reload.
 pub fn start(root: &Path, changed: impl Fn() + Send + 'static) -> Result<Watch, String> {
-    start_with(root, changed, POLL_EVERY, false)
+    follow(root, false, move |_| changed())
 }
 
-fn start_with(
+/// Watch `root` as [`start`] does, telling `on` what kind of change it was. `polling` asks for
+/// polling even where file events are available (for network file systems whose events are
+/// not to be trusted).
+pub fn follow(
     root: &Path,
-    changed: impl Fn() + Send + 'static,
-    poll_every: Duration,
-    force_polling: bool,
+    polling: bool,
+    on: impl Fn(Change) + Send + 'static,
 ) -> Result<Watch, String> {
-    // Events name absolute paths; the folder is made absolute too, so that `matters` judges
-    // only the part inside it (a folder under `/tmp/.tmpXYZ` is not hidden from itself).
-    let root = root
-        .canonicalize()
-        .or_else(|_| std::path::absolute(root))
-        .map_err(|e| format!("cannot watch the folder for changes ({e})"))?;
-    let (tx, rx) = mpsc::channel::<()>();
-    let handler = {
-        let root = root.clone();
-        move |event: notify::Result<notify::Event>| {
-            if relevant(&root, &event) {
-                let _ = tx.send(());
-            }
+    let named = named(root).map_err(|e| format!("cannot watch the folder for changes ({e})"))?;
+    let events = if polling {
+        Err("polling asked for".to_owned())
+    } else {
+        Follower::start(&named)
+    };
+    let spawned = match events {
+        Ok((follower, rx, watcher)) => std::thread::Builder::new()
+            .name("watch".into())
+            .spawn(move || {
+                let mut follower = follower;
+                debounce(&rx, || {
+                    if let Some(change) = follower.settle() {
+                        on(change);
+                    }
+                });
+            })
+            .map(|_| Watch {
+                _events: Some(watcher),
+                stop_polling: None,
+            }),
+        Err(why) => {
+            let (stop, stopped) = mpsc::channel();
+            let first = look(&named).ok_or_else(|| {
+                format!("cannot watch the folder for changes ({why}; no such folder)")
+            })?;
+            std::thread::Builder::new()
+                .name("watch-poll".into())
+                .spawn(move || poll(&named, first, &stopped, on))
+                .map(|_| Watch {
+                    _events: None,
+                    stop_polling: Some(stop),
+                })
         }
     };
-    // Symbolic links are not followed: the loader does not read through them either, and a
-    // link to `/` must not make the watcher walk the whole disk.
-    let config = notify::Config::default().with_follow_symlinks(false);
-    let events = if force_polling {
-        Err(notify::Error::generic("polling asked for"))
+    spawned.map_err(|e| format!("cannot watch the folder for changes ({e})"))
+}
+
+/// The folder as the user named it: absolute, but with its links unresolved, since following
+/// the name is the point.
+fn named(root: &Path) -> std::io::Result<PathBuf> {
+    let named = std::path::absolute(root)?;
+    if named.file_name().is_some() {
+        Ok(named)
     } else {
-        watch::<RecommendedWatcher>(&root, handler.clone(), config)
-    };
-    let watch = match events {
-        Ok(w) => Watch::Events(w),
-        Err(first) => watch::<PollWatcher>(&root, handler, config.with_poll_interval(poll_every))
-            .map(Watch::Polling)
-            .map_err(|e| format!("cannot watch the folder for changes ({first}; {e})"))?,
-    };
-    std::thread::Builder::new()
-        .name("watch".into())
-        .spawn(move || debounce(&rx, changed))
-        .map_err(|e| format!("cannot watch the folder for changes ({e})"))?;
-    Ok(watch)
+        // `..` or `/`: no name to follow in a parent.
+        root.canonicalize()
+    }
 }
 
-fn watch<W: Watcher>(
-    root: &Path,
-    handler: impl notify::EventHandler,
-    config: notify::Config,
-) -> notify::Result<W> {
-    let mut w = W::new(handler, config)?;
-    w.watch(root, RecursiveMode::Recursive)?;
-    Ok(w)
+/// What a name leads to: the folder's canonical path and identity; `None` when it leads to no
+/// folder.
+/// The birth time tells a new folder from an old one whose inode number it reuses (file systems
+/// hand out a freed number again at once), where the system records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Seen {
+    canonical: PathBuf,
+    dev: u64,
+    ino: u64,
+    born: Option<std::time::SystemTime>,
 }
 
-/// Wait for a change, then for `QUIET` without one, then call `changed`. Ends when the watcher
-/// is dropped (the channel closes).
-fn debounce(rx: &mpsc::Receiver<()>, changed: impl Fn()) {
+fn look(named: &Path) -> Option<Seen> {
+    let canonical = named.canonicalize().ok()?;
+    let meta = std::fs::metadata(&canonical).ok()?;
+    meta.is_dir().then(|| Seen {
+        canonical,
+        dev: meta.dev(),
+        ino: meta.ino(),
+        born: meta.created().ok(),
+    })
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Follows the folder by its name with file events: which folder is watched now, and whether
+/// the parent is watched too.
+struct Follower {
+    /// Only the `Watch` holds the watcher; once it is dropped there is nothing to follow.
+    watcher: Weak<Mutex<RecommendedWatcher>>,
+    named: PathBuf,
+    /// The folder watched now; `None` while the name leads nowhere.
+    seen: Option<Seen>,
+    parent_watched: bool,
+    /// The folder watched now, for the event handler to judge paths by.
+    current: Arc<Mutex<Option<PathBuf>>>,
+    /// Set by the event handler when the folder watched was itself removed or moved: its watch
+    /// is gone (or follows it elsewhere), even if the name leads to a folder that looks the same.
+    lost: Arc<std::sync::atomic::AtomicBool>,
+}
+
+type Started = (Follower, mpsc::Receiver<()>, Arc<Mutex<RecommendedWatcher>>);
+
+impl Follower {
+    /// Watch the folder `named` leads to. The handler only filters and forwards (it runs on
+    /// notify's thread, which must never wait for the watcher); the rest is `settle`'s, on the
+    /// debounce thread.
+    fn start(named: &Path) -> Result<Started, String> {
+        let seen = look(named).ok_or("no such folder")?;
+        let current = Arc::new(Mutex::new(Some(seen.canonical.clone())));
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel::<()>();
+        let handler = {
+            let (current, lost) = (Arc::clone(&current), Arc::clone(&lost));
+            let named = named.to_owned();
+            move |event: notify::Result<notify::Event>| {
+                let root = current.lock().ok().and_then(|r| r.clone());
+                if let (Some(root), Ok(e)) = (&root, &event)
+                    && matches!(
+                        e.kind,
+                        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+                    )
+                    && e.paths.iter().any(|p| p == root)
+                {
+                    lost.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                if wanted(root.as_deref(), &named, &event) {
+                    let _ = tx.send(());
+                }
+            }
+        };
+        // Symbolic links are not followed: the loader does not read through them either, and a
+        // link to `/` must not make the watcher walk the whole disk.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let mut watcher = RecommendedWatcher::new(handler, config).map_err(|e| e.to_string())?;
+        watcher
+            .watch(&seen.canonical, RecursiveMode::Recursive)
+            .map_err(|e| e.to_string())?;
+        let watcher = Arc::new(Mutex::new(watcher));
+        let mut follower = Follower {
+            watcher: Arc::downgrade(&watcher),
+            named: named.to_owned(),
+            seen: Some(seen),
+            parent_watched: false,
+            current,
+            lost,
+        };
+        if let Ok(mut w) = watcher.lock() {
+            follower.watch_parent(&mut w);
+        }
+        Ok((follower, rx, watcher))
+    }
+
+    /// After a burst of events: look the name up again, and if it leads to another folder now
+    /// (or none), watch that one instead. `None` once the `Watch` is gone.
+    fn settle(&mut self) -> Option<Change> {
+        let now = look(&self.named);
+        let lost = self.lost.swap(false, std::sync::atomic::Ordering::Relaxed);
+        if now == self.seen && !lost {
+            return Some(Change::Files);
+        }
+        let watcher = self.watcher.upgrade()?;
+        let mut w = watcher.lock().ok()?;
+        if let Some(old) = &self.seen {
+            // Already gone if the folder was removed; what matters is that it is not watched.
+            let _ = w.unwatch(&old.canonical);
+        }
+        if let Ok(mut current) = self.current.lock() {
+            *current = now.as_ref().map(|s| s.canonical.clone());
+        }
+        let mut change = match &now {
+            Some(seen) => match w.watch(&seen.canonical, RecursiveMode::Recursive) {
+                Ok(()) => Change::Replaced,
+                Err(e) => Change::Stopped(format!(
+                    "live reload stopped: the folder was replaced and the new one cannot be watched ({e})"
+                )),
+            },
+            None => Change::Gone,
+        };
+        self.seen = now;
+        if let Some(why) = self.watch_parent(&mut w) {
+            change = Change::Stopped(why);
+        }
+        Some(change)
+    }
+
+    /// Watch the parent while the name is a symbolic link (it can be retargeted with nothing
+    /// changing inside the folder) or leads nowhere (to see the folder come back); not
+    /// otherwise, since a busy parent (`/tmp`, a home folder) would wake the watcher for
+    /// nothing. Says why live reload has stopped if the folder is gone and its return cannot be
+    /// watched.
+    fn watch_parent(&mut self, w: &mut RecommendedWatcher) -> Option<String> {
+        let parent = self.named.parent()?;
+        let wanted = self.seen.is_none() || is_symlink(&self.named);
+        if wanted == self.parent_watched {
+            return None;
+        }
+        if wanted {
+            match w.watch(parent, RecursiveMode::NonRecursive) {
+                Ok(()) => self.parent_watched = true,
+                Err(e) if self.seen.is_none() => {
+                    return Some(format!(
+                        "live reload stopped: the folder is gone, and its return cannot be watched ({e})"
+                    ));
+                }
+                // A link that cannot be watched for retargeting: changes inside still show.
+                Err(_) => {}
+            }
+        } else {
+            let _ = w.unwatch(parent);
+            self.parent_watched = false;
+        }
+        None
+    }
+}
+
+/// Whether an event is worth a look: a change inside the folder watched now (`root`) that could
+/// change the catalog, a change to the entry of the folder's name in its parent, or a problem
+/// with the watch itself.
+fn wanted(root: Option<&Path>, named: &Path, event: &notify::Result<notify::Event>) -> bool {
+    let Ok(event) = event else { return true };
+    if event.need_rescan() || event.paths.iter().any(|p| p == named) {
+        return true;
+    }
+    root.is_some_and(|root| relevant(root, event))
+}
+
+/// Wait for a change, then for `QUIET` without one (but no longer than `MAX_WAIT` in all), then
+/// call `flush`. Ends when the watcher is dropped (the channel closes).
+fn debounce(rx: &mpsc::Receiver<()>, mut flush: impl FnMut()) {
     while rx.recv().is_ok() {
+        let deadline = Instant::now() + MAX_WAIT;
         loop {
-            match rx.recv_timeout(QUIET) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match rx.recv_timeout(QUIET.min(left)) {
                 Ok(()) => {}
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
-        changed();
+        flush();
     }
 }
 
-/// Whether an event can change the catalog. Opening and reading files (the loader's own reads
-/// among them) and access times do not; a lost watch (a folder removed and made again) may.
-fn relevant(root: &Path, event: &notify::Result<notify::Event>) -> bool {
-    let Ok(event) = event else { return true };
-    let reading = matches!(
-        event.kind,
+/// Whether an event inside the folder `root` can change the catalog. Opening and reading files
+/// (the loader's own reads among them) and access times cannot; nor can writes into files that
+/// are not YAML (a log appended to, a source's local document: only whether it exists counts).
+/// A folder's permissions can (they decide what is read), and so can any file or folder made,
+/// removed or renamed.
+fn relevant(root: &Path, event: &notify::Event) -> bool {
+    let kind = event.kind;
+    if matches!(
+        kind,
         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
-    );
-    !reading && event.paths.iter().any(|p| matters(root, p))
+    ) {
+        return false;
+    }
+    event.paths.iter().any(|p| {
+        p.starts_with(root)
+            && matters(root, p)
+            && (is_yaml(p)
+                || match kind {
+                    EventKind::Modify(ModifyKind::Data(_)) => false,
+                    EventKind::Modify(ModifyKind::Metadata(_)) => p.is_dir(),
+                    _ => true,
+                })
+    })
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
 }
 
 /// Whether a change at `path` can change what the browser shows. Hidden files and folders
@@ -149,9 +400,96 @@ pub fn matters(root: &Path, path: &Path) -> bool {
     !hidden && !scratch
 }
 
+/// Poll the folder `named` leads to until `stop` is dropped: walk it, and tell `on` when what
+/// the walk saw differs from the last walk.
+fn poll(named: &Path, first: Seen, stop: &mpsc::Receiver<()>, on: impl Fn(Change)) {
+    let mut seen = Some(first);
+    let (mut print, mut cost) = fingerprint(named);
+    let mut every = POLL_EVERY;
+    loop {
+        match stop.recv_timeout(next_poll(every, cost)) {
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+        let now = look(named);
+        let walked = fingerprint(named);
+        cost = walked.1;
+        let change = if now != seen {
+            if now.is_some() {
+                Change::Replaced
+            } else {
+                Change::Gone
+            }
+        } else if walked.0 != print {
+            Change::Files
+        } else {
+            every = (every * 2).min(POLL_AT_MOST);
+            continue;
+        };
+        (seen, print, every) = (now, walked.0, POLL_EVERY);
+        on(change);
+    }
+}
+
+/// How long to wait before the next walk: `every` (which doubles while nothing changes, up to
+/// `POLL_AT_MOST`), but never so soon that walking takes more than one part in `POLL_SHARE`
+/// of the time.
+pub fn next_poll(every: Duration, walk: Duration) -> Duration {
+    every.max(walk * POLL_SHARE)
+}
+
+/// What a walk of the folder sees that can change the catalog, as one number, and how long the
+/// walk took. Every name counts (a file or folder made or removed); only record files are
+/// looked at more closely (size, time and identity), so a log written to, or a large tree of
+/// other files, costs no more than reading its folders. Nothing is kept per file: a tree of a
+/// million files costs no memory between walks.
+fn fingerprint(named: &Path) -> (u64, Duration) {
+    let started = Instant::now();
+    let mut hash = std::hash::DefaultHasher::new();
+    let walk = walkdir::WalkDir::new(named)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || matters(Path::new(""), Path::new(e.file_name())));
+    for entry in walk {
+        match entry {
+            Ok(e) => {
+                e.path().as_os_str().as_bytes().hash(&mut hash);
+                let t = e.file_type();
+                (t.is_dir(), t.is_file(), t.is_symlink()).hash(&mut hash);
+                if is_yaml(e.path())
+                    && let Ok(m) = e.metadata()
+                {
+                    (m.len(), m.mtime(), m.mtime_nsec(), m.ino()).hash(&mut hash);
+                }
+            }
+            Err(e) => {
+                e.path().map(|p| p.as_os_str().as_bytes()).hash(&mut hash);
+                e.io_error().map(std::io::Error::kind).hash(&mut hash);
+            }
+        }
+    }
+    (hash.finish(), started.elapsed())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Calls to `on`, as a channel.
+    fn watched(dir: &Path, polling: bool) -> (Watch, mpsc::Receiver<Change>) {
+        let (tx, rx) = mpsc::channel();
+        let watch = follow(dir, polling, move |c| {
+            let _ = tx.send(c);
+        })
+        .unwrap();
+        (watch, rx)
+    }
+
+    fn next(rx: &mpsc::Receiver<Change>, what: &str) -> Change {
+        rx.recv_timeout(Duration::from_secs(40))
+            .unwrap_or_else(|_| panic!("{what}: not noticed"))
+    }
 
     /// Both ways of noticing changes call back once a file is written, and not for reads.
     #[test]
@@ -160,15 +498,8 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let file = dir.path().join("a.yaml");
             std::fs::write(&file, "name: A\n").unwrap();
-            let (tx, rx) = mpsc::channel();
-            let watch = start_with(
-                dir.path(),
-                move || tx.send(()).unwrap(),
-                Duration::from_millis(50),
-                polling,
-            )
-            .unwrap();
-            assert_eq!(matches!(watch, Watch::Polling(_)), polling);
+            let (watch, rx) = watched(dir.path(), polling);
+            assert_eq!(watch.is_polling(), polling);
             assert_eq!(watch.note().is_some(), polling);
             std::thread::sleep(Duration::from_millis(200));
             let _ = std::fs::read_to_string(&file).unwrap();
@@ -178,9 +509,137 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(1100)); // mtime must differ for the poller
             std::fs::write(&file, "name: B\n").unwrap();
-            rx.recv_timeout(Duration::from_secs(10))
-                .unwrap_or_else(|_| panic!("the write was not noticed (polling: {polling})"));
+            assert_eq!(next(&rx, "the write"), Change::Files, "polling: {polling}");
         }
+    }
+
+    /// Wait for the calls a replacement brings; with file events, one says `Replaced`. Then
+    /// wait long enough for a poller to see a later write as a change of time.
+    fn settled(rx: &mpsc::Receiver<Change>, what: &str, polling: bool) {
+        let mut change = next(rx, what);
+        while !polling && change != Change::Replaced {
+            assert!(
+                matches!(change, Change::Files | Change::Gone),
+                "{what}: {change:?}"
+            );
+            change = next(rx, what);
+        }
+        std::thread::sleep(Duration::from_millis(1100));
+        while rx.try_recv().is_ok() {}
+    }
+
+    /// Issue 17, item 2: the three ways a folder is replaced under its name. Each is followed:
+    /// the new folder is watched, and a change in it is noticed.
+    #[test]
+    fn the_folder_is_followed_by_its_name_when_it_is_replaced() {
+        for polling in [false, true] {
+            let parent = tempfile::tempdir().unwrap();
+            let p = parent.path();
+            let cf = p.join("cf");
+            std::fs::create_dir(&cf).unwrap();
+            std::fs::write(cf.join("a.yaml"), "name: A\n").unwrap();
+            let (_watch, rx) = watched(&cf, polling);
+            // rm -rf cf && cp -r ... cf
+            std::fs::remove_dir_all(&cf).unwrap();
+            std::fs::create_dir(&cf).unwrap();
+            std::fs::write(cf.join("b.yaml"), "name: B\n").unwrap();
+            settled(&rx, "rm -rf and copy", polling);
+            std::fs::write(cf.join("b.yaml"), "name: B2\n").unwrap();
+            assert_eq!(next(&rx, "a write in the copy"), Change::Files);
+
+            // mv cf cf.old; mv cf.new cf
+            let new = p.join("cf.new");
+            std::fs::create_dir(&new).unwrap();
+            std::fs::write(new.join("c.yaml"), "name: C\n").unwrap();
+            std::fs::rename(&cf, p.join("cf.old")).unwrap();
+            std::fs::rename(&new, &cf).unwrap();
+            settled(&rx, "the swap by renames", polling);
+            std::fs::write(cf.join("c.yaml"), "name: C2\n").unwrap();
+            assert_eq!(next(&rx, "a write in the new cf"), Change::Files);
+        }
+    }
+
+    /// The deploy pattern: `current` is a link, retargeted atomically.
+    #[test]
+    fn a_symbolic_link_retargeted_is_followed() {
+        for polling in [false, true] {
+            let parent = tempfile::tempdir().unwrap();
+            let p = parent.path();
+            for rel in ["rel1", "rel2"] {
+                std::fs::create_dir(p.join(rel)).unwrap();
+                std::fs::write(p.join(rel).join("a.yaml"), format!("name: {rel}\n")).unwrap();
+            }
+            std::os::unix::fs::symlink("rel1", p.join("current")).unwrap();
+            let (_watch, rx) = watched(&p.join("current"), polling);
+            std::os::unix::fs::symlink("rel2", p.join("tmp")).unwrap();
+            std::fs::rename(p.join("tmp"), p.join("current")).unwrap();
+            assert_eq!(
+                next(&rx, "the link retargeted"),
+                Change::Replaced,
+                "polling: {polling}"
+            );
+            std::thread::sleep(Duration::from_millis(1100));
+            std::fs::write(p.join("rel2/a.yaml"), "name: rel2 again\n").unwrap();
+            assert_eq!(next(&rx, "a write in rel2"), Change::Files);
+        }
+    }
+
+    /// Issue 17, item 7: events that cannot change the catalog do not count, so they cannot put
+    /// a reload off.
+    #[test]
+    fn writes_into_files_that_are_not_records_do_not_count() {
+        use notify::event::{CreateKind, DataChange};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("people")).unwrap();
+        let event = |kind, rel: &str| notify::Event::new(kind).add_path(root.join(rel));
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let chmod = EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions));
+        assert!(!relevant(root, &event(write, "notes.log")));
+        assert!(!relevant(root, &event(chmod, "notes.log")));
+        assert!(relevant(root, &event(write, "people/a.yaml")));
+        assert!(relevant(root, &event(chmod, "people")));
+        assert!(relevant(
+            root,
+            &event(EventKind::Create(CreateKind::File), "doc.txt")
+        ));
+        assert!(!relevant(root, &event(write, ".git/index")));
+        assert!(!relevant(
+            Path::new("/elsewhere"),
+            &event(write, "people/a.yaml")
+        ));
+    }
+
+    /// ... and changes that never stop still reach the browser, once a second.
+    #[test]
+    fn a_burst_that_never_ends_is_flushed_at_most_a_second_apart() {
+        let (tx, rx) = mpsc::channel();
+        let feeding = std::thread::spawn(move || {
+            for _ in 0..60 {
+                tx.send(()).unwrap();
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let flushed = std::cell::Cell::new(0);
+        debounce(&rx, || {
+            if !feeding.is_finished() {
+                flushed.set(flushed.get() + 1);
+            }
+        });
+        assert!(
+            flushed.get() >= 2,
+            "{} flushes in 3 s of changes",
+            flushed.get()
+        );
+    }
+
+    #[test]
+    fn polls_space_out_to_a_twentieth_of_the_time() {
+        assert_eq!(next_poll(POLL_EVERY, Duration::from_millis(10)), POLL_EVERY);
+        assert_eq!(
+            next_poll(POLL_EVERY, Duration::from_millis(500)),
+            Duration::from_secs(10)
+        );
     }
 
     #[test]

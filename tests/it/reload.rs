@@ -116,3 +116,136 @@ fn idle_means_idle_with_the_folder_watched() {
     );
     quit(pty);
 }
+
+/// A copy of `tests/fixtures/good` at `dest`, with the incident's title changed to `title`.
+fn good_copy(dest: &std::path::Path, title: &str) {
+    let case = Case::good();
+    let file = case.path().join("incidents/rocket-attack.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Rocket attack on Camp Liberty", title)).unwrap();
+    std::fs::rename(case.path(), dest).unwrap();
+}
+
+/// Change the incident's title in the folder at `dir`.
+fn retitle(dir: &std::path::Path, from: &str, to: &str) {
+    let file = dir.join("incidents/rocket-attack.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace(from, to)).unwrap();
+}
+
+fn shows(pty: &Pty, title: &str) {
+    pty.wait_for(&format!("`{title}` in the list"), |s| s.contains(title));
+}
+
+/// Issue 17, item 2: after `rm -rf DIR && cp -r ... DIR` the browser said "reload failed: no
+/// such file or folder" and stayed stale for good; after `mv cf cf.old; mv cf.new cf` edits in
+/// the new `cf` were ignored. The watch follows the folder by the name it was opened with.
+#[test]
+fn a_folder_replaced_under_its_name_is_followed() {
+    let parent = tempfile::tempdir().unwrap();
+    let cf = parent.path().join("cf");
+    good_copy(&cf, "Rocket attack on Camp Liberty");
+    let pty = Pty::spawn(parent.path(), &["cf"], &[], 100, 24);
+    shows(&pty, "Rocket attack on Camp");
+
+    // rm -rf cf && cp -r ... cf
+    std::fs::remove_dir_all(&cf).unwrap();
+    good_copy(&cf, "Copied attack");
+    shows(&pty, "Copied attack");
+    retitle(&cf, "Copied attack", "Edited copy");
+    shows(&pty, "Edited copy");
+
+    // mv cf cf.old; mv cf.new cf
+    good_copy(&parent.path().join("cf.new"), "Renamed attack");
+    std::fs::rename(&cf, parent.path().join("cf.old")).unwrap();
+    std::fs::rename(parent.path().join("cf.new"), &cf).unwrap();
+    shows(&pty, "Renamed attack");
+    retitle(&cf, "Renamed attack", "Edited rename");
+    shows(&pty, "Edited rename");
+    quit(pty);
+}
+
+/// Issue 17, item 2: a folder opened through a symbolic link that a deploy retargets
+/// (`ln -sfn rel2 tmp && mv -T tmp current`) kept showing the old target.
+#[test]
+fn a_symbolic_link_retargeted_is_followed() {
+    let parent = tempfile::tempdir().unwrap();
+    let p = parent.path();
+    good_copy(&p.join("rel1"), "First release");
+    good_copy(&p.join("rel2"), "Second release");
+    std::os::unix::fs::symlink("rel1", p.join("current")).unwrap();
+    let pty = Pty::spawn(p, &["current"], &[], 100, 24);
+    shows(&pty, "First release");
+    std::os::unix::fs::symlink("rel2", p.join("tmp")).unwrap();
+    std::fs::rename(p.join("tmp"), p.join("current")).unwrap();
+    shows(&pty, "Second release");
+    retitle(&p.join("rel2"), "Second release", "Edited release");
+    shows(&pty, "Edited release");
+    quit(pty);
+}
+
+/// Writes `line` to the end of `path` every 100 ms until dropped.
+struct Writer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Writer {
+    fn start(path: std::path::PathBuf, line: &'static str) -> Writer {
+        use std::io::Write;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = std::thread::spawn({
+            let stop = std::sync::Arc::clone(&stop);
+            move || {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let mut f = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&path)
+                        .unwrap();
+                    f.write_all(line.as_bytes()).unwrap();
+                    drop(f);
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            }
+        });
+        Writer {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Issue 17, item 7: a log appended to every 0.1 s in the folder put every reload off until
+/// the writes stopped. Writes into files that cannot be records do not count, and a burst of
+/// changes to a record file that never ends is still read once a second.
+#[test]
+fn constant_writes_do_not_put_a_reload_off() {
+    let case = Case::good();
+    let pty = open(&case, 100, 24, &[]);
+    let log = Writer::start(case.path().join("notes.log"), "a line of a log\n");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    retitle(
+        case.path(),
+        "Rocket attack on Camp Liberty",
+        "Logged attack",
+    );
+    shows(&pty, "Logged attack");
+    drop(log);
+
+    let busy = Writer::start(case.path().join("people/busy.yaml"), "# a comment\n");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    retitle(case.path(), "Logged attack", "Busy attack");
+    shows(&pty, "Busy attack");
+    drop(busy);
+    quit(pty);
+}
