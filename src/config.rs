@@ -46,6 +46,29 @@ impl ColorMode {
     }
 }
 
+/// Whether and how the browser watches the folder for changes (live reload).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WatchMode {
+    /// File events where the system has them, else polling.
+    Auto,
+    /// Polling only: for network file systems whose file events are not to be trusted.
+    Poll,
+    /// No watching: changes show after `e` or a restart (a very large tree over a slow link).
+    Off,
+}
+
+impl WatchMode {
+    const ALL: [WatchMode; 3] = [WatchMode::Auto, WatchMode::Poll, WatchMode::Off];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WatchMode::Auto => "auto",
+            WatchMode::Poll => "poll",
+            WatchMode::Off => "off",
+        }
+    }
+}
+
 /// The configuration in effect: the defaults with the user's file applied.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -58,6 +81,8 @@ pub struct Config {
     /// The theme's colours with the user's `[colors]` over them.
     pub palette: Palette,
     pub keymap: Keymap,
+    /// Live reload: `watch = "auto" | "poll" | "off"`.
+    pub watch: WatchMode,
 }
 
 impl Default for Config {
@@ -69,6 +94,7 @@ impl Default for Config {
             color: ColorMode::Auto,
             palette: Palette::builtin(ThemeName::Dark),
             keymap: Keymap::default(),
+            watch: WatchMode::Auto,
         }
     }
 }
@@ -275,7 +301,7 @@ pub fn load(location: Option<&Location>) -> Result<Config, ConfigError> {
 /// A value as the TOML parser gives it, with its place in the text.
 type Value<'i> = Spanned<DeValue<'i>>;
 
-const FIELDS: [&str; 5] = ["editor", "theme", "color", "colors", "keys"];
+const FIELDS: [&str; 6] = ["editor", "theme", "color", "colors", "keys", "watch"];
 
 /// Read a config from its text; `path` is for the messages. The parsed document is walked by
 /// hand rather than through serde, so that one run reports every mistake, each at its place,
@@ -343,6 +369,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                         value.span(),
                         format!("`color` cannot be `{name}`"),
                         one_of(name, ColorMode::ALL.map(ColorMode::name)),
+                    ),
+                }
+            }
+            "watch" => {
+                let Some(name) = problems.string("`watch`", value) else {
+                    continue;
+                };
+                match WatchMode::ALL.into_iter().find(|m| m.name() == name) {
+                    Some(m) => config.watch = m,
+                    None => problems.at(
+                        value.span(),
+                        format!("`watch` cannot be `{name}`"),
+                        one_of(name, WatchMode::ALL.map(WatchMode::name)),
                     ),
                 }
             }
@@ -712,6 +751,11 @@ impl Config {
             &format!("color = {}", toml_string(self.color.name())),
             "auto | always | never",
         );
+        with_comment(
+            &mut out,
+            &format!("watch = {}", toml_string(self.watch.name())),
+            "auto | poll | off: live reload",
+        );
         out.push_str("\n# A colour name, \"#rrggbb\", a number 0-255, or \"default\".\n[colors]\n");
         for role in Role::ALL {
             with_comment(
@@ -786,7 +830,7 @@ mod tests {
         assert_eq!(
             problems("theme = \"dark\"\ncolour = \"never\"\n"),
             [
-                "c.toml:2:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys)"
+                "c.toml:2:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys, watch)"
             ]
         );
         // Every syntax error at once.
@@ -816,7 +860,7 @@ mod tests {
                 "colour = 1\ntheme = 3\n[colors]\nheading = true\n[keys]\nlist = 3\n[keys.search]\nx = \"open\"\n"
             ),
             [
-                "c.toml:1:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys)",
+                "c.toml:1:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys, watch)",
                 "c.toml:2:9: `theme` should be text, not a number; write it in quotes",
                 "c.toml:4:11: a colour cannot be true or false; use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
                 "c.toml:6:8: `keys.list` should be a table, not a number; write it as a [keys.list] section",
@@ -901,6 +945,26 @@ mod tests {
         assert!(back.keymap.unbound(Context::List).is_empty());
     }
 
+    /// Issue 17, item 22: live reload can be turned off (a very large tree over a slow link) or
+    /// made to poll (a network file system whose events are not to be trusted).
+    #[test]
+    fn watch_is_auto_poll_or_off() {
+        assert_eq!(Config::default().watch, WatchMode::Auto);
+        for mode in WatchMode::ALL {
+            let text = format!("watch = \"{}\"\n", mode.name());
+            let c = parse(Path::new("c.toml"), &text).unwrap();
+            assert_eq!(c.watch, mode);
+            assert!(
+                c.to_toml()
+                    .contains(&format!("\nwatch = \"{}\"", mode.name()))
+            );
+        }
+        assert_eq!(
+            problems("watch = \"of\"\n"),
+            ["c.toml:1:9: `watch` cannot be `of`; did you mean `off`? (one of auto, poll, off)"]
+        );
+    }
+
     #[test]
     fn the_readme_example_is_a_valid_config() {
         let readme = include_str!("../README.md");
@@ -911,6 +975,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{}", e.lines().join("\n")));
         assert_eq!(c.theme, ThemeName::Light);
         assert_eq!(c.editor.as_deref(), Some("nvim -u NONE"));
+        assert_eq!(c.watch, WatchMode::Auto);
         assert!(
             c.keymap
                 .unbound(Context::List)

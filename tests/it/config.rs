@@ -66,7 +66,7 @@ fn each_mistake_is_reported_at_its_line_and_column_with_what_to_do() {
         (
             "unknown-field.toml",
             &[
-                "3:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys)",
+                "3:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys, watch)",
             ],
         ),
         (
@@ -559,5 +559,37 @@ fn a_hundred_thousand_mistakes_are_counted_at_once_and_the_first_hundred_listed(
     assert_eq!(
         lines[100],
         "dossier: config.toml: and 99900 more mistakes, not listed; fix the ones above first"
+    );
+}
+
+/// Issue 17, item 22: `watch = "off"` (or "poll") is a setting the config accepts and
+/// `--print-config` shows; anything else is refused with the choices.
+#[test]
+fn watch_can_be_turned_off_in_the_config() {
+    let case = Case::empty();
+    case.write("off.toml", "watch = \"off\"\n");
+    let run = dossier(
+        case.path(),
+        &["--print-config", "--config", "off.toml"],
+        &[],
+    );
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stdout.lines().any(|l| l.starts_with("watch = \"off\"")),
+        "{}",
+        run.stdout
+    );
+    case.write("bad.toml", "watch = \"never\"\n");
+    let run = dossier(
+        case.path(),
+        &["--print-config", "--config", "bad.toml"],
+        &[],
+    );
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (
+            Some(2),
+            "dossier: bad.toml:1:9: `watch` cannot be `never`; use one of auto, poll, off\n"
+        )
     );
 }
