@@ -68,11 +68,12 @@ impl Diagnostic {
     }
 
     /// `path:line:col: severity: message`, with `prefix` (the folder as the user named it)
-    /// joined in front of the path so the location can be clicked or pasted.
+    /// joined in front of the path so the location can be clicked or pasted. One line, and the
+    /// hint on a second: every part is shown with its line breaks spelled out.
     pub fn render(&self, prefix: &str) -> String {
         let mut s = String::new();
         if !prefix.is_empty() && prefix != "." {
-            s.push_str(prefix.trim_end_matches('/'));
+            s.push_str(&text::shown(prefix.trim_end_matches('/')));
             s.push('/');
         }
         s.push_str(&self.path);
@@ -149,6 +150,21 @@ mod tests {
     fn quoted_file_content_cannot_reach_the_terminal_raw() {
         let d = Diagnostic::error("people/x.yaml", Pos::default(), "bad value `\x1b[2J`");
         assert!(!d.render("").contains('\x1b'));
+    }
+
+    /// Issue 17, item 3: a file name or a quoted value with a line break in it could print a
+    /// line of `check` that looked like another problem.
+    #[test]
+    fn a_problem_is_one_line_whatever_its_path_and_message_hold() {
+        let d = Diagnostic::error(
+            "people/x\npeople/y.yaml:1:1: error: forged.yaml",
+            Pos { line: 2, col: 1 },
+            "unknown status `a\nb`",
+        )
+        .hint("did you mean `c\nd`?");
+        let rendered = d.render("cases\nforged");
+        assert_eq!(rendered.lines().count(), 2, "{rendered}");
+        assert!(rendered.starts_with("cases\\u{a}forged/people/x\\u{a}people/y.yaml"));
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl Catalog {
             .map(|(i, r)| (id_key(&r.id).into(), i as RecordIdx))
             .collect();
 
-        let unread = Unread::new(&unread);
+        let unread = UnreadFolders::new(&unread);
         let backlinks = resolve_links(&records, &by_id, &unread, &mut diagnostics);
         unread.note_consequences(&mut diagnostics);
 
@@ -294,15 +294,15 @@ fn code_points(s: &str) -> String {
 /// Folders that could not be read, and the links their missing records leave dangling. Those
 /// links are consequences, not causes: one line says how many, after the folder's own problem,
 /// rather than one "no person with id" per link burying it.
-struct Unread {
+struct UnreadFolders {
     /// Relative paths, as the diagnostics show them.
     folders: Vec<String>,
     /// The kinds whose records may be among the missing, with the links to them left unchecked.
     kinds: Vec<(Kind, std::cell::Cell<usize>)>,
 }
 
-impl Unread {
-    fn new(folders: &[String]) -> Unread {
+impl UnreadFolders {
+    fn new(folders: &[String]) -> UnreadFolders {
         let mut kinds: Vec<(Kind, std::cell::Cell<usize>)> = Vec::new();
         for f in folders {
             if let Some(k) = Kind::from_folder(f.split('/').next().unwrap_or_default())
@@ -315,7 +315,7 @@ impl Unread {
             .iter()
             .map(|f| crate::text::shown(f).into_owned())
             .collect();
-        Unread { folders, kinds }
+        UnreadFolders { folders, kinds }
     }
 
     /// Whether a link to no record may be to a record of an unread folder; if so it is counted.
@@ -360,7 +360,7 @@ impl Unread {
 fn resolve_links(
     records: &[Record],
     by_id: &HashMap<Box<str>, RecordIdx>,
-    unread: &Unread,
+    unread: &UnreadFolders,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Vec<Backlink>> {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); records.len()];
