@@ -232,7 +232,7 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
         typing.reset();
         for end in q.char_indices().map(|(i, c)| i + c.len_utf8()) {
             let t = Instant::now();
-            let hits = typing.search(&catalog, &q[..end], None, &|| false);
+            let hits = typing.search(&catalog, &q[..end], &[], &|| false);
             samples.push(t.elapsed());
             std::hint::black_box(hits);
             let t = Instant::now();
@@ -271,6 +271,7 @@ fn timeline(catalog: &Catalog, reps: usize) {
                 generation: 1,
                 query: query.to_owned(),
                 kind: None,
+                scope: None,
                 timeline: true,
             };
             let t = Instant::now();
@@ -487,7 +488,7 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
     let mut searcher = Searcher::default();
     let mut latencies = Vec::new();
     let mut bytes = Vec::new();
-    writer.write_all(b"/").unwrap();
+    // The cursor starts in the search box: typing is the query.
     std::thread::sleep(Duration::from_millis(300));
     let typed = "hosseini";
     for end in 1..=typed.len() {

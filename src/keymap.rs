@@ -14,15 +14,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::model::Kind;
 
-/// Where the keyboard is.
+/// Where the keyboard is. The browser has two modes: the search box, where every printable
+/// key is text, and the detail pane, where letters are commands (as in `less`); the other
+/// contexts are boxes drawn over them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Context {
-    /// Anywhere except where text is being typed.
+    /// Everywhere: only keys that can never be text (Ctrl chords, function keys).
     Global,
-    List,
-    Detail,
-    /// Typing a query in the search box.
+    /// The search box and the list of results under it.
     Search,
+    /// Reading the record in the detail pane.
+    Detail,
     Help,
     Viewer,
     Diagnostics,
@@ -30,23 +32,21 @@ pub enum Context {
 
 impl Context {
     /// In the order of the help screen and the config file's `[keys.*]` tables.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
-        Context::List,
-        Context::Detail,
         Context::Search,
+        Context::Detail,
         Context::Help,
         Context::Viewer,
         Context::Diagnostics,
     ];
 
-    /// The name of the context's table in the config file: `[keys.list]`.
+    /// The name of the context's table in the config file: `[keys.search]`.
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
-            Context::List => "list",
-            Context::Detail => "detail",
             Context::Search => "search",
+            Context::Detail => "detail",
             Context::Help => "help",
             Context::Viewer => "viewer",
             Context::Diagnostics => "diagnostics",
@@ -57,21 +57,20 @@ impl Context {
         Context::ALL.into_iter().find(|c| c.name() == s)
     }
 
-    /// Where text is typed (the search box, the help filter): global keys do not apply there,
-    /// so letters reach the text.
+    /// Where text is typed (the search box, the help filter), and the global keys, which apply
+    /// there too: a printable key must stay text in them, so none may be bound.
     pub fn typing(self) -> bool {
-        matches!(self, Context::Search | Context::Help)
+        matches!(self, Context::Global | Context::Search | Context::Help)
     }
 
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
-            Context::List => "List",
-            Context::Detail => "Detail",
-            Context::Search => "Search box",
+            Context::Search => "Search box and list (letters are text)",
+            Context::Detail => "Detail pane (letters are commands)",
             Context::Help => "Help",
             Context::Viewer => "Viewer",
-            Context::Diagnostics => "Diagnostics",
+            Context::Diagnostics => "Problems",
         }
     }
 }
@@ -97,7 +96,6 @@ pub enum Command {
     SwitchPane,
     Back,
     Forward,
-    Search,
     /// Esc: clear the query and filters, or close what is open.
     Clear,
     KindFilter(Option<Kind>),
@@ -113,7 +111,6 @@ pub enum Command {
     Diagnostics,
     Close,
     // Text editing in the search box and the help filter.
-    Accept,
     DeleteBack,
     DeleteForward,
     DeleteWord,
@@ -138,7 +135,7 @@ impl Command {
     /// Every command, in the order of the README's list. A test checks that every command in
     /// the table is here; `name` and `about` match on every variant, so a new command does not
     /// compile until it has a name.
-    pub const ALL: [Command; 43] = [
+    pub const ALL: [Command; 41] = [
         Command::Quit,
         Command::Suspend,
         Command::Redraw,
@@ -158,7 +155,6 @@ impl Command {
         Command::SwitchPane,
         Command::Back,
         Command::Forward,
-        Command::Search,
         Command::Clear,
         Command::KindFilter(Some(Kind::Person)),
         Command::KindFilter(Some(Kind::Incident)),
@@ -173,7 +169,6 @@ impl Command {
         Command::Copy(Copy::Location),
         Command::Copy(Copy::Citation),
         Command::Close,
-        Command::Accept,
         Command::DeleteBack,
         Command::DeleteForward,
         Command::DeleteWord,
@@ -204,7 +199,6 @@ impl Command {
             Command::SwitchPane => "switch-pane",
             Command::Back => "back",
             Command::Forward => "forward",
-            Command::Search => "search",
             Command::Clear => "clear",
             Command::KindFilter(None) => "kind-all",
             Command::KindFilter(Some(kind)) => match kind {
@@ -225,7 +219,6 @@ impl Command {
             Command::Help => "help",
             Command::Diagnostics => "diagnostics",
             Command::Close => "close",
-            Command::Accept => "accept",
             Command::DeleteBack => "delete-back",
             Command::DeleteForward => "delete-forward",
             Command::DeleteWord => "delete-word",
@@ -253,12 +246,11 @@ impl Command {
             Command::Bottom => "last record, line or problem",
             Command::Open => "follow the selected link",
             Command::FocusDetail => "read the record: focus the detail pane",
-            Command::FocusList => "back to the list",
-            Command::SwitchPane => "switch between list and detail",
+            Command::FocusList => "back to the search box",
+            Command::SwitchPane => "switch between the search box and the detail pane",
             Command::Back => "back to the previous record",
             Command::Forward => "forward again",
-            Command::Search => "go to the search box",
-            Command::Clear => "clear the query and the kind filter, then leave the timeline",
+            Command::Clear => "clear the query, then the kind, the scope, then leave the timeline",
             Command::KindFilter(None) => "show every kind",
             Command::KindFilter(Some(kind)) => match kind {
                 Kind::Person => "show only people (again: all)",
@@ -267,7 +259,7 @@ impl Command {
                 Kind::Source => "show only sources (again: all)",
             },
             Command::Timeline => "timeline: incidents in date order (again: every record)",
-            Command::TimelineOf => "timeline of the selected person or camp",
+            Command::TimelineOf => "timeline of the person or camp shown",
             Command::Edit => "open the file in the editor at the line",
             Command::View => "show the file in the built-in viewer",
             Command::Copy(what) => match what {
@@ -278,7 +270,6 @@ impl Command {
             Command::Help => "show every key",
             Command::Diagnostics => "list the problems found in the case files",
             Command::Close => "close the help, the viewer or the list of problems",
-            Command::Accept => "keep the query and browse the results",
             Command::DeleteBack => "delete the character before the cursor",
             Command::DeleteForward => "delete the character under the cursor",
             Command::DeleteWord => "delete the word before the cursor",
@@ -332,17 +323,24 @@ const fn bind(
 }
 
 use Command as C;
-use Context::{Detail, Diagnostics, Global, Help, List, Search, Viewer};
+use Context::{Detail, Diagnostics, Global, Help, Search, Viewer};
 
 /// Every binding. Order is the order of the help screen; the first key is the one shown in hints.
+/// In the search box and the help filter every printable key is text, so their keys are
+/// chords, function keys and named keys only (a test holds the table to that).
 pub const BINDINGS: &[Binding] = &[
-    bind(Global, &["q"], C::Quit, "quit"),
     bind(Global, &["ctrl-c"], C::Quit, "quit, from anywhere"),
     bind(
         Global,
-        &["?", "f1"],
+        &["f1"],
         C::Help,
-        "show every key (type to filter)",
+        "show every key and the search syntax",
+    ),
+    bind(
+        Global,
+        &["f2"],
+        C::Diagnostics,
+        "list the problems found in the case files",
     ),
     bind(
         Global,
@@ -352,100 +350,129 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(Global, &["ctrl-l"], C::Redraw, "redraw the screen"),
     bind(
-        Global,
-        &["!"],
-        C::Diagnostics,
-        "list the problems found in the case files",
-    ),
-    bind(List, &["/"], C::Search, "search: type to filter and rank"),
-    bind(List, &["j", "down", "ctrl-n"], C::Down, "next record"),
-    bind(List, &["k", "up", "ctrl-p"], C::Up, "previous record"),
-    bind(List, &["ctrl-d"], C::HalfPageDown, "half a page down"),
-    bind(List, &["ctrl-u"], C::HalfPageUp, "half a page up"),
-    bind(List, &["pgdn", "ctrl-f"], C::PageDown, "page down"),
-    bind(List, &["pgup", "ctrl-b"], C::PageUp, "page up"),
-    bind(List, &["g", "home"], C::Top, "first record"),
-    bind(List, &["G", "end"], C::Bottom, "last record"),
-    bind(
-        List,
-        &["enter", "l", "right"],
+        Search,
+        &["enter"],
         C::FocusDetail,
-        "read the record: focus the detail pane",
+        "read the selected record: letters become commands",
+    ),
+    bind(Search, &["tab"], C::SwitchPane, "switch to the detail pane"),
+    bind(
+        Search,
+        &["down", "ctrl-n", "ctrl-j"],
+        C::Down,
+        "next record",
     ),
     bind(
-        List,
-        &["tab"],
-        C::SwitchPane,
-        "switch between list and detail",
+        Search,
+        &["up", "ctrl-p", "ctrl-k"],
+        C::Up,
+        "previous record",
+    ),
+    bind(Search, &["pgdn"], C::PageDown, "page down"),
+    bind(Search, &["pgup"], C::PageUp, "page up"),
+    bind(Search, &["ctrl-home"], C::Top, "first record"),
+    bind(Search, &["ctrl-end"], C::Bottom, "last record"),
+    bind(
+        Search,
+        &["esc"],
+        C::Clear,
+        "clear the query, then the kind, the scope, the timeline (never quits)",
     ),
     bind(
-        List,
-        &["1"],
-        C::KindFilter(Some(Kind::Person)),
-        "show only people (again: all)",
+        Search,
+        &["ctrl-y"],
+        C::Copy(Copy::Citation),
+        "copy a Markdown citation of the record shown",
     ),
     bind(
-        List,
-        &["2"],
-        C::KindFilter(Some(Kind::Incident)),
-        "show only incidents (again: all)",
+        Search,
+        &["f4", "alt-e"],
+        C::Edit,
+        "open the file of the record shown in your editor at its line",
     ),
     bind(
-        List,
-        &["3"],
-        C::KindFilter(Some(Kind::Camp)),
-        "show only camps (again: all)",
+        Search,
+        &["f3", "alt-v"],
+        C::View,
+        "show the file of the record shown in the built-in viewer",
     ),
     bind(
-        List,
-        &["4"],
-        C::KindFilter(Some(Kind::Source)),
-        "show only sources (again: all)",
+        Search,
+        &["ctrl-o", "alt-left"],
+        C::Back,
+        "back to the previous record",
     ),
-    bind(List, &["0"], C::KindFilter(None), "show every kind"),
+    bind(Search, &["alt-right"], C::Forward, "forward again"),
     bind(
-        List,
-        &["t"],
+        Search,
+        &["ctrl-t"],
         C::Timeline,
         "timeline: incidents in date order (again: every record)",
     ),
     bind(
-        List,
-        &["T"],
+        Search,
+        &["alt-t"],
         C::TimelineOf,
-        "timeline of the selected person or camp",
+        "timeline of the person or camp shown",
     ),
     bind(
-        List,
-        &["esc"],
-        C::Clear,
-        "clear the query and the kind filter, then leave the timeline",
+        Search,
+        &["alt-1"],
+        C::KindFilter(Some(Kind::Person)),
+        "show only people (again: all)",
     ),
     bind(
-        List,
-        &["e"],
-        C::Edit,
-        "open the record's file in your editor at its line",
+        Search,
+        &["alt-2"],
+        C::KindFilter(Some(Kind::Incident)),
+        "show only incidents (again: all)",
     ),
     bind(
-        List,
-        &["v"],
-        C::View,
-        "show the record's file in the built-in viewer",
+        Search,
+        &["alt-3"],
+        C::KindFilter(Some(Kind::Camp)),
+        "show only camps (again: all)",
     ),
     bind(
-        List,
-        &["ctrl-y"],
-        C::Copy(Copy::Citation),
-        "copy a Markdown citation of the record",
+        Search,
+        &["alt-4"],
+        C::KindFilter(Some(Kind::Source)),
+        "show only sources (again: all)",
+    ),
+    bind(Search, &["alt-0"], C::KindFilter(None), "show every kind"),
+    bind(
+        Search,
+        &["backspace", "ctrl-h"],
+        C::DeleteBack,
+        "delete the character before the cursor (on an empty query: the scope)",
     ),
     bind(
-        List,
-        &["H", "ctrl-o", "alt-left", "backspace"],
-        C::Back,
-        "back to the previous record",
+        Search,
+        &["delete", "ctrl-d"],
+        C::DeleteForward,
+        "delete the character under the cursor",
     ),
-    bind(List, &["L", "alt-right"], C::Forward, "forward again"),
+    bind(
+        Search,
+        &["ctrl-w", "alt-backspace"],
+        C::DeleteWord,
+        "delete the word before the cursor",
+    ),
+    bind(Search, &["ctrl-u"], C::DeleteLine, "clear the query"),
+    bind(Search, &["left", "ctrl-b"], C::CursorLeft, "cursor left"),
+    bind(Search, &["right", "ctrl-f"], C::CursorRight, "cursor right"),
+    bind(
+        Search,
+        &["home", "ctrl-a"],
+        C::CursorHome,
+        "cursor to the start",
+    ),
+    bind(
+        Search,
+        &["end", "ctrl-e"],
+        C::CursorEnd,
+        "cursor to the end",
+    ),
     bind(
         Detail,
         &["j", "down", "ctrl-n"],
@@ -477,29 +504,11 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Detail,
-        &["h", "left", "esc"],
+        &["esc", "h", "left", "/"],
         C::FocusList,
-        "back to the list",
+        "back to the search box (the query is kept, selected: typing replaces it)",
     ),
-    bind(
-        Detail,
-        &["tab"],
-        C::SwitchPane,
-        "switch between list and detail",
-    ),
-    bind(Detail, &["/"], C::Search, "search"),
-    bind(
-        Detail,
-        &["t"],
-        C::Timeline,
-        "timeline: incidents in date order (again: every record)",
-    ),
-    bind(
-        Detail,
-        &["T"],
-        C::TimelineOf,
-        "timeline of this person or camp",
-    ),
+    bind(Detail, &["tab"], C::SwitchPane, "switch to the search box"),
     bind(
         Detail,
         &["e"],
@@ -527,77 +536,43 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         Detail,
-        &["H", "ctrl-o", "alt-left", "backspace"],
+        &["H", "backspace", "ctrl-o", "alt-left"],
         C::Back,
         "back to the previous record",
     ),
     bind(Detail, &["L", "alt-right"], C::Forward, "forward again"),
     bind(
-        Search,
-        &["enter"],
-        C::Accept,
-        "keep the query and browse the results",
+        Detail,
+        &["t"],
+        C::Timeline,
+        "timeline: incidents in date order (again: every record)",
     ),
     bind(
-        Search,
-        &["esc"],
-        C::Clear,
-        "clear the query and leave the search box",
+        Detail,
+        &["T"],
+        C::TimelineOf,
+        "timeline of this person or camp",
     ),
     bind(
-        Search,
-        &["down", "ctrl-n", "ctrl-j"],
-        C::Down,
-        "next result",
+        Detail,
+        &["?"],
+        C::Help,
+        "show every key and the search syntax",
     ),
     bind(
-        Search,
-        &["up", "ctrl-p", "ctrl-k"],
-        C::Up,
-        "previous result",
+        Detail,
+        &["!"],
+        C::Diagnostics,
+        "list the problems found in the case files",
     ),
-    bind(Search, &["pgdn"], C::PageDown, "page down"),
-    bind(Search, &["pgup"], C::PageUp, "page up"),
-    bind(Search, &["tab"], C::FocusDetail, "read the selected record"),
-    bind(
-        Search,
-        &["backspace", "ctrl-h"],
-        C::DeleteBack,
-        "delete the character before the cursor",
-    ),
-    bind(
-        Search,
-        &["delete", "ctrl-d"],
-        C::DeleteForward,
-        "delete the character under the cursor",
-    ),
-    bind(
-        Search,
-        &["ctrl-w", "alt-backspace"],
-        C::DeleteWord,
-        "delete the word before the cursor",
-    ),
-    bind(Search, &["ctrl-u"], C::DeleteLine, "clear the query"),
-    bind(Search, &["left", "ctrl-b"], C::CursorLeft, "cursor left"),
-    bind(Search, &["right", "ctrl-f"], C::CursorRight, "cursor right"),
-    bind(
-        Search,
-        &["home", "ctrl-a"],
-        C::CursorHome,
-        "cursor to the start",
-    ),
-    bind(
-        Search,
-        &["end", "ctrl-e"],
-        C::CursorEnd,
-        "cursor to the end",
-    ),
-    bind(Search, &["ctrl-c"], C::Quit, "quit"),
-    bind(Help, &["esc", "?", "f1"], C::Close, "close the help"),
+    bind(Detail, &["q"], C::Quit, "quit"),
+    bind(Help, &["esc", "f1"], C::Close, "close the help"),
     bind(Help, &["down", "ctrl-n", "ctrl-j"], C::Down, "scroll down"),
     bind(Help, &["up", "ctrl-p", "ctrl-k"], C::Up, "scroll up"),
     bind(Help, &["pgdn"], C::PageDown, "page down"),
     bind(Help, &["pgup"], C::PageUp, "page up"),
+    bind(Help, &["home"], C::Top, "top"),
+    bind(Help, &["end"], C::Bottom, "bottom"),
     bind(
         Help,
         &["backspace", "ctrl-h"],
@@ -605,7 +580,6 @@ pub const BINDINGS: &[Binding] = &[
         "delete from the filter",
     ),
     bind(Help, &["ctrl-u"], C::DeleteLine, "clear the filter"),
-    bind(Help, &["ctrl-c"], C::Quit, "quit"),
     bind(Viewer, &["q", "esc", "v"], C::Close, "close the viewer"),
     bind(Viewer, &["j", "down"], C::Down, "scroll down"),
     bind(Viewer, &["k", "up"], C::Up, "scroll up"),
@@ -634,6 +608,8 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(Diagnostics, &["j", "down"], C::Down, "next problem"),
     bind(Diagnostics, &["k", "up"], C::Up, "previous problem"),
+    bind(Diagnostics, &["pgdn", "space"], C::PageDown, "page down"),
+    bind(Diagnostics, &["pgup"], C::PageUp, "page up"),
     bind(Diagnostics, &["g", "home"], C::Top, "first problem"),
     bind(Diagnostics, &["G", "end"], C::Bottom, "last problem"),
     bind(
@@ -738,6 +714,14 @@ const ALIASES: &[(&str, &str)] = &[
 const KEY_FORMS: &str = "keys are written like `j`, `G`, `?`, `ctrl-d`, `alt-left`, `shift-tab`, `f1`, `space`, `enter`";
 
 impl Key {
+    /// A key that types a character: where text is typed, it must never run a command.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+
     /// Normalise a terminal key event: shifted letters arrive as uppercase with SHIFT, which
     /// the table writes as just `G`.
     pub fn from_event(ev: KeyEvent) -> Key {
@@ -891,6 +875,14 @@ impl fmt::Display for Key {
             KeyCode::PageDown => f.write_str("PgDn"),
             KeyCode::F(n) => write!(f, "F{n}"),
             KeyCode::Char(' ') => f.write_str("Space"),
+            // A chord is written with the capital, as keyboards and manuals print it: Ctrl-Y.
+            KeyCode::Char(c)
+                if self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                write!(f, "{}", c.to_uppercase())
+            }
             KeyCode::Char(c) => write!(f, "{c}"),
             _ => f.write_str("?"),
         }
@@ -996,8 +988,8 @@ impl Keymap {
         Keymap { map, rows }
     }
 
-    /// The command for a key in a context: the context's own binding first, then the global one.
-    /// Where text is typed (search box, help filter), global keys are not used.
+    /// The command for a key in a context: the context's own binding first, then the global one
+    /// (global keys are never text, so they apply in the search box too).
     pub fn lookup(&self, context: Context, ev: KeyEvent) -> Option<Command> {
         if ev.kind == KeyEventKind::Release {
             return None;
@@ -1008,9 +1000,6 @@ impl Keymap {
     fn command(&self, context: Context, key: Key) -> Option<Command> {
         if let Some(c) = self.map.get(&(context, key)) {
             return Some(*c);
-        }
-        if context.typing() {
-            return None;
         }
         self.map.get(&(Context::Global, key)).copied()
     }
@@ -1088,11 +1077,11 @@ mod tests {
     fn context_first_then_global() {
         let km = Keymap::default();
         assert_eq!(
-            km.lookup(Context::List, ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            km.lookup(Context::Detail, ev(KeyCode::Char('j'), KeyModifiers::NONE)),
             Some(Command::Down)
         );
         assert_eq!(
-            km.lookup(Context::List, ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            km.lookup(Context::Detail, ev(KeyCode::Char('q'), KeyModifiers::NONE)),
             Some(Command::Quit)
         );
         assert_eq!(
@@ -1100,20 +1089,29 @@ mod tests {
             Some(Command::Close)
         );
         assert_eq!(
-            km.lookup(Context::List, ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            km.lookup(Context::Detail, ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Command::Bottom)
+        );
+        assert_eq!(
+            km.lookup(
+                Context::Viewer,
+                ev(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Quit)
         );
     }
 
     #[test]
     fn typing_contexts_keep_letters_for_text() {
         let km = Keymap::default();
-        for c in ['q', 'j', '?', '!', '1'] {
-            assert_eq!(
-                km.lookup(Context::Search, ev(KeyCode::Char(c), KeyModifiers::NONE)),
-                None,
-                "{c}"
-            );
+        for c in ['q', 'j', '?', '!', '1', 'e', 'G', 'T', ' ', '/'] {
+            for context in [Context::Search, Context::Help] {
+                assert_eq!(
+                    km.lookup(context, ev(KeyCode::Char(c), KeyModifiers::NONE)),
+                    None,
+                    "{c:?} in {context:?}"
+                );
+            }
         }
         assert_eq!(
             km.lookup(
@@ -1129,6 +1127,37 @@ mod tests {
             ),
             Some(Command::Down)
         );
+    }
+
+    #[test]
+    fn no_printable_key_is_bound_where_text_is_typed() {
+        for b in BINDINGS.iter().filter(|b| b.context.typing()) {
+            for k in b.keys {
+                assert!(
+                    !Key::parse(k).unwrap().is_text(),
+                    "`{k}` would run {:?} instead of typing in {:?}",
+                    b.command,
+                    b.context
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn esc_never_quits_and_quitting_is_possible_everywhere() {
+        let km = Keymap::default();
+        for context in Context::ALL {
+            assert_ne!(
+                km.lookup(context, ev(KeyCode::Esc, KeyModifiers::NONE)),
+                Some(Command::Quit),
+                "{context:?}"
+            );
+            assert_eq!(
+                km.lookup(context, ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                Some(Command::Quit),
+                "{context:?}"
+            );
+        }
     }
 
     #[test]
@@ -1190,27 +1219,27 @@ mod tests {
     #[test]
     fn overrides_replace_a_key_in_its_context_only() {
         let km = Keymap::with_overrides(&[
-            o(Context::List, "j", Some(Command::Up)),
-            o(Context::List, "x", Some(Command::Down)),
-            o(Context::List, "e", None),
+            o(Context::Detail, "j", Some(Command::Up)),
+            o(Context::Detail, "x", Some(Command::Down)),
+            o(Context::Detail, "e", None),
         ]);
         let press = |c| ev(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(km.lookup(Context::List, press('j')), Some(Command::Up));
-        assert_eq!(km.lookup(Context::List, press('x')), Some(Command::Down));
-        assert_eq!(km.lookup(Context::List, press('e')), None);
+        assert_eq!(km.lookup(Context::Detail, press('j')), Some(Command::Up));
+        assert_eq!(km.lookup(Context::Detail, press('x')), Some(Command::Down));
+        assert_eq!(km.lookup(Context::Detail, press('e')), None);
         // Other contexts keep their keys.
-        assert_eq!(km.lookup(Context::Detail, press('j')), Some(Command::Down));
-        assert_eq!(km.lookup(Context::Detail, press('e')), Some(Command::Edit));
-        // The help rows say so: `x` joins "next record", `j` moved to "previous record".
+        assert_eq!(km.lookup(Context::Viewer, press('j')), Some(Command::Down));
+        assert_eq!(km.lookup(Context::Viewer, press('e')), Some(Command::Edit));
+        // The help rows say so: `x` joins "next field", `j` moved to "previous field".
         let keys = |cmd| {
             km.rows()
-                .find(|r| r.context == Context::List && r.command == cmd)
+                .find(|r| r.context == Context::Detail && r.command == cmd)
                 .map(|r| r.keys.iter().map(Key::name).collect::<Vec<_>>())
         };
         assert_eq!(keys(Command::Down).unwrap(), ["down", "ctrl-n", "x"]);
         assert_eq!(keys(Command::Up).unwrap(), ["k", "up", "ctrl-p", "j"]);
         assert_eq!(keys(Command::Edit), None);
-        assert_eq!(km.unbound(Context::List), [Key::parse("e").unwrap()]);
+        assert_eq!(km.unbound(Context::Detail), [Key::parse("e").unwrap()]);
     }
 
     #[test]
@@ -1224,26 +1253,27 @@ mod tests {
         // Right after the viewer's other rows, so the help screen keeps contexts together.
         assert_eq!(rows[at - 1].context, Context::Viewer);
         assert_ne!(rows[at + 1].context, Context::Viewer);
-        assert_eq!(rows[at].help, "quit");
+        assert_eq!(rows[at].help, "quit, from anywhere");
     }
 
     #[test]
     fn hints_show_the_key_that_works_there() {
         let km = Keymap::default();
         let hint = |c, cmd| km.hint(c, cmd).map(|k| k.name());
-        assert_eq!(hint(Context::List, Command::Edit).as_deref(), Some("e"));
-        assert_eq!(hint(Context::List, Command::Quit).as_deref(), Some("q"));
+        assert_eq!(hint(Context::Detail, Command::Edit).as_deref(), Some("e"));
+        assert_eq!(hint(Context::Search, Command::Edit).as_deref(), Some("f4"));
+        assert_eq!(hint(Context::Detail, Command::Quit).as_deref(), Some("q"));
         // In the viewer `q` closes it, so quitting is Ctrl-C there.
         assert_eq!(
             hint(Context::Viewer, Command::Quit).as_deref(),
             Some("ctrl-c")
         );
         let km = Keymap::with_overrides(&[
-            o(Context::List, "e", None),
-            o(Context::List, "E", Some(Command::Edit)),
+            o(Context::Detail, "e", None),
+            o(Context::Detail, "E", Some(Command::Edit)),
         ]);
         assert_eq!(
-            km.hint(Context::List, Command::Edit)
+            km.hint(Context::Detail, Command::Edit)
                 .map(|k| k.name())
                 .as_deref(),
             Some("E")
@@ -1253,7 +1283,8 @@ mod tests {
     #[test]
     fn keys_display_as_people_write_them() {
         let display = |k| Key::parse(k).unwrap().to_string();
-        assert_eq!(display("ctrl-d"), "Ctrl-d");
+        assert_eq!(display("ctrl-d"), "Ctrl-D");
+        assert_eq!(display("alt-1"), "Alt-1");
         assert_eq!(display("down"), "↓");
         assert_eq!(display("alt-left"), "Alt-←");
         assert_eq!(display("G"), "G");

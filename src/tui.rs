@@ -311,8 +311,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
 
 /// Load the catalog on another thread while the screen shows how far it has come, so that a
 /// large folder answers at once. Keys typed meanwhile are returned to be applied to the list;
-/// the quit keys (`q` only before anything else was typed) and signals end it
-/// (`Err(exit code)`).
+/// the quit key and signals end it (`Err(exit code)`).
 fn load(
     terminal: &mut Terminal<Backend>,
     tx: &Sender<Event>,
@@ -332,14 +331,6 @@ fn load(
                 let _ = tx.send(Event::Loaded(Box::new(result)));
             })
             .context("cannot start the loader thread")?
-    };
-    // Where the keys typed so far would put the user: the list, then the search box.
-    let context = |nothing_typed: bool| {
-        if nothing_typed {
-            Context::List
-        } else {
-            Context::Search
-        }
     };
     let mut early = Vec::new();
     loop {
@@ -367,9 +358,11 @@ fn load(
             }
             Event::Signal(sig) => return Ok(Err(128 + sig)),
             Event::TermGone => return Ok(Err(1)),
+            // Typed keys go to the search box, which is where the browser opens; only a
+            // chord that quits there (Ctrl-C) ends it now.
             Event::Term(TermEvent::Key(k))
                 if k.kind == KeyEventKind::Press
-                    && keymap.lookup(context(early.is_empty()), k) == Some(Command::Quit) =>
+                    && keymap.lookup(Context::Search, k) == Some(Command::Quit) =>
             {
                 return Ok(Err(0));
             }
@@ -555,7 +548,7 @@ impl Loop {
                     None
                 }
                 Effect::View(req) => Some(open_viewer(&req, None)),
-                Effect::Copy { text, what } => Some(copy(terminal, &text, what)),
+                Effect::Copy { text, what } => Some(copy(terminal, &text, &what)),
                 Effect::Edit(req) => self.edit(terminal, &req)?,
             };
         }
@@ -565,21 +558,16 @@ impl Loop {
     fn translate(&self, ev: TermEvent) -> Option<Action> {
         match ev {
             TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-                let context = self.state.context();
-                if let Some(cmd) = self.state.keymap.lookup(context, key) {
+                if let Some(cmd) = self.state.keymap.lookup(self.state.context(), key) {
                     return Some(Action::Command(cmd));
                 }
+                // A character that is no command is text: `update` puts it in the search box
+                // (or says why not, in the detail pane).
                 match key.code {
-                    // Letters that are not commands go into the search box (and start a search
-                    // from the list), so typing a name just works.
                     KeyCode::Char(c)
                         if !key
                             .modifiers
-                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                            && matches!(
-                                context,
-                                Context::Search | Context::Help | Context::List
-                            ) =>
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
                     {
                         Some(Action::Insert(c))
                     }
@@ -650,7 +638,8 @@ impl Loop {
         let line = req.line;
         let status = self.hand_over(terminal, || crate::editor::run(&editor, &path, line))?;
         let size = terminal.size()?;
-        let mut note = None;
+        let name = crate::text::shown(&editor[0]).into_owned();
+        let mut note = Some(format!("back from `{name}`: {}", req.about));
         match status {
             Err(e) => {
                 let why = if e.kind() == io::ErrorKind::NotFound {
@@ -666,7 +655,12 @@ impl Loop {
                 };
                 return Ok(Some(open_viewer(req, Some(why))));
             }
-            Ok(s) if !s.success() => note = Some(format!("editor `{}` exited with {s}", editor[0])),
+            Ok(s) if !s.success() => {
+                note = Some(format!(
+                    "editor `{name}` exited with {s}; it had {}",
+                    req.about
+                ));
+            }
             Ok(_) => {}
         }
         app::update(
@@ -711,9 +705,11 @@ impl Loop {
         match result {
             Ok(c) => {
                 let old = std::mem::replace(&mut self.catalog, Arc::new(c));
-                if let Some(Effect::Search(req)) =
-                    app::update(&mut self.state, &self.catalog, Action::CatalogReplaced(old))
-                {
+                if let Some(Effect::Search(req)) = app::update(
+                    &mut self.state,
+                    &self.catalog,
+                    Action::CatalogReplaced { previous: old },
+                ) {
                     self.searcher.send(req, &self.catalog);
                 }
                 None
@@ -724,8 +720,10 @@ impl Loop {
 }
 
 /// Put `text` on the clipboard of the terminal the user sits at, over SSH and tmux too: an OSC 52
-/// sequence carries it base64-encoded, so nothing in it can act on the terminal. Terminals that
-/// refuse OSC 52 ignore it silently, which is why the message says how to tell.
+/// sequence carries it base64-encoded, so nothing in it can act on the terminal. The message
+/// says what really happened, as far as it can be known: inside tmux, tmux is asked whether it
+/// passes an application's copy on (its default, `external`, drops it); elsewhere a terminal
+/// that refuses OSC 52 does so silently, so the message says how to tell.
 fn copy(terminal: &mut Terminal<Backend>, text: &str, what: &str) -> Action {
     use base64::Engine as _;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
@@ -733,16 +731,35 @@ fn copy(terminal: &mut Terminal<Backend>, text: &str, what: &str) -> Action {
     let sent = write!(backend, "\x1b]52;c;{encoded}\x07").and_then(|()| backend.flush());
     let n = text.chars().count();
     Action::Message(match sent {
-        // tmux drops an application's OSC 52 unless told otherwise (its default is `external`),
-        // which is the usual reason a copy does not arrive; say what fixes it.
-        Ok(()) if std::env::var_os("TMUX").is_some() => format!(
-            "copied {what} ({n} characters) through tmux, which passes it on with `set -g set-clipboard on`"
-        ),
+        Err(e) => format!("could not copy {what}: {e}"),
+        Ok(()) if std::env::var_os("TMUX").is_some() => match tmux_clipboard() {
+            Some(setting) if setting == "on" => {
+                format!("copied {what} ({n} characters) through tmux")
+            }
+            Some(setting) => format!(
+                "NOT copied: tmux needs `set -g set-clipboard on` (now `{setting}`) to pass on {what}"
+            ),
+            None => format!(
+                "copied {what} ({n} characters) to tmux, which passes it on only with `set -g set-clipboard on`"
+            ),
+        },
         Ok(()) => format!(
             "copied {what} ({n} characters); if the clipboard did not change, the terminal refuses OSC 52"
         ),
-        Err(e) => format!("could not copy: {e}"),
     })
+}
+
+/// tmux's `set-clipboard` setting, from the tmux this program runs in; `None` if it cannot be
+/// asked. Only this option decides whether an application's OSC 52 reaches the clipboard.
+fn tmux_clipboard() -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(["show-options", "-s", "-v", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let value = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !value.is_empty()).then_some(value)
 }
 
 /// Clear the screen and forget what was drawn, so the next frame is drawn whole.
@@ -769,14 +786,16 @@ fn open_viewer(req: &ViewRequest, note: Option<String>) -> Action {
     }
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<String> = text.lines().map(crate::text::clean).collect();
-    let top = (req.line as usize)
-        .saturating_sub(3)
-        .min(lines.len().saturating_sub(1));
+    let top = (req.line as usize).saturating_sub(3);
     let viewer = Viewer {
         path: req.path.clone(),
         lines,
         top,
         highlight: req.highlight,
     };
-    Action::ViewerReady { viewer, note }
+    Action::ViewerReady {
+        viewer,
+        about: req.about.clone(),
+        note,
+    }
 }

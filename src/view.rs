@@ -395,43 +395,63 @@ impl Builder<'_> {
         }
     }
 
-    /// The records that point here: "mentioned in", or "cited by" for a source.
+    /// The records that point here: "mentioned in", or "cited by" for a source. Each record
+    /// once, however many of its fields point here (the ways are joined), and none that the
+    /// record's own "Related" list already shows.
     fn backlinks(&mut self, idx: RecordIdx) {
         let (catalog, record) = (self.catalog, self.record);
-        let back = catalog.backlinks(idx);
-        if !back.is_empty() {
-            self.heading(
-                match record.kind {
-                    Kind::Source => "Cited by",
-                    _ => "Mentioned in",
-                },
-                None,
-            );
-            for link in back {
-                let from = catalog.get(link.from);
-                let mut l = Line::new();
-                l.push("  ← ", Tone::Label);
-                l.push(format!("{} ", from.kind.letter()), Tone::Dim);
-                l.push(
-                    from.name.shown(),
-                    if from.broken {
-                        Tone::Broken
-                    } else {
-                        Tone::Link
-                    },
-                );
-                let mut extra = vec![from.subtitle()];
-                if link.field != LinkField::Source || record.kind != Kind::Source {
-                    extra.push(backlink_role(from, record, link.field));
-                }
-                let extra: Vec<String> = extra.into_iter().filter(|e| !e.is_empty()).collect();
-                if !extra.is_empty() {
-                    l.push(format!(" — {}", extra.join("; ")), Tone::Dim);
-                }
-                l.indent = 6;
-                l.target = Some(Target::Record(link.from));
-                self.lines.push(l);
+        let related: Vec<RecordIdx> = record
+            .related
+            .iter()
+            .filter_map(|r| catalog.idx(r.id.raw()))
+            .collect();
+        let mut froms: Vec<(RecordIdx, Vec<LinkField>)> = Vec::new();
+        for link in catalog.backlinks(idx) {
+            if related.contains(&link.from) {
+                continue;
             }
+            match froms.iter_mut().find(|(from, _)| *from == link.from) {
+                Some((_, fields)) if !fields.contains(&link.field) => fields.push(link.field),
+                Some(_) => {}
+                None => froms.push((link.from, vec![link.field])),
+            }
+        }
+        if froms.is_empty() {
+            return;
+        }
+        self.heading(
+            match record.kind {
+                Kind::Source => "Cited by",
+                _ => "Mentioned in",
+            },
+            None,
+        );
+        for (from_idx, fields) in froms {
+            let from = catalog.get(from_idx);
+            let mut l = Line::new();
+            l.push("  ← ", Tone::Label);
+            l.push(format!("{} ", from.kind.letter()), Tone::Dim);
+            l.push(
+                from.name.shown(),
+                if from.broken {
+                    Tone::Broken
+                } else {
+                    Tone::Link
+                },
+            );
+            let mut extra = vec![from.subtitle()];
+            for field in fields {
+                if field != LinkField::Source || record.kind != Kind::Source {
+                    extra.push(backlink_role(from, record, field));
+                }
+            }
+            let extra: Vec<String> = extra.into_iter().filter(|e| !e.is_empty()).collect();
+            if !extra.is_empty() {
+                l.push(format!(" — {}", extra.join("; ")), Tone::Dim);
+            }
+            l.indent = 6;
+            l.target = Some(Target::Record(from_idx));
+            self.lines.push(l);
         }
     }
 
@@ -913,6 +933,41 @@ mod tests {
             "  ← I Raid — 2009-07-28 (disputed); as victim, killed"
         );
         assert_eq!(back.target, Some(Target::Record(c.idx("raid").unwrap())));
+    }
+
+    #[test]
+    fn mentioned_in_lists_each_record_once_and_not_what_related_shows() {
+        let files = [
+            ("sources/ai.yaml", "title: Release\n"),
+            (
+                "people/ks.yaml",
+                "name: Kolthoum Sarahati\nrelated: [raid-b]\nsources: [ai]\n",
+            ),
+            (
+                "incidents/raid-a.yaml",
+                "name: Raid A\nparticipants:\n  - person: ks\n    role: victim\n  - person: ks\n    role: witness\nrelated: [ks]\nsources: [ai]\n",
+            ),
+            (
+                "incidents/raid-b.yaml",
+                "name: Raid B\nparticipants:\n  - person: ks\n    role: victim\nsources: [ai]\n",
+            ),
+        ];
+        let mut records = Vec::new();
+        for (path, text) in files {
+            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
+            records.extend(parse_record(path, kind, text).0);
+        }
+        let c = Catalog::build(PathBuf::from("/x"), records, vec![]);
+        let t = texts(&detail(&c, c.idx("ks").unwrap()));
+        let mentions: Vec<&String> = t.iter().filter(|l| l.contains("← I")).collect();
+        assert_eq!(mentions.len(), 1, "{t:#?}");
+        assert!(mentions[0].contains("Raid A"), "{t:#?}");
+        assert!(
+            mentions[0].contains("victim; witness") || mentions[0].contains("as victim"),
+            "{t:#?}"
+        );
+        assert!(mentions[0].contains("related"), "{t:#?}");
+        assert!(t.iter().any(|l| l.contains("→ I Raid B")), "{t:#?}");
     }
 
     #[test]

@@ -571,6 +571,30 @@ impl Theme {
         }
     }
 
+    /// A span's style on the selected line: the selection's own colours, keeping the span's
+    /// emphasis (bold, underline, strike-through) but never its colour or dimness, so every
+    /// text role on the selection reads with the selection's contrast (a blue link on a blue
+    /// bar would vanish).
+    pub fn on_selected(self, span: Style, focused: bool) -> Style {
+        let keep = Modifier::BOLD | Modifier::UNDERLINED | Modifier::CROSSED_OUT | Modifier::ITALIC;
+        let mut style = self.selected(focused);
+        if self.color && style.fg.is_none() {
+            style = style.fg(Color::Reset);
+        }
+        style.add_modifier(span.add_modifier & keep)
+    }
+
+    /// The mode shown at the left of the status bar.
+    pub fn badge(self) -> Style {
+        self.fg(Role::Key)
+            .add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    }
+
+    /// A removable filter in the search bar (the scope of a timeline).
+    pub fn chip(self) -> Style {
+        self.fg(Role::Key).add_modifier(Modifier::REVERSED)
+    }
+
     pub fn border(self, focused: bool) -> Style {
         if focused {
             self.fg(Role::Border).add_modifier(Modifier::BOLD)
@@ -726,6 +750,88 @@ mod tests {
         );
         assert_eq!(ColorSpec::Index(4).resolve(Depth::TrueColor), Color::Blue);
         assert_eq!(ColorSpec::Named(3).resolve(Depth::TrueColor), Color::Yellow);
+    }
+
+    /// WCAG's relative luminance of an sRGB colour.
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let channel = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.039_28 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    }
+
+    fn rgb(c: Color) -> (u8, u8, u8) {
+        let named = [
+            Color::Black,
+            Color::Red,
+            Color::Green,
+            Color::Yellow,
+            Color::Blue,
+            Color::Magenta,
+            Color::Cyan,
+            Color::Gray,
+            Color::DarkGray,
+            Color::LightRed,
+            Color::LightGreen,
+            Color::LightYellow,
+            Color::LightBlue,
+            Color::LightMagenta,
+            Color::LightCyan,
+            Color::White,
+        ];
+        let n = named.iter().position(|&x| x == c).expect("a named colour");
+        ANSI_RGB[n]
+    }
+
+    #[test]
+    fn every_text_role_on_the_selected_row_has_a_contrast_of_at_least_4_5() {
+        // The regression: a selected link was blue on the blue bar (ratio 1:1).
+        for theme in ThemeName::ALL {
+            let t = Theme::resolve(&Palette::builtin(theme), true, Depth::Ansi16);
+            let bg = t.selected(true).bg.expect("a selection colour");
+            let mut styles: Vec<(String, Style)> = [
+                Tone::Title,
+                Tone::Heading,
+                Tone::Label,
+                Tone::Plain,
+                Tone::Dim,
+                Tone::Link,
+                Tone::Broken,
+                Tone::Warning,
+            ]
+            .into_iter()
+            .map(|tone| (format!("{tone:?}"), t.tone(tone)))
+            .collect();
+            styles.extend(Kind::ALL.map(|k| (format!("{k:?}"), t.kind(k))));
+            styles.push(("matched".into(), t.matched()));
+            styles.push(("dim".into(), t.dim()));
+            for (name, style) in styles {
+                let on = t.on_selected(style, true);
+                let fg = match on.fg {
+                    Some(Color::Reset) | None => panic!("{name}: no colour on the selection"),
+                    Some(c) => c,
+                };
+                let (a, b) = (luminance(rgb(fg)), luminance(rgb(bg)));
+                let ratio = (a.max(b) + 0.05) / (a.min(b) + 0.05);
+                assert!(
+                    ratio >= 4.5,
+                    "{} theme, {name}: {fg:?} on {bg:?} is {ratio:.2}:1",
+                    theme.name()
+                );
+                assert!(!on.add_modifier.contains(Modifier::DIM), "{name} dimmed");
+            }
+            // Emphasis survives: matched letters stay underlined on the selection.
+            assert!(
+                t.on_selected(t.matched(), true)
+                    .add_modifier
+                    .contains(Modifier::UNDERLINED)
+            );
+        }
     }
 
     #[test]

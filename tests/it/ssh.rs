@@ -329,7 +329,6 @@ fn over_ssh_search_follow_and_copy_work_and_a_dropped_link_ends_dossier() {
 
     // Type a search.
     search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
-    pty.key("enter"); // leave the search box
     pty.key("enter"); // read the record
     pty.wait_for("the person read", |_| {
         detail_title(&pty).starts_with("Kolthoum Sarahati  person")

@@ -79,7 +79,6 @@ fn hostile_text_is_shown_as_text_in_every_pane_and_nothing_is_written() {
         "{screen}"
     );
     pty.key("enter");
-    pty.key("enter");
     let screen = pty.wait_text("and rings \\u{7} the bell");
     assert!(
         screen.contains("clears the screen \\u{1b}[2J\\u{1b}[H"),
@@ -108,7 +107,7 @@ fn hostile_text_is_shown_as_text_in_every_pane_and_nothing_is_written() {
     pty.send("\x1b]52;c;UGFzdGU=\x07");
     pty.key("esc");
     pty.key("esc");
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
     assert_clean(&pty.raw(), "while browsing hostile records");
@@ -167,20 +166,20 @@ fn an_editor_that_fails_or_crashes_leaves_dossier_running() {
     let failing = script(&case, "failing-editor", "exit 3");
     let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &failing)], 80, 24);
     pty.wait_text("Records");
-    pty.send("e");
+    pty.key("f4");
     pty.wait_text("exited with exit status: 3");
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 
     let crashing = script(&case, "crashing-editor", "kill -SEGV $$");
     let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &crashing)], 80, 24);
     pty.wait_text("Records");
-    pty.send("e");
+    pty.key("f4");
     pty.wait_text("signal: 11");
-    pty.send("j");
+    pty.key("down");
     pty.wait_text("Records 2/4");
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
