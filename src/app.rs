@@ -302,9 +302,11 @@ pub enum Action {
     },
     SearchDone(Results),
     /// The catalog was read again from disk (after the editor, or a reload); `update` gets the
-    /// new one, and the one it replaced here, to carry the list over by id.
+    /// new one, and the one it replaced here, to carry the list over by id. `after` is what
+    /// started the reload, if it has something to say (back from the editor, and on what).
     CatalogReplaced {
         previous: Arc<Catalog>,
+        after: Option<String>,
     },
     /// A file read for the viewer; the note says why it is the viewer and not the editor.
     ViewerReady {
@@ -896,7 +898,9 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             search_done(state, catalog, results);
             None
         }
-        Action::CatalogReplaced { previous } => Some(catalog_replaced(state, catalog, &previous)),
+        Action::CatalogReplaced { previous, after } => {
+            Some(catalog_replaced(state, catalog, &previous, after))
+        }
         Action::ViewerReady {
             mut viewer,
             about,
@@ -951,7 +955,12 @@ fn search_done(state: &mut State, catalog: &Catalog, results: Results) {
 }
 
 /// A new catalog replaced `old`: indices changed, ids did not.
-fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effect {
+fn catalog_replaced(
+    state: &mut State,
+    catalog: &Catalog,
+    old: &Catalog,
+    after: Option<String>,
+) -> Effect {
     // Carry the list over by id until the new search answers, and show the same record.
     let hits = std::mem::take(&mut state.results.hits);
     let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
@@ -985,8 +994,13 @@ fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effe
             *cursor = (*cursor).min(catalog.diagnostics().len() - 1);
         }
     }
-    // The newest event speaks: a reload's note replaces what an earlier key said.
-    state.message = Some(reload_note(old, catalog, &state.keymap));
+    // The newest event speaks: a reload's note replaces what an earlier key said, after what
+    // started it (the editor, and on which record).
+    let note = reload_note(old, catalog, &state.keymap);
+    state.message = Some(match after {
+        Some(after) => format!("{after}; {note}"),
+        None => note,
+    });
     state.search_request()
 }
 
@@ -1105,6 +1119,11 @@ fn page(state: &State) -> usize {
 
 /// Keys that act on the record shown, the same from the search box and the detail pane.
 fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    if matches!(cmd, Command::Edit | Command::View | Command::Copy(_)) {
+        // Acting on a record ends that lookup: the next thing typed starts a new one rather
+        // than being glued to the old query (a cursor key keeps it, as on return from reading).
+        state.input.select_all();
+    }
     match cmd {
         Command::Back => state.go_history(catalog, true),
         Command::Forward => state.go_history(catalog, false),
@@ -1790,6 +1809,7 @@ mod tests {
             &c2,
             Action::CatalogReplaced {
                 previous: Arc::new(catalog()),
+                after: None,
             },
         );
         assert_eq!(shown_title(&s), "Abduction of seven residents");
@@ -1811,6 +1831,23 @@ mod tests {
         assert_eq!(s.input.cursor, s.input.text.len());
         typed(&mut s, &c, "ratebi");
         assert_eq!(s.input.text, "ratebi", "not glued to the old query");
+        // The same after the editor, the viewer or a copy from the search box.
+        for act in [
+            Command::Edit,
+            Command::View,
+            Command::Copy(crate::keymap::Copy::Citation),
+        ] {
+            cmd(&mut s, &c, act);
+            typed(&mut s, &c, "tahoori");
+            assert_eq!(s.input.text, "tahoori", "after {act:?}");
+        }
+        typed(&mut s, &c, "ratebi");
+        assert_eq!(
+            s.input.text, "tahooriratebi",
+            "typing on, not after an act, appends"
+        );
+        cmd(&mut s, &c, Command::DeleteLine);
+        typed(&mut s, &c, "ratebi");
         assert_eq!(current(&s), "mohammad-ratebi");
         // A cursor key keeps the old query for editing instead.
         cmd(&mut s, &c, Command::FocusDetail);
@@ -1926,6 +1963,7 @@ mod tests {
             &c2,
             Action::CatalogReplaced {
                 previous: Arc::new(c),
+                after: None,
             },
         );
         assert_eq!(current(&s), before);
@@ -1951,6 +1989,7 @@ mod tests {
             &c2,
             Action::CatalogReplaced {
                 previous: Arc::new(c),
+                after: None,
             },
         );
         assert!(s.current.is_some(), "the pane shows something");
@@ -2027,6 +2066,7 @@ mod tests {
             &c,
             Action::CatalogReplaced {
                 previous: Arc::new(broken),
+                after: None,
             },
         );
         assert!(s.overlay.is_none());

@@ -511,13 +511,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Detail, &["tab"], C::SwitchPane, "switch to the search box"),
     bind(
         Detail,
-        &["e"],
+        &["e", "f4", "alt-e"],
         C::Edit,
         "open the file at the selected field (a citation: the cited document)",
     ),
     bind(
         Detail,
-        &["v"],
+        &["v", "f3", "alt-v"],
         C::View,
         "show the file at the selected field in the built-in viewer",
     ),
@@ -543,13 +543,13 @@ pub const BINDINGS: &[Binding] = &[
     bind(Detail, &["L", "alt-right"], C::Forward, "forward again"),
     bind(
         Detail,
-        &["t"],
+        &["t", "ctrl-t"],
         C::Timeline,
         "timeline: incidents in date order (again: every record)",
     ),
     bind(
         Detail,
-        &["T"],
+        &["T", "alt-t"],
         C::TimelineOf,
         "timeline of this person or camp",
     ),
@@ -924,7 +924,8 @@ impl Default for Keymap {
 impl Keymap {
     /// The default table with `overrides` applied in order: a key bound in a context replaces
     /// that key's default binding in that context; it joins the help row of the same command
-    /// in that context, or starts one after the context's last row.
+    /// in that context (first, so the hints show it), or starts one after the context's last
+    /// row.
     pub fn with_overrides(overrides: &[Override]) -> Keymap {
         let mut rows: Vec<Row> = BINDINGS
             .iter()
@@ -958,7 +959,8 @@ impl Keymap {
                 .iter_mut()
                 .find(|r| r.context == o.context && r.command == command)
             {
-                row.keys.push(o.key);
+                // The user's own key first: it is the one the hints show.
+                row.keys.insert(0, o.key);
                 continue;
             }
             let help = BINDINGS
@@ -1236,9 +1238,9 @@ mod tests {
                 .find(|r| r.context == Context::Detail && r.command == cmd)
                 .map(|r| r.keys.iter().map(Key::name).collect::<Vec<_>>())
         };
-        assert_eq!(keys(Command::Down).unwrap(), ["down", "ctrl-n", "x"]);
-        assert_eq!(keys(Command::Up).unwrap(), ["k", "up", "ctrl-p", "j"]);
-        assert_eq!(keys(Command::Edit), None);
+        assert_eq!(keys(Command::Down).unwrap(), ["x", "down", "ctrl-n"]);
+        assert_eq!(keys(Command::Up).unwrap(), ["j", "k", "up", "ctrl-p"]);
+        assert_eq!(keys(Command::Edit).unwrap(), ["f4", "alt-e"]);
         assert_eq!(km.unbound(Context::Detail), [Key::parse("e").unwrap()]);
     }
 

@@ -300,6 +300,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
         reload: Reload::Idle,
         watch: None,
         held: std::collections::VecDeque::new(),
+        after_edit: None,
     };
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
@@ -388,6 +389,9 @@ struct Loop {
     watch: Option<crate::watch::Watch>,
     /// Terminal events held back until the search under way answers (see `holds`).
     held: std::collections::VecDeque<TermEvent>,
+    /// What the editor was opened on, said again when the reload that follows it lands, so
+    /// the status bar names the record edited rather than only the reload.
+    after_edit: Option<String>,
 }
 
 /// Where a reload stands. One runs at a time; changes that arrive meanwhile ask for one more,
@@ -670,6 +674,7 @@ impl Loop {
         );
         // Read the files again even where the watcher could not start: the edit shows at once.
         self.start_reload();
+        self.after_edit.clone_from(&note);
         Ok(note.map(Action::Message))
     }
 
@@ -708,7 +713,10 @@ impl Loop {
                 if let Some(Effect::Search(req)) = app::update(
                     &mut self.state,
                     &self.catalog,
-                    Action::CatalogReplaced { previous: old },
+                    Action::CatalogReplaced {
+                        previous: old,
+                        after: self.after_edit.take(),
+                    },
                 ) {
                     self.searcher.send(req, &self.catalog);
                 }

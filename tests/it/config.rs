@@ -327,7 +327,7 @@ fn remapped_keys_work_and_the_help_and_hints_show_them() {
     pty.wait_text("Keys — type to filter");
     pty.send("next field");
     let screen = pty.wait_text("filter: next field");
-    assert!(screen.contains("j ↓ Ctrl-N x"), "{screen}");
+    assert!(screen.contains("x j ↓ Ctrl-N"), "{screen}");
     pty.key("esc");
     pty.wait_for("help closed", |s| !s.contains("Keys — type"));
     quit(pty);
