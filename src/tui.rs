@@ -11,7 +11,7 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -40,12 +40,45 @@ type Backend = Sgr<BufWriter<Stdout>>;
 /// Whether the terminal is in our mode (raw, alternate screen, mouse) right now.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
+/// The terminal's settings as dossier found them at start. Restored exactly on the way out and
+/// before taking the terminal back from the editor: the terminal library restores the settings
+/// it saw when raw mode last began, and an editor that was killed (or a script that ran `stty
+/// raw`) would otherwise have those be raw, leaving the shell raw after dossier quits.
+static FOUND: std::sync::OnceLock<rustix::termios::Termios> = std::sync::OnceLock::new();
+
+/// The editor's process id while it runs, 0 otherwise: the signal thread passes a SIGTERM or
+/// SIGHUP on to it, and lets a SIGINT (Ctrl-C typed while it runs) be the editor's alone.
+static EDITOR: AtomicU32 = AtomicU32::new(0);
+
+fn remember_terminal() {
+    if let Ok(settings) = rustix::termios::tcgetattr(io::stdin()) {
+        let _ = FOUND.set(settings);
+    }
+}
+
+fn put_back_terminal_settings() {
+    if let Some(settings) = FOUND.get() {
+        let _ = rustix::termios::tcsetattr(
+            io::stdin(),
+            rustix::termios::OptionalActions::Drain,
+            settings,
+        );
+    }
+}
+
+/// Modes another program may have left set that change how keys arrive or where lines go:
+/// application cursor keys and keypad off, and the scroll region the whole screen (the cursor
+/// saved around it, since resetting the region moves it home).
+const RESET_MODES: &str = "\x1b[?1l\x1b>\x1b7\x1b[r\x1b8";
+
 fn enter_terminal() -> io::Result<()> {
+    put_back_terminal_settings();
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     execute!(
         io::stdout(),
         EnterAlternateScreen,
+        crossterm::style::Print(RESET_MODES),
         EnableMouseCapture,
         EnableBracketedPaste,
         cursor::Hide
@@ -61,10 +94,12 @@ pub fn restore_terminal() {
             DisableBracketedPaste,
             DisableMouseCapture,
             LeaveAlternateScreen,
+            crossterm::style::Print(RESET_MODES),
             cursor::Show
         );
         let _ = out.flush();
         let _ = terminal::disable_raw_mode();
+        put_back_terminal_settings();
     }
 }
 
@@ -186,7 +221,18 @@ fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            if let Some(sig) = signals.forever().next() {
+            for sig in signals.forever() {
+                let editor = EDITOR.load(Ordering::SeqCst);
+                if editor != 0 {
+                    if sig == SIGINT {
+                        // Ctrl-C typed in the editor reached the whole foreground group; it is
+                        // the editor's to act on, not a reason to quit.
+                        continue;
+                    }
+                    // Not left behind as an orphan holding the screen: the editor hears the
+                    // signal too, and gets a moment to end before the terminal is restored.
+                    stop_editor(editor, sig);
+                }
                 let _ = tx.send(Event::Signal(sig));
                 // The main loop normally exits at once; if it is stuck, do it from here.
                 std::thread::sleep(Duration::from_secs(2));
@@ -196,6 +242,27 @@ fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
         })
         .context("cannot start the signal thread")?;
     Ok(())
+}
+
+/// Pass `sig` on to the editor and wait up to a second for it to end.
+fn stop_editor(editor: u32, sig: i32) {
+    use rustix::process::{Pid, Signal};
+    use signal_hook::consts::{SIGHUP, SIGQUIT};
+    let signal = match sig {
+        SIGHUP => Signal::HUP,
+        SIGQUIT => Signal::QUIT,
+        _ => Signal::TERM,
+    };
+    let Some(pid) = i32::try_from(editor).ok().and_then(Pid::from_raw) else {
+        return;
+    };
+    let _ = rustix::process::kill_process(pid, signal);
+    for _ in 0..20 {
+        if EDITOR.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// Runs searches off the input thread. A newer request cancels the search under way (the
@@ -258,6 +325,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     let (tx, rx) = mpsc::channel();
     install_panic_hook();
     spawn_signals(tx.clone())?;
+    remember_terminal();
     enter_terminal().context("cannot set up the terminal")?;
     let _guard = Guard;
     let backend = Sgr::new(BufWriter::with_capacity(1 << 16, io::stdout()));
@@ -640,7 +708,11 @@ impl Loop {
         };
         let path = req.path.clone();
         let line = req.line;
-        let status = self.hand_over(terminal, || crate::editor::run(&editor, &path, line))?;
+        let status = self.hand_over(terminal, || {
+            crate::editor::run(&editor, &path, line, |pid| {
+                EDITOR.store(pid, Ordering::SeqCst);
+            })
+        })?;
         let size = terminal.size()?;
         let name = crate::text::shown(&editor[0]).into_owned();
         let mut note = Some(format!("back from `{name}`: {}", req.about));

@@ -154,6 +154,14 @@ impl Pty {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
 
+    pub fn application_keypad(&self) -> bool {
+        self.parser.lock().unwrap().screen().application_keypad()
+    }
+
+    pub fn application_cursor(&self) -> bool {
+        self.parser.lock().unwrap().screen().application_cursor()
+    }
+
     pub fn cell_bg(&self, row: u16, col: u16) -> Option<vt100::Color> {
         self.parser
             .lock()
