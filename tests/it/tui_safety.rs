@@ -366,11 +366,11 @@ fn sigterm_while_the_editor_runs_ends_the_editor_too() {
     pty.key("f4");
     pty.wait_text("waiting");
     let editor_pid = std::fs::read_to_string(&pidfile).unwrap().trim().to_owned();
-    let status = std::process::Command::new("kill")
+    let killed = std::process::Command::new("kill")
         .args(["-TERM", &dossier])
         .status()
         .unwrap();
-    assert!(status.success());
+    assert!(killed.success());
     pty.wait_text("dossier ended");
     let start = Instant::now();
     while Path::new(&format!("/proc/{editor_pid}")).exists() {
