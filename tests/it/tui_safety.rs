@@ -374,13 +374,14 @@ fn sigterm_while_the_editor_runs_ends_the_editor_too() {
     pty.wait_text("dossier ended");
     let start = Instant::now();
     while Path::new(&format!("/proc/{editor_pid}")).exists() {
-        let stat = std::fs::read_to_string(format!("/proc/{editor_pid}/stat")).unwrap_or_default();
-        if stat.split_whitespace().nth(2) == Some("Z") {
+        let proc_stat =
+            std::fs::read_to_string(format!("/proc/{editor_pid}/stat")).unwrap_or_default();
+        if proc_stat.split_whitespace().nth(2) == Some("Z") {
             break;
         }
         assert!(
             start.elapsed() < Duration::from_secs(5),
-            "the editor was left running as an orphan: {stat}"
+            "the editor was left running as an orphan: {proc_stat}"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
