@@ -405,15 +405,20 @@ impl Builder<'_> {
             .iter()
             .filter_map(|r| catalog.idx(r.id.raw()))
             .collect();
+        // A camp can be pointed at by thousands of records: group by a map, not a scan.
         let mut froms: Vec<(RecordIdx, Vec<LinkField>)> = Vec::new();
+        let mut at: std::collections::HashMap<RecordIdx, usize> = std::collections::HashMap::new();
         for link in catalog.backlinks(idx) {
             if related.contains(&link.from) {
                 continue;
             }
-            match froms.iter_mut().find(|(from, _)| *from == link.from) {
-                Some((_, fields)) if !fields.contains(&link.field) => fields.push(link.field),
+            match at.get(&link.from) {
+                Some(&i) if !froms[i].1.contains(&link.field) => froms[i].1.push(link.field),
                 Some(_) => {}
-                None => froms.push((link.from, vec![link.field])),
+                None => {
+                    at.insert(link.from, froms.len());
+                    froms.push((link.from, vec![link.field]));
+                }
             }
         }
         if froms.is_empty() {

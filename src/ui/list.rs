@@ -59,12 +59,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         .collect();
     // The timeline's date column is as wide as the widest date on screen, whole intervals
     // included, so no date is cut to look like another.
-    let date_width = shown
-        .iter()
-        .map(|(_, h)| timeline_date(catalog.get(h.record)).chars().count())
-        .max()
-        .unwrap_or(0)
-        .clamp(4, width / 2);
+    let date_width = if state.results.timeline {
+        shown
+            .iter()
+            .map(|(_, h)| timeline_date(catalog.get(h.record)).chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(4, width / 2)
+    } else {
+        0
+    };
     // The detail pane shows the selected row, unless a followed link is shown there instead:
     // then the row is marked, not lit, so nobody mistakes it for what the keys act on.
     let previewed = state.selected() == state.current_idx(catalog);
