@@ -731,7 +731,7 @@ impl State {
                 )
             }
             Copy::Citation => (
-                crate::view::citation(catalog, idx),
+                crate::markdown::citation(catalog, idx),
                 format!("a citation of {name}"),
             ),
         };

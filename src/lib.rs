@@ -31,6 +31,7 @@ pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod doc;
 pub mod editor;
 pub mod generate;
 pub mod index;
