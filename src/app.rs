@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::index::{Catalog, RecordIdx};
-use crate::keymap::{Command, Context, Keymap};
+use crate::keymap::{Command, Context, Copied, Keymap};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Record};
 use crate::search::{Filter, Hit, Typing};
@@ -712,14 +712,13 @@ impl State {
     }
 
     /// What a copy key copies, from the record shown.
-    fn copy(&mut self, catalog: &Catalog, what: crate::keymap::Copy) -> Option<Effect> {
-        use crate::keymap::Copy;
+    fn copy(&mut self, catalog: &Catalog, what: Copied) -> Option<Effect> {
         let idx = self.target(catalog)?;
         let record = catalog.get(idx);
         let name = quoted(catalog, idx);
         let (text, what) = match what {
-            Copy::Id => (record.id.to_string(), format!("the id of {name}")),
-            Copy::Location => {
+            Copied::Id => (record.id.to_string(), format!("the id of {name}")),
+            Copied::Location => {
                 // The selected field's line, unless the edit key would open a cited document.
                 let line = self
                     .view_request(catalog)
@@ -730,7 +729,7 @@ impl State {
                     format!("path:line of {name}"),
                 )
             }
-            Copy::Citation => (
+            Copied::Citation => (
                 crate::markdown::citation(catalog, idx),
                 format!("a citation of {name}"),
             ),
@@ -856,7 +855,9 @@ pub fn waits_for_results(cmd: Command) -> bool {
             | Command::SwitchPane
             | Command::Edit
             | Command::View
-            | Command::Copy(_)
+            | Command::CopyId
+            | Command::CopyLocation
+            | Command::CopyCitation
             | Command::TimelineOf
             | Command::Back
             | Command::Forward
@@ -1119,30 +1120,32 @@ fn page(state: &State) -> usize {
 
 /// Keys that act on the record shown, the same from the search box and the detail pane.
 fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
-    if matches!(cmd, Command::Edit | Command::View | Command::Copy(_)) {
+    if matches!(cmd, Command::Edit | Command::View) || cmd.copied().is_some() {
         // Acting on a record ends that lookup: the next thing typed starts a new one rather
         // than being glued to the old query (a cursor key keeps it, as on return from reading).
         state.input.select_all();
+    }
+    if let Some(what) = cmd.copied() {
+        return state.copy(catalog, what);
+    }
+    if let Some(k) = cmd.kind_filter() {
+        // The timeline holds incidents only; choosing a kind goes back to the ranked list.
+        state.timeline = false;
+        state.kind = if k.is_some() && state.kind == k {
+            None
+        } else {
+            k
+        };
+        state.enter_search();
+        return Some(state.search_request());
     }
     match cmd {
         Command::Back => state.go_history(catalog, true),
         Command::Forward => state.go_history(catalog, false),
         Command::Edit => return state.view_request(catalog).map(Effect::Edit),
         Command::View => return state.view_request(catalog).map(Effect::View),
-        Command::Copy(what) => return state.copy(catalog, what),
         Command::Timeline => return Some(state.toggle_timeline()),
         Command::TimelineOf => return state.timeline_of(catalog),
-        Command::KindFilter(k) => {
-            // The timeline holds incidents only; choosing a kind goes back to the ranked list.
-            state.timeline = false;
-            state.kind = if k.is_some() && state.kind == k {
-                None
-            } else {
-                k
-            };
-            state.enter_search();
-            return Some(state.search_request());
-        }
         _ => {}
     }
     None
@@ -1547,7 +1550,7 @@ mod tests {
         assert_eq!(s.results.hits.len(), 1);
         assert_eq!(current(&s), "abduction");
         // A kind key goes back to the ranked list of that kind.
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Person)));
+        cmd(&mut s, &c, Command::KindPerson);
         assert!(!s.results.timeline);
         assert_eq!(s.results.hits.len(), 2);
         // Esc clears the kind first, then leaves the timeline.
@@ -1685,7 +1688,7 @@ mod tests {
     fn esc_clears_the_query_then_the_kind_filter() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Person)));
+        cmd(&mut s, &c, Command::KindPerson);
         assert_eq!(s.results.hits.len(), 2);
         typed(&mut s, &c, "ratebi");
         cmd(&mut s, &c, Command::Clear);
@@ -1705,9 +1708,9 @@ mod tests {
     fn kind_keys_toggle() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Camp)));
+        cmd(&mut s, &c, Command::KindCamp);
         assert_eq!(s.results.hits.len(), 1);
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Camp)));
+        cmd(&mut s, &c, Command::KindCamp);
         assert_eq!(s.results.hits.len(), c.len());
     }
 
@@ -1764,12 +1767,11 @@ mod tests {
 
     #[test]
     fn the_record_acted_on_is_the_record_shown_through_follow_back_and_reload() {
-        use crate::keymap::Copy;
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
         let acts_on_shown = |s: &mut State, c: &Catalog| {
             let title = shown_title(s);
-            let Some(Effect::Copy { text, what }) = cmd(s, c, Command::Copy(Copy::Citation)) else {
+            let Some(Effect::Copy { text, what }) = cmd(s, c, Command::CopyCitation) else {
                 panic!("no copy")
             };
             assert!(
@@ -1832,11 +1834,7 @@ mod tests {
         typed(&mut s, &c, "ratebi");
         assert_eq!(s.input.text, "ratebi", "not glued to the old query");
         // The same after the editor, the viewer or a copy from the search box.
-        for act in [
-            Command::Edit,
-            Command::View,
-            Command::Copy(crate::keymap::Copy::Citation),
-        ] {
+        for act in [Command::Edit, Command::View, Command::CopyCitation] {
             cmd(&mut s, &c, act);
             typed(&mut s, &c, "tahoori");
             assert_eq!(s.input.text, "tahoori", "after {act:?}");

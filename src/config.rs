@@ -415,8 +415,7 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
             let k = match Key::parse(key.get_ref()) {
                 Ok(k) => k,
                 Err(why) => {
-                    let (what, todo) = why.split_once("; ").unwrap_or((&why, ""));
-                    problems.at(key.span(), what, todo);
+                    problems.at(key.span(), format!("`{}` {why}", key.get_ref()), why.todo());
                     continue;
                 }
             };
@@ -455,7 +454,7 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
                 continue;
             }
             let Some(cmd) = Command::parse(name) else {
-                let names = Command::ALL.map(Command::name);
+                let names = Command::ALL.iter().map(|c| c.name());
                 let todo = match crate::diagnostic::did_you_mean(name, names) {
                     Some(near) => format!(
                         "did you mean `{near}`? The README lists every command; \"none\" unbinds the key"

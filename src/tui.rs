@@ -48,7 +48,33 @@ static FOUND: std::sync::OnceLock<rustix::termios::Termios> = std::sync::OnceLoc
 
 /// The editor's process id while it runs, 0 otherwise: the signal thread passes a SIGTERM or
 /// SIGHUP on to it, and lets a SIGINT (Ctrl-C typed while it runs) be the editor's alone.
+/// `EDITOR_STARTING` from just before it is started until its id is known, since it may take
+/// the terminal (and the user press Ctrl-C) before this process has run again.
 static EDITOR: AtomicU32 = AtomicU32::new(0);
+const EDITOR_STARTING: u32 = u32::MAX;
+
+/// When the editor last ended, in milliseconds since `EPOCH`. A Ctrl-C typed in the editor
+/// reaches this process too, and the signal thread may only get to it after the editor has
+/// ended and `EDITOR` is 0 again (on a loaded machine): a SIGINT that soon after is still the
+/// editor's. (A real `kill -INT` that close to an editor session is not told apart.)
+static EDITOR_ENDED: AtomicU64 = AtomicU64::new(0);
+static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+fn millis() -> u64 {
+    u64::try_from(
+        EPOCH
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_millis(),
+    )
+    .unwrap_or(u64::MAX)
+}
+
+/// The editor runs, or has just ended (0 in `EDITOR_ENDED` is "never ran").
+fn editor_has_the_terminal() -> bool {
+    let ended = EDITOR_ENDED.load(Ordering::SeqCst);
+    EDITOR.load(Ordering::SeqCst) != 0 || (ended != 0 && millis().saturating_sub(ended) < 1000)
+}
 
 fn remember_terminal() {
     if let Ok(settings) = rustix::termios::tcgetattr(io::stdin()) {
@@ -222,13 +248,13 @@ fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
+                if sig == SIGINT && editor_has_the_terminal() {
+                    // Ctrl-C typed in the editor reached the whole foreground group; it is the
+                    // editor's to act on, not a reason to quit.
+                    continue;
+                }
                 let editor = EDITOR.load(Ordering::SeqCst);
                 if editor != 0 {
-                    if sig == SIGINT {
-                        // Ctrl-C typed in the editor reached the whole foreground group; it is
-                        // the editor's to act on, not a reason to quit.
-                        continue;
-                    }
                     // Not left behind as an orphan holding the screen: the editor hears the
                     // signal too, and gets a moment to end before the terminal is restored.
                     stop_editor(editor, sig);
@@ -245,7 +271,7 @@ fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
 }
 
 /// Pass `sig` on to the editor and wait up to a second for it to end.
-fn stop_editor(editor: u32, sig: i32) {
+fn stop_editor(mut editor: u32, sig: i32) {
     use rustix::process::{Pid, Signal};
     use signal_hook::consts::{SIGHUP, SIGQUIT};
     let signal = match sig {
@@ -253,15 +279,17 @@ fn stop_editor(editor: u32, sig: i32) {
         SIGQUIT => Signal::QUIT,
         _ => Signal::TERM,
     };
-    let Some(pid) = i32::try_from(editor).ok().and_then(Pid::from_raw) else {
-        return;
-    };
-    let _ = rustix::process::kill_process(pid, signal);
+    let mut sent = false;
     for _ in 0..20 {
-        if EDITOR.load(Ordering::SeqCst) == 0 {
+        if editor == 0 {
             return;
         }
+        if !sent && let Some(pid) = i32::try_from(editor).ok().and_then(Pid::from_raw) {
+            let _ = rustix::process::kill_process(pid, signal);
+            sent = true;
+        }
         std::thread::sleep(Duration::from_millis(50));
+        editor = EDITOR.load(Ordering::SeqCst);
     }
 }
 
@@ -708,11 +736,15 @@ impl Loop {
         };
         let path = req.path.clone();
         let line = req.line;
+        EDITOR.store(EDITOR_STARTING, Ordering::SeqCst);
         let status = self.hand_over(terminal, || {
             crate::editor::run(&editor, &path, line, |pid| {
                 EDITOR.store(pid, Ordering::SeqCst);
             })
-        })?;
+        });
+        EDITOR_ENDED.store(millis().max(1), Ordering::SeqCst);
+        EDITOR.store(0, Ordering::SeqCst);
+        let status = status?;
         let size = terminal.size()?;
         let name = crate::text::shown(&editor[0]).into_owned();
         let mut note = Some(format!("back from `{name}`: {}", req.about));

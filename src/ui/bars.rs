@@ -197,7 +197,7 @@ fn hints(keymap: &Keymap, context: Context) -> Vec<(String, &'static str)> {
     let wanted: &[(Command, &str)] = match context {
         Context::Search | Context::Global => &[
             (Command::FocusDetail, "read"),
-            (Command::Copy(crate::keymap::Copy::Citation), "cite"),
+            (Command::CopyCitation, "cite"),
             (Command::Edit, "edit"),
             (Command::Clear, "clear"),
             (Command::Help, "keys"),
@@ -205,7 +205,7 @@ fn hints(keymap: &Keymap, context: Context) -> Vec<(String, &'static str)> {
         ],
         Context::Detail => &[
             (Command::Open, "follow"),
-            (Command::Copy(crate::keymap::Copy::Citation), "cite"),
+            (Command::CopyCitation, "cite"),
             (Command::Edit, "edit"),
             (Command::Back, "back"),
             (Command::FocusList, "search"),
