@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use dossier::app::State;
 use dossier::index::Catalog;
 use dossier::load::{Limits, load_dir};
-use dossier::search::{Query, Searcher, Typing};
+use dossier::search::{Incremental, Query, Searcher};
 use rayon::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
@@ -225,7 +225,7 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
 
     // Search per keystroke, as the browser runs it: each key narrows the previous results.
     // Afresh: every keystroke searches everything (after a deletion, say).
-    let mut typing = Typing::default();
+    let mut typing = Incremental::default();
     let mut searcher = Searcher::default();
     let (mut samples, mut fresh) = (Vec::new(), Vec::new());
     for q in TYPED {
@@ -275,7 +275,7 @@ fn timeline(catalog: &Catalog, reps: usize) {
                 timeline: true,
             };
             let t = Instant::now();
-            std::hint::black_box(req.run(&mut Typing::default(), catalog, &|| false));
+            std::hint::black_box(req.run(&mut Incremental::default(), catalog, &|| false));
             t.elapsed()
         }));
         println!("timeline {query:?}: {took:.2?}");
@@ -391,7 +391,16 @@ fn frame_time(catalog: &Catalog) -> Duration {
         .map(|_| {
             let t = Instant::now();
             terminal
-                .draw(|f| dossier::ui::render(f, &state, catalog, theme))
+                .draw(|f| {
+                    dossier::ui::render(
+                        f,
+                        &dossier::ui::Screen {
+                            state: &state,
+                            catalog,
+                            theme,
+                        },
+                    );
+                })
                 .unwrap();
             t.elapsed()
         })

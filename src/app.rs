@@ -21,7 +21,7 @@ use crate::index::{Catalog, RecordIdx};
 use crate::keymap::{Command, Context, Copied, Keymap};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Record};
-use crate::search::{Filter, Hit, Typing};
+use crate::search::{Filter, Hit, Incremental};
 use crate::view::{self, Target};
 
 pub type RecordId = Arc<str>;
@@ -174,7 +174,7 @@ impl SearchRequest {
     /// Answer the request (on the search worker), or `None` if `cancelled` first.
     pub fn run(
         self,
-        typing: &mut Typing,
+        typing: &mut Incremental,
         catalog: &Catalog,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Results> {
@@ -214,6 +214,10 @@ impl SearchRequest {
 pub struct Detail {
     pub record: Option<RecordIdx>,
     pub lines: Vec<view::Line>,
+    /// `lines` wrapped to `wrapped_width` columns, kept until the lines or the width change:
+    /// wrapping on every key and frame cost 50 ms a key for a record with a 4 MB summary.
+    pub rows: Vec<view::Row>,
+    pub wrapped_width: usize,
     pub cursor: usize,
     pub scroll: usize,
 }
@@ -304,7 +308,7 @@ pub enum Action {
     /// The catalog was read again from disk (after the editor, or a reload); `update` gets the
     /// new one, and the one it replaced here, to carry the list over by id. `after` is what
     /// started the reload, if it has something to say (back from the editor, and on what).
-    CatalogReplaced {
+    Reloaded {
         previous: Arc<Catalog>,
         after: Option<String>,
     },
@@ -480,6 +484,8 @@ impl State {
         self.detail = Detail {
             record: Some(idx),
             lines,
+            rows: Vec::new(),
+            wrapped_width: 0,
             cursor,
             scroll,
         };
@@ -527,12 +533,23 @@ impl State {
         self.keep_detail_cursor_visible();
     }
 
+    /// Wrap the detail's lines again if the pane's width changed since they were wrapped.
+    fn rewrap(&mut self) {
+        let (width, _) = self.detail_size();
+        let width = width.max(1);
+        if self.detail.wrapped_width != width {
+            self.detail.rows = view::wrap(&self.detail.lines, width);
+            self.detail.wrapped_width = width;
+        }
+    }
+
     fn keep_detail_cursor_visible(&mut self) {
         let (width, height) = self.detail_size();
         if width == 0 || height == 0 {
             return;
         }
-        let rows = view::wrap(&self.detail.lines, width);
+        self.rewrap();
+        let rows = &self.detail.rows;
         let first = rows
             .iter()
             .position(|r| r.line == self.detail.cursor)
@@ -555,8 +572,9 @@ impl State {
 
     /// Scroll the detail pane (the mouse wheel): the selection stays where it is.
     fn scroll_detail(&mut self, down: bool, by: usize) {
-        let (width, height) = self.detail_size();
-        let rows = view::wrap(&self.detail.lines, width.max(1)).len();
+        let (_, height) = self.detail_size();
+        self.rewrap();
+        let rows = self.detail.rows.len();
         self.detail.scroll = if down {
             self.detail.scroll + by
         } else {
@@ -573,7 +591,7 @@ impl State {
             return;
         }
         self.scroll_detail(down, height);
-        let rows = view::wrap(&self.detail.lines, width);
+        let rows = &self.detail.rows;
         let view = self.detail.scroll..self.detail.scroll + height;
         let in_view = |line: usize| {
             rows.iter()
@@ -899,7 +917,7 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             search_done(state, catalog, results);
             None
         }
-        Action::CatalogReplaced { previous, after } => {
+        Action::Reloaded { previous, after } => {
             Some(catalog_replaced(state, catalog, &previous, after))
         }
         Action::ViewerReady {
@@ -1407,8 +1425,11 @@ fn click(state: &mut State, catalog: &Catalog, column: u16, row: u16) -> Option<
     } else if detail.contains(at) {
         state.mode = Mode::Detail;
         state.input.selected = false;
-        let rows = view::wrap(&state.detail.lines, usize::from(detail.width));
-        let hit = rows.get(state.detail.scroll + usize::from(row - detail.y))?;
+        state.rewrap();
+        let hit = state
+            .detail
+            .rows
+            .get(state.detail.scroll + usize::from(row - detail.y))?;
         let line = hit.line;
         if state.selectable(line) {
             state.detail.cursor = line;
@@ -1510,7 +1531,7 @@ mod tests {
         if let Some(Effect::Search(req)) = &effect {
             let results = req
                 .clone()
-                .run(&mut Typing::default(), c, &|| false)
+                .run(&mut Incremental::default(), c, &|| false)
                 .unwrap();
             update(s, c, Action::SearchDone(results));
         }
@@ -1809,7 +1830,7 @@ mod tests {
         act(
             &mut s,
             &c2,
-            Action::CatalogReplaced {
+            Action::Reloaded {
                 previous: Arc::new(catalog()),
                 after: None,
             },
@@ -1959,7 +1980,7 @@ mod tests {
         act(
             &mut s,
             &c2,
-            Action::CatalogReplaced {
+            Action::Reloaded {
                 previous: Arc::new(c),
                 after: None,
             },
@@ -1985,7 +2006,7 @@ mod tests {
         act(
             &mut s,
             &c2,
-            Action::CatalogReplaced {
+            Action::Reloaded {
                 previous: Arc::new(c),
                 after: None,
             },
@@ -2062,7 +2083,7 @@ mod tests {
         act(
             &mut s,
             &c,
-            Action::CatalogReplaced {
+            Action::Reloaded {
                 previous: Arc::new(broken),
                 after: None,
             },

@@ -711,7 +711,7 @@ impl fmt::Display for Key {
 
 /// One line of the help screen: a command in a context, the keys that run it, and what it does.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
+pub struct Bound {
     pub context: Context,
     pub command: Command,
     pub keys: Vec<Key>,
@@ -732,7 +732,7 @@ pub struct Override {
 #[derive(Clone, Debug)]
 pub struct Keymap {
     map: HashMap<(Context, Key), Command>,
-    rows: Vec<Row>,
+    rows: Vec<Bound>,
 }
 
 impl Default for Keymap {
@@ -748,10 +748,10 @@ impl Keymap {
     /// row.
     pub fn with_overrides(overrides: &[Override]) -> Keymap {
         // The help lists the contexts in order, each with its commands in the table's order.
-        let mut rows: Vec<Row> = Context::ALL
+        let mut rows: Vec<Bound> = Context::ALL
             .into_iter()
             .flat_map(|context| BINDINGS.iter().filter(move |b| b.context == context))
-            .map(|b| Row {
+            .map(|b| Bound {
                 context: b.context,
                 command: b.command,
                 keys: b.keys.to_vec(),
@@ -789,7 +789,7 @@ impl Keymap {
                 .map_or(rows.len(), |i| i + 1);
             rows.insert(
                 at,
-                Row {
+                Bound {
                     context: o.context,
                     command,
                     keys: vec![o.key],
@@ -834,7 +834,7 @@ impl Keymap {
     }
 
     /// Every command with at least one key, in the help screen's order.
-    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+    pub fn rows(&self) -> impl Iterator<Item = &Bound> {
         self.rows.iter().filter(|r| !r.keys.is_empty())
     }
 
@@ -1066,7 +1066,7 @@ mod tests {
     #[test]
     fn a_global_command_bound_in_a_context_gets_its_own_row() {
         let km = Keymap::with_overrides(&[o(Context::Viewer, "x", Some(Command::Quit))]);
-        let rows: Vec<&Row> = km.rows().collect();
+        let rows: Vec<&Bound> = km.rows().collect();
         let at = rows
             .iter()
             .position(|r| r.context == Context::Viewer && r.command == Command::Quit)

@@ -639,14 +639,14 @@ pub fn narrows(old: &str, new: &str) -> bool {
 /// Searching as the user types: a query that narrows the previous one searches only the
 /// previous results, so each keystroke of a growing query costs less than the one before.
 #[derive(Default)]
-pub struct Typing {
+pub struct Incremental {
     searcher: Searcher,
     /// The last completed query, the filters the screen added to it, and the records it
     /// found, ascending.
     last: Option<(String, Vec<Filter>, Vec<RecordIdx>)>,
 }
 
-impl Typing {
+impl Incremental {
     /// Forget the previous results (the catalog changed).
     pub fn reset(&mut self) {
         self.last = None;
@@ -1095,7 +1095,7 @@ mod tests {
     #[test]
     fn typing_gives_the_same_hits_as_searching_afresh() {
         let c = catalog();
-        let mut typing = Typing::default();
+        let mut typing = Incremental::default();
         let mut fresh = Searcher::default();
         let typed = [
             "c",

@@ -32,7 +32,7 @@ use crate::config::{Config, Env};
 use crate::index::Catalog;
 use crate::keymap::{Command, Context, Keymap};
 use crate::load::{Limits, LoadError, Progress};
-use crate::search::Typing;
+use crate::search::Incremental;
 use crate::ui::{self, Theme};
 
 type Backend = Sgr<BufWriter<Stdout>>;
@@ -166,107 +166,109 @@ enum Event {
 /// Lets the main thread park the key reader while another program owns the terminal.
 #[derive(Default)]
 struct Pause {
-    state: Mutex<(bool, bool)>, // (asked to pause, is parked)
+    state: Mutex<Parking>,
     changed: Condvar,
 }
 
+#[derive(Default)]
+struct Parking {
+    /// The main thread wants the reader parked.
+    asked: bool,
+    /// The reader is parked (it reads no key until `asked` is false again).
+    parked: bool,
+}
+
 impl Pause {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Parking> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Park the reader and wait until it is parked (so it cannot steal the editor's keys).
     fn pause(&self) {
-        let mut s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        s.0 = true;
-        drop(s);
+        self.lock().asked = true;
         // Wake the reader from its blocking read: the terminal library reports SIGWINCH as a resize.
         let _ = signal_hook::low_level::raise(signal_hook::consts::SIGWINCH);
-        let s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let _ = self
             .changed
-            .wait_timeout_while(s, Duration::from_secs(2), |s| !s.1)
+            .wait_timeout_while(self.lock(), Duration::from_secs(2), |p| !p.parked)
             .unwrap_or_else(std::sync::PoisonError::into_inner);
     }
 
     fn resume(&self) {
-        let mut s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        s.0 = false;
+        self.lock().asked = false;
         self.changed.notify_all();
     }
 
     /// Called by the reader before each read: blocks while paused.
     fn checkpoint(&self) {
-        let mut s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        while s.0 {
-            s.1 = true;
+        let mut p = self.lock();
+        while p.asked {
+            p.parked = true;
             self.changed.notify_all();
-            s = self
+            p = self
                 .changed
-                .wait(s)
+                .wait(p)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
-        s.1 = false;
+        p.parked = false;
     }
 }
 
-fn spawn_reader(tx: Sender<Event>, pause: Arc<Pause>) {
+/// Start a thread of the browser's. Every thread is named (so a stuck one shows by name in
+/// `/proc`), and one that cannot start is an error for the caller, never a panic.
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
     std::thread::Builder::new()
-        .name("keys".into())
-        .spawn(move || {
-            loop {
-                pause.checkpoint();
-                match term_event::read() {
-                    Ok(ev) => {
-                        if tx.send(Event::Term(ev)).is_err() {
-                            return;
-                        }
-                    }
-                    Err(_) => {
-                        let _ = tx.send(Event::TermGone);
+        .name(name.to_owned())
+        .spawn(f)
+        .with_context(|| format!("cannot start the {name} thread"))?;
+    Ok(())
+}
+
+fn spawn_reader(tx: Sender<Event>, pause: Arc<Pause>) -> anyhow::Result<()> {
+    spawn("keys", move || {
+        loop {
+            pause.checkpoint();
+            match term_event::read() {
+                Ok(ev) => {
+                    if tx.send(Event::Term(ev)).is_err() {
                         return;
                     }
                 }
+                Err(_) => {
+                    let _ = tx.send(Event::TermGone);
+                    return;
+                }
             }
-        })
-        .expect("spawn the key reader");
+        }
+    })
 }
 
 fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
         .context("cannot install signal handlers")?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            for sig in signals.forever() {
-                if sig == SIGINT && editor_has_the_terminal() {
-                    // Ctrl-C typed in the editor reached the whole foreground group; it is the
-                    // editor's to act on, not a reason to quit.
-                    continue;
-                }
-                let editor = EDITOR.load(Ordering::SeqCst);
-                if editor != 0 {
-                    // Not left behind as an orphan holding the screen: the editor hears the
-                    // signal too, and gets a moment to end before the terminal is restored.
-                    stop_editor(editor, sig);
-                }
-                let _ = tx.send(Event::Signal(sig));
-                // The main loop normally exits at once; if it is stuck, do it from here.
-                std::thread::sleep(Duration::from_secs(2));
-                restore_terminal();
-                std::process::exit(128 + sig);
+    spawn("signals", move || {
+        for sig in signals.forever() {
+            if sig == SIGINT && editor_has_the_terminal() {
+                // Ctrl-C typed in the editor reached the whole foreground group; it is the
+                // editor's to act on, not a reason to quit.
+                continue;
             }
-        })
-        .context("cannot start the signal thread")?;
+            let editor = EDITOR.load(Ordering::SeqCst);
+            if editor != 0 {
+                // Not left behind as an orphan holding the screen: the editor hears the
+                // signal too, and gets a moment to end before the terminal is restored.
+                stop_editor(editor, sig);
+            }
+            let _ = tx.send(Event::Signal(sig));
+            // The main loop normally exits at once; if it is stuck, do it from here.
+            std::thread::sleep(Duration::from_secs(2));
+            restore_terminal();
+            std::process::exit(128 + sig);
+        }
+    })?;
     Ok(())
 }
 
@@ -302,36 +304,33 @@ struct SearchWorker {
 }
 
 impl SearchWorker {
-    fn spawn(events: Sender<Event>) -> SearchWorker {
+    fn spawn(events: Sender<Event>) -> anyhow::Result<SearchWorker> {
         let (tx, rx) = mpsc::channel::<(SearchRequest, Arc<Catalog>)>();
         let latest = Arc::new(AtomicU64::new(0));
         let newest = Arc::clone(&latest);
-        std::thread::Builder::new()
-            .name("search".into())
-            .spawn(move || {
-                let mut typing = Typing::default();
-                let mut searched: Option<Arc<Catalog>> = None;
-                while let Ok(mut job) = rx.recv() {
-                    while let Ok(newer) = rx.try_recv() {
-                        job = newer;
-                    }
-                    let (req, catalog) = job;
-                    if !searched.as_ref().is_some_and(|c| Arc::ptr_eq(c, &catalog)) {
-                        typing.reset();
-                        searched = Some(Arc::clone(&catalog));
-                    }
-                    let generation = req.generation;
-                    let cancelled = || newest.load(Ordering::Relaxed) != generation;
-                    let Some(results) = req.run(&mut typing, &catalog, &cancelled) else {
-                        continue;
-                    };
-                    if events.send(Event::Searched(results)).is_err() {
-                        return;
-                    }
+        spawn("search", move || {
+            let mut typing = Incremental::default();
+            let mut searched: Option<Arc<Catalog>> = None;
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
                 }
-            })
-            .expect("spawn the search worker");
-        SearchWorker { tx, latest }
+                let (req, catalog) = job;
+                if !searched.as_ref().is_some_and(|c| Arc::ptr_eq(c, &catalog)) {
+                    typing.reset();
+                    searched = Some(Arc::clone(&catalog));
+                }
+                let generation = req.generation;
+                let cancelled = || newest.load(Ordering::Relaxed) != generation;
+                let Some(results) = req.run(&mut typing, &catalog, &cancelled) else {
+                    continue;
+                };
+                if events.send(Event::Searched(results)).is_err() {
+                    return;
+                }
+            }
+        })?;
+        Ok(SearchWorker { tx, latest })
     }
 
     fn send(&self, req: SearchRequest, catalog: &Arc<Catalog>) {
@@ -359,21 +358,18 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     let backend = Sgr::new(BufWriter::with_capacity(1 << 16, io::stdout()));
     let mut terminal = Terminal::new(backend).context("cannot set up the terminal")?;
     let pause = Arc::new(Pause::default());
-    spawn_reader(tx.clone(), Arc::clone(&pause));
-    let searcher = SearchWorker::spawn(tx.clone());
+    spawn_reader(tx.clone(), Arc::clone(&pause))?;
+    let searcher = SearchWorker::spawn(tx.clone())?;
     // Watching starts with the first load, so a save during a long load is not missed.
     {
         let (tx, dir) = (tx.clone(), dir.to_owned());
-        std::thread::Builder::new()
-            .name("watch-start".into())
-            .spawn(move || {
-                let events = tx.clone();
-                let watch = crate::watch::start(&dir, move || {
-                    let _ = events.send(Event::FilesChanged);
-                });
-                let _ = tx.send(Event::Watching(Box::new(watch)));
-            })
-            .context("spawn the watcher")?;
+        spawn("watch-start", move || {
+            let events = tx.clone();
+            let watch = crate::watch::start(&dir, move || {
+                let _ = events.send(Event::FilesChanged);
+            });
+            let _ = tx.send(Event::Watching(Box::new(watch)));
+        })?;
     }
 
     let keymap = Arc::new(config.keymap);
@@ -383,7 +379,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     };
     let size = terminal.size()?;
     let state = State::new(&catalog, size.width, size.height).with_keymap(keymap);
-    let mut app = Loop {
+    let mut app = Browser {
         catalog: Arc::new(catalog),
         dir: dir.to_owned(),
         limits,
@@ -419,16 +415,27 @@ fn load(
     theme: Theme,
 ) -> anyhow::Result<Result<(Catalog, Vec<Event>), i32>> {
     let progress = Arc::new(Progress::default());
-    let loader = {
-        let (tx, progress, dir) = (tx.clone(), Arc::clone(&progress), dir.to_owned());
-        std::thread::Builder::new()
-            .name("load".into())
-            .spawn(move || {
-                let result = Catalog::open_with(&dir, limits, &progress);
-                let _ = tx.send(Event::Loaded(Box::new(result)));
-            })
-            .context("cannot start the loader thread")?
-    };
+    // Set when the loader ends, whatever way: one that ends without sending has panicked.
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let (tx, progress, dir, done) = (
+            tx.clone(),
+            Arc::clone(&progress),
+            dir.to_owned(),
+            Arc::clone(&done),
+        );
+        spawn("load", move || {
+            struct Done(Arc<AtomicBool>);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    self.0.store(true, Ordering::SeqCst);
+                }
+            }
+            let _done = Done(done);
+            let result = Catalog::open_with(&dir, limits, &progress);
+            let _ = tx.send(Event::Loaded(Box::new(result)));
+        })?;
+    }
     let mut early = Vec::new();
     loop {
         let (found, read) = (
@@ -439,7 +446,7 @@ fn load(
         // The only timer in the program: progress is redrawn while loading, never after.
         let ev = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(ev) => ev,
-            Err(mpsc::RecvTimeoutError::Timeout) if loader.is_finished() => {
+            Err(mpsc::RecvTimeoutError::Timeout) if done.load(Ordering::SeqCst) => {
                 // It ended without sending: it panicked, and the panic hook has said why.
                 anyhow::bail!(
                     "loading the case files failed; this is a bug: please report it with the message above"
@@ -468,7 +475,7 @@ fn load(
     }
 }
 
-struct Loop {
+struct Browser {
     catalog: Arc<Catalog>,
     dir: PathBuf,
     limits: Limits,
@@ -504,7 +511,7 @@ enum Flow {
     Exit(i32),
 }
 
-impl Loop {
+impl Browser {
     fn run(
         &mut self,
         terminal: &mut Terminal<Backend>,
@@ -528,7 +535,12 @@ impl Loop {
     }
 
     fn draw(&self, terminal: &mut Terminal<Backend>) -> anyhow::Result<()> {
-        terminal.draw(|frame| ui::render(frame, &self.state, &self.catalog, self.theme))?;
+        let screen = ui::Screen {
+            state: &self.state,
+            catalog: &self.catalog,
+            theme: self.theme,
+        };
+        terminal.draw(|frame| ui::render(frame, &screen))?;
         Ok(())
     }
 
@@ -790,15 +802,16 @@ impl Loop {
             return;
         }
         let (tx, dir, limits) = (self.events.clone(), self.dir.clone(), self.limits);
-        let spawned = std::thread::Builder::new()
-            .name("reload".into())
-            .spawn(move || {
-                let result = Catalog::open(&dir, limits);
-                let _ = tx.send(Event::Reloaded(Box::new(result)));
-            });
+        let spawned = spawn("reload", move || {
+            let result = Catalog::open(&dir, limits);
+            let _ = tx.send(Event::Reloaded(Box::new(result)));
+        });
         self.reload = match spawned {
-            Ok(_) => Reload::Running,
-            Err(_) => Reload::Idle,
+            Ok(()) => Reload::Running,
+            Err(e) => {
+                self.state.message = Some(format!("{e:#}; changes show after a restart"));
+                Reload::Idle
+            }
         };
     }
 
@@ -817,7 +830,7 @@ impl Loop {
                 if let Some(Effect::Search(req)) = app::update(
                     &mut self.state,
                     &self.catalog,
-                    Action::CatalogReplaced {
+                    Action::Reloaded {
                         previous: old,
                         after: self.after_edit.take(),
                     },

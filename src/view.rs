@@ -60,11 +60,6 @@ impl Line {
     pub fn text(&self) -> String {
         self.segs.iter().map(|s| s.text.as_str()).collect()
     }
-
-    /// Columns the line takes unwrapped.
-    pub fn width(&self) -> usize {
-        self.segs.iter().map(|s| width(&s.text)).sum()
-    }
 }
 
 /// One screen row of a wrapped line.
@@ -73,6 +68,13 @@ pub struct Row {
     /// Index of the line this row belongs to.
     pub line: usize,
     pub segs: Vec<Seg>,
+}
+
+impl Row {
+    /// Columns the row takes.
+    pub fn width(&self) -> usize {
+        self.segs.iter().map(|s| width(&s.text)).sum()
+    }
 }
 
 /// Display width of a string in terminal columns.

@@ -5,7 +5,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, fit};
+use super::{Screen, fit};
 use crate::app::{Mode, State};
 use crate::diagnostic::{Tally, plural};
 use crate::index::Catalog;
@@ -13,7 +13,12 @@ use crate::keymap::{Command, Context, Keymap};
 
 /// The search bar: the prompt, the scope chip, the query (selected, when typing will replace
 /// it), and on the right the view, the kind filter and the count.
-pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
+pub fn search(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen {
+        state,
+        catalog,
+        theme,
+    } = *screen;
     if area.height == 0 {
         return;
     }
@@ -31,7 +36,7 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         format!("{}/{} ", state.results.hits.len(), catalog.len()),
         theme.dim(),
     ));
-    let right_width: usize = right.iter().map(|s| crate::view::width(&s.content)).sum();
+    let right_width: usize = right.iter().map(Span::width).sum();
 
     let prompt = Span::styled(" / ", if typing { theme.key() } else { theme.dim() });
     let left_width = usize::from(area.width).saturating_sub(right_width + 1);
@@ -51,12 +56,8 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         left.push(Span::raw(state.input.text.clone()));
     }
     let left = fit(left, left_width);
-    let pad = usize::from(area.width).saturating_sub(
-        left.iter()
-            .map(|s| crate::view::width(&s.content))
-            .sum::<usize>()
-            + right_width,
-    );
+    let pad = usize::from(area.width)
+        .saturating_sub(left.iter().map(Span::width).sum::<usize>() + right_width);
     let mut spans = left;
     spans.push(Span::raw(" ".repeat(pad)));
     spans.extend(right);
@@ -99,7 +100,12 @@ fn mode_badge(state: &State) -> &'static str {
     }
 }
 
-pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
+pub fn status(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen {
+        state,
+        catalog,
+        theme,
+    } = *screen;
     if area.height == 0 {
         return;
     }
@@ -143,8 +149,8 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         right.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     let width = usize::from(area.width);
-    let left_width: usize = left.iter().map(|s| crate::view::width(&s.content)).sum();
-    let right_width: usize = right.iter().map(|s| crate::view::width(&s.content)).sum();
+    let left_width: usize = left.iter().map(Span::width).sum();
+    let right_width: usize = right.iter().map(Span::width).sum();
     let mut spans = left;
     if left_width + right_width < width {
         spans.push(Span::raw(" ".repeat(width - left_width - right_width)));

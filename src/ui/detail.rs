@@ -6,17 +6,25 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::Theme;
-use crate::app::{Mode, State};
+use super::Screen;
+use crate::app::Mode;
 use crate::view;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen { state, theme, .. } = *screen;
     if area.width == 0 || area.height == 0 {
         return;
     }
     let focused = state.mode == Mode::Detail;
     let inner_width = usize::from(area.width.saturating_sub(2));
-    let rows = view::wrap(&state.detail.lines, inner_width.max(1));
+    // Wrapped by `update` for the pane's width; wrapped here only if drawn at another one.
+    let wrapped;
+    let rows: &[view::Row] = if state.detail.wrapped_width == inner_width.max(1) {
+        &state.detail.rows
+    } else {
+        wrapped = view::wrap(&state.detail.lines, inner_width.max(1));
+        &wrapped
+    };
     let height = usize::from(area.height.saturating_sub(2));
     let mut title = " Detail ".to_owned();
     if rows.len() > height && height > 0 {
@@ -53,7 +61,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
                 .collect();
             if selected {
                 // Fill the row so the selection reads as a bar, not as highlighted words.
-                let used: usize = row.segs.iter().map(|s| view::width(&s.text)).sum();
+                let used = row.width();
                 spans.push(Span::styled(
                     " ".repeat(usize::from(inner.width).saturating_sub(used)),
                     style(view::Tone::Plain),

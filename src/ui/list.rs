@@ -7,12 +7,17 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{Theme, fit};
-use crate::app::{Mode, State};
+use super::{Screen, Theme, fit};
+use crate::app::Mode;
 use crate::index::Catalog;
 use crate::search::{Field, Hit};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen {
+        state,
+        catalog,
+        theme,
+    } = *screen;
     if area.width == 0 || area.height == 0 {
         return;
     }
@@ -62,7 +67,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     let date_width = if state.results.timeline {
         shown
             .iter()
-            .map(|(_, h)| timeline_date(catalog.get(h.record)).chars().count())
+            .map(|(_, h)| crate::view::width(&timeline_date(catalog.get(h.record))))
             .max()
             .unwrap_or(0)
             .clamp(4, width / 2)
@@ -84,7 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
             for span in &mut spans {
                 span.style = theme.on_selected(span.style, lit);
             }
-            let used: usize = spans.iter().map(|s| crate::view::width(&s.content)).sum();
+            let used: usize = spans.iter().map(Span::width).sum();
             spans.push(Span::styled(
                 " ".repeat(width.saturating_sub(used)),
                 theme.on_selected(Style::new(), lit),
@@ -159,7 +164,7 @@ fn timeline_spans<'a>(
         .saturating_sub(date_columns)
         .saturating_sub(crate::view::width(&words));
     let name = name_spans(hit, record, theme);
-    let name_width: usize = name.iter().map(|s| crate::view::width(&s.content)).sum();
+    let name_width: usize = name.iter().map(Span::width).sum();
     if name_width > room {
         spans.extend(fit(name, room));
     } else {

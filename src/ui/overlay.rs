@@ -5,12 +5,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{Theme, fit};
-use crate::app::{Input, State, Viewer, help_rows};
-use crate::index::Catalog;
+use super::{Screen, fit};
+use crate::app::{Input, Viewer, help_rows};
 use crate::layout;
 
-fn frame_box(frame: &mut Frame, state: &State, title: String, theme: Theme) -> Option<Rect> {
+fn frame_box(frame: &mut Frame, screen: &Screen, title: String) -> Option<Rect> {
+    let Screen { state, theme, .. } = *screen;
     let area = layout::overlay(state.width, state.height);
     if area.width < 3 || area.height < 3 {
         return None;
@@ -24,8 +24,9 @@ fn frame_box(frame: &mut Frame, state: &State, title: String, theme: Theme) -> O
     Some(inner)
 }
 
-pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, theme: Theme) {
-    let Some(inner) = frame_box(frame, state, " Keys — type to filter ".to_owned(), theme) else {
+pub fn help(frame: &mut Frame, screen: &Screen, filter: &Input, scroll: usize) {
+    let Screen { state, theme, .. } = *screen;
+    let Some(inner) = frame_box(frame, screen, " Keys — type to filter ".to_owned()) else {
         return;
     };
     let width = usize::from(inner.width);
@@ -90,9 +91,10 @@ pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, the
     }
 }
 
-pub fn viewer(frame: &mut Frame, state: &State, v: &Viewer, theme: Theme) {
+pub fn viewer(frame: &mut Frame, screen: &Screen, v: &Viewer) {
+    let theme = screen.theme;
     let name = crate::text::shown(&v.path.display().to_string()).into_owned();
-    let Some(inner) = frame_box(frame, state, format!(" {name} "), theme) else {
+    let Some(inner) = frame_box(frame, screen, format!(" {name} ")) else {
         return;
     };
     let number_width = v.lines.len().max(1).to_string().len();
@@ -128,19 +130,13 @@ pub fn viewer(frame: &mut Frame, state: &State, v: &Viewer, theme: Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn diagnostics(
-    frame: &mut Frame,
-    state: &State,
-    catalog: &Catalog,
-    cursor: usize,
-    theme: Theme,
-) {
+pub fn diagnostics(frame: &mut Frame, screen: &Screen, cursor: usize) {
+    let Screen { catalog, theme, .. } = *screen;
     let diags = catalog.diagnostics();
     let Some(inner) = frame_box(
         frame,
-        state,
+        screen,
         format!(" Problems in the case files: {} ", diags.len()),
-        theme,
     ) else {
         return;
     };
