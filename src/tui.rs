@@ -832,7 +832,13 @@ impl Browser {
                     &self.catalog,
                     Action::Reloaded {
                         previous: old,
-                        after: self.after_edit.take(),
+                        // The editor's note goes with the last reload of a chain, the one the
+                        // status bar keeps showing.
+                        after: if again {
+                            self.after_edit.clone()
+                        } else {
+                            self.after_edit.take()
+                        },
                     },
                 ) {
                     self.searcher.send(req, &self.catalog);

@@ -221,7 +221,11 @@ fn require_openssh() {
         .into_iter()
         .filter(|p| !Path::new(p).exists())
         .collect();
-    assert!(missing.is_empty(), "{NEEDS}; missing: {}", missing.join(", "));
+    assert!(
+        missing.is_empty(),
+        "{NEEDS}; missing: {}",
+        missing.join(", ")
+    );
 }
 
 /// One word for the remote shell, whatever the path holds.
