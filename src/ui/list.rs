@@ -173,8 +173,13 @@ fn timeline_spans<'a>(
     if !words.is_empty() {
         spans.push(Span::styled(words, theme.dim()));
     }
+    // The place comes last, and only whole: it must not push the date's words off the row.
     if let Some(at) = record.incident().and_then(crate::model::Incident::at) {
-        spans.push(Span::styled(format!("  {at}"), theme.dim()));
+        let at = format!("  {at}");
+        let used: usize = spans.iter().map(Span::width).sum();
+        if used + crate::view::width(&at) <= width {
+            spans.push(Span::styled(at, theme.dim()));
+        }
     }
     spans
 }
