@@ -19,7 +19,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::keymap::{Command, Context, Key, Keymap, Override};
-use crate::ui::theme::{ColorSpec, Depth, Palette, Role, Theme, ThemeName};
+use crate::palette::{ColorError, ColorSpec, Depth, Palette, Role, ThemeName};
+use crate::ui::Theme;
 
 /// Larger than any config a person writes; a bigger file is a mistake (or not a config).
 const MAX_BYTES: u64 = 1024 * 1024;
@@ -369,22 +370,20 @@ fn read_colors(problems: &mut Problems<'_>, colors: &DeTable<'_>, palette: &mut 
         let spec = match value.get_ref() {
             DeValue::String(s) => ColorSpec::parse(s),
             DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
-                .map_err(|_| format!("{n} is not a colour number; numbers go from 0 to 255"))
+                .map_err(|_| ColorError::OutOfRange(n.to_string()))
                 .and_then(ColorSpec::index),
-            other => Err(format!(
-                "a colour cannot be {}; use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
-                kind(other)
-            )),
+            other => {
+                problems.at(
+                    value.span(),
+                    format!("a colour cannot be {}", kind(other)),
+                    "use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
+                );
+                continue;
+            }
         };
         match spec {
             Ok(spec) => palette.set(r, spec),
-            Err(why) => {
-                let (what, todo) = why.split_once("; ").unwrap_or((
-                    &why,
-                    "use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
-                ));
-                problems.at(value.span(), what, todo);
-            }
+            Err(why) => problems.at(value.span(), why.to_string(), why.todo()),
         }
     }
 }

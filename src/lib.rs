@@ -40,6 +40,7 @@ pub mod layout;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod palette;
 pub mod search;
 pub mod text;
 pub mod timeline;
