@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use dossier::app::State;
 use dossier::index::Catalog;
 use dossier::load::{Limits, load_dir};
-use dossier::search::{Query, Searcher, Typing};
+use dossier::search::{Incremental, Query, Searcher};
 use rayon::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
@@ -225,14 +225,14 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
 
     // Search per keystroke, as the browser runs it: each key narrows the previous results.
     // Afresh: every keystroke searches everything (after a deletion, say).
-    let mut typing = Typing::default();
+    let mut typing = Incremental::default();
     let mut searcher = Searcher::default();
     let (mut samples, mut fresh) = (Vec::new(), Vec::new());
     for q in TYPED {
         typing.reset();
         for end in q.char_indices().map(|(i, c)| i + c.len_utf8()) {
             let t = Instant::now();
-            let hits = typing.search(&catalog, &q[..end], None, &|| false);
+            let hits = typing.search(&catalog, &q[..end], &[], &|| false);
             samples.push(t.elapsed());
             std::hint::black_box(hits);
             let t = Instant::now();
@@ -271,10 +271,11 @@ fn timeline(catalog: &Catalog, reps: usize) {
                 generation: 1,
                 query: query.to_owned(),
                 kind: None,
+                scope: None,
                 timeline: true,
             };
             let t = Instant::now();
-            std::hint::black_box(req.run(&mut Typing::default(), catalog, &|| false));
+            std::hint::black_box(req.run(&mut Incremental::default(), catalog, &|| false));
             t.elapsed()
         }));
         println!("timeline {query:?}: {took:.2?}");
@@ -390,7 +391,16 @@ fn frame_time(catalog: &Catalog) -> Duration {
         .map(|_| {
             let t = Instant::now();
             terminal
-                .draw(|f| dossier::ui::render(f, &state, catalog, theme))
+                .draw(|f| {
+                    dossier::ui::render(
+                        f,
+                        &dossier::ui::Screen {
+                            state: &state,
+                            catalog,
+                            theme,
+                        },
+                    );
+                })
                 .unwrap();
             t.elapsed()
         })
@@ -487,7 +497,7 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
     let mut searcher = Searcher::default();
     let mut latencies = Vec::new();
     let mut bytes = Vec::new();
-    writer.write_all(b"/").unwrap();
+    // The cursor starts in the search box: typing is the query.
     std::thread::sleep(Duration::from_millis(300));
     let typed = "hosseini";
     for end in 1..=typed.len() {

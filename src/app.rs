@@ -5,23 +5,34 @@
 //! the viewer, quit) comes back as an `Effect` for `tui.rs` to carry out, so every behaviour here
 //! is tested without a terminal. State holds record ids, not indices, so a reload that swaps the
 //! whole catalog keeps the selection and the history.
+//!
+//! Two rules shape it. **Typing is typing**: in the search box every printable key is text, and
+//! letters are commands only in the detail pane, whose mode the screen shows. **The record acted
+//! on is the record shown**: every key that acts on a record (edit, view, copy, timeline of,
+//! follow) takes the record in the detail pane, `current`, and names it in the status bar; the
+//! detail pane follows the list's selection as it moves, and a followed link stays shown until
+//! the selection moves again.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::index::{Catalog, RecordIdx};
-use crate::keymap::{Command, Context, Keymap};
+use crate::keymap::{Command, Context, Copied, Keymap};
 use crate::layout::{self, Areas};
-use crate::model::{Kind, Pos, Record};
-use crate::search::{Hit, Typing};
+use crate::model::{Kind, Record};
+use crate::search::{Filter, Hit, Incremental};
 use crate::view::{self, Target};
 
 pub type RecordId = Arc<str>;
 
+/// Where the keyboard is when no box is drawn over the panes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pane {
-    List,
+pub enum Mode {
+    /// The cursor is in the search box: every printable key is text; arrows and chords move in
+    /// the list and act on the record shown.
+    Search,
+    /// Reading the record in the detail pane: letters are commands, as in `less`.
     Detail,
 }
 
@@ -30,6 +41,9 @@ pub enum Pane {
 pub struct Input {
     pub text: String,
     pub cursor: usize,
+    /// The whole text is selected, as a browser's address bar selects its address when it gets
+    /// the focus: typing replaces it, a cursor key keeps it.
+    pub selected: bool,
 }
 
 impl Input {
@@ -41,8 +55,21 @@ impl Input {
             .map(|c| if c.is_whitespace() { ' ' } else { c })
             .filter(|&c| !c.is_control() && !crate::text::is_unsafe(c))
             .collect();
+        if self.selected {
+            self.clear();
+        }
         self.text.insert_str(self.cursor, &clean);
         self.cursor += clean.len();
+    }
+
+    fn clear(&mut self) {
+        *self = Input::default();
+    }
+
+    /// Select the whole text (nothing, if it is empty), with the cursor at its end.
+    fn select_all(&mut self) {
+        self.cursor = self.text.len();
+        self.selected = !self.text.is_empty();
     }
 
     fn prev(&self) -> usize {
@@ -61,6 +88,25 @@ impl Input {
 
     /// Apply an editing command; true if the text changed.
     fn edit(&mut self, cmd: Command) -> bool {
+        if std::mem::take(&mut self.selected) {
+            // As in a text field with everything selected: deleting deletes it all, and a
+            // cursor key lands at that end of the text.
+            match cmd {
+                Command::DeleteBack
+                | Command::DeleteForward
+                | Command::DeleteWord
+                | Command::DeleteLine => {
+                    self.clear();
+                    return true;
+                }
+                Command::CursorLeft | Command::CursorHome => {
+                    self.cursor = 0;
+                    return false;
+                }
+                Command::CursorRight | Command::CursorEnd => return false,
+                _ => {}
+            }
+        }
         let before = self.text.len();
         match cmd {
             Command::DeleteBack if self.cursor > 0 => {
@@ -92,15 +138,26 @@ impl Input {
     }
 }
 
+/// A search narrowed to one person or camp (the timeline of `T`): shown as a chip before the
+/// query, never as text that new typing would be glued to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub kind: Kind,
+    pub id: RecordId,
+}
+
 /// Search results and the query they answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Results {
     pub generation: u64,
     pub query: String,
     pub kind: Option<Kind>,
+    pub scope: Option<Scope>,
     /// Incidents in date order (see `timeline`), not ranked records.
     pub timeline: bool,
     pub hits: Vec<Hit>,
+    /// What is wrong with the query, or why it found nothing, for the status bar.
+    pub notes: Vec<String>,
 }
 
 /// What the search worker is asked for.
@@ -109,6 +166,7 @@ pub struct SearchRequest {
     pub generation: u64,
     pub query: String,
     pub kind: Option<Kind>,
+    pub scope: Option<Scope>,
     pub timeline: bool,
 }
 
@@ -116,7 +174,7 @@ impl SearchRequest {
     /// Answer the request (on the search worker), or `None` if `cancelled` first.
     pub fn run(
         self,
-        typing: &mut Typing,
+        typing: &mut Incremental,
         catalog: &Catalog,
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Results> {
@@ -126,16 +184,27 @@ impl SearchRequest {
         } else {
             self.kind
         };
-        let mut hits = typing.search(catalog, &self.query, kind, cancelled)?;
+        let mut fixed: Vec<Filter> = kind.map(|k| Filter::Kind(vec![k])).into_iter().collect();
+        if let Some(s) = &self.scope {
+            fixed.push(Filter::Scope(s.kind, s.id.to_string()));
+        }
+        let mut hits = typing.search(catalog, &self.query, &fixed, cancelled)?;
         if self.timeline {
             crate::timeline::order(catalog, &mut hits);
+        }
+        let query = crate::search::Query::parse(&self.query);
+        let mut notes = query.problems.clone();
+        if hits.is_empty() {
+            notes.extend(crate::search::unmatched_filters(catalog, &query));
         }
         Some(Results {
             generation: self.generation,
             query: self.query,
             kind: self.kind,
+            scope: self.scope,
             timeline: self.timeline,
             hits,
+            notes,
         })
     }
 }
@@ -145,6 +214,10 @@ impl SearchRequest {
 pub struct Detail {
     pub record: Option<RecordIdx>,
     pub lines: Vec<view::Line>,
+    /// `lines` wrapped to `wrapped_width` columns, kept until the lines or the width change:
+    /// wrapping on every key and frame cost 50 ms a key for a record with a 4 MB summary.
+    pub rows: Vec<view::Row>,
+    pub wrapped_width: usize,
     pub cursor: usize,
     pub scroll: usize,
 }
@@ -167,12 +240,14 @@ pub struct Viewer {
     pub highlight: (u32, u32),
 }
 
-/// What the viewer should show: a file, scrolled to a line, with a range highlighted.
+/// What the viewer or the editor should show: a file, at a line, with a range highlighted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewRequest {
     pub path: PathBuf,
     pub line: u32,
     pub highlight: (u32, u32),
+    /// What is opened, in words for the status bar: `"Camp Liberty" at camps/camp-liberty.yaml:4`.
+    pub about: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,9 +259,10 @@ pub enum Overlay {
 
 pub struct State {
     pub input: Input,
-    /// The search box has the keyboard.
-    pub typing: bool,
+    pub mode: Mode,
     pub kind: Option<Kind>,
+    /// The search is narrowed to one person's or camp's records (a chip in the search bar).
+    pub scope: Option<Scope>,
     /// The list shows the timeline: incidents in date order.
     pub timeline: bool,
     pub results: Results,
@@ -195,8 +271,8 @@ pub struct State {
     /// Selected row of the list, and the first row shown.
     pub cursor: usize,
     pub offset: usize,
-    pub focus: Pane,
-    /// The record in the detail pane (after following links, not always the list's selection).
+    /// The record in the detail pane: the one every record key acts on. It is the list's
+    /// selection, except after following a link (or going back), until the selection moves.
     pub current: Option<RecordId>,
     pub detail: Detail,
     pub history: History,
@@ -215,7 +291,7 @@ pub struct State {
 #[derive(Clone, Debug)]
 pub enum Action {
     Command(Command),
-    /// A character typed into the search box or the help filter.
+    /// A character typed: text in the search box or the help filter.
     Insert(char),
     Paste(String),
     Resize(u16, u16),
@@ -229,12 +305,17 @@ pub enum Action {
         down: bool,
     },
     SearchDone(Results),
-    /// A new catalog was loaded from disk (after the editor, or a reload); `update` gets the
-    /// new one, and the old one here to carry the list over by id.
-    CatalogReplaced(Arc<Catalog>),
+    /// The catalog was read again from disk (after the editor, or a reload); `update` gets the
+    /// new one, and the one it replaced here, to carry the list over by id. `after` is what
+    /// started the reload, if it has something to say (back from the editor, and on what).
+    Reloaded {
+        previous: Arc<Catalog>,
+        after: Option<String>,
+    },
     /// A file read for the viewer; the note says why it is the viewer and not the editor.
     ViewerReady {
         viewer: Viewer,
+        about: String,
         note: Option<String>,
     },
     Message(String),
@@ -249,21 +330,27 @@ pub enum Effect {
     /// Open the editor; if it cannot start, show the file in the viewer instead.
     Edit(ViewRequest),
     View(ViewRequest),
-    /// Put `text` on the clipboard; `what` names it in the status bar.
+    /// Put `text` on the clipboard; `what` names it in the status bar (`citation of "X"`).
     Copy {
         text: String,
-        what: &'static str,
+        what: String,
     },
 }
 
+/// A record's name as the status bar quotes it.
+fn quoted(catalog: &Catalog, idx: RecordIdx) -> String {
+    format!("\u{201c}{}\u{201d}", catalog.get(idx).name.shown())
+}
+
 impl State {
-    /// The starting state: every record listed, the first one shown.
+    /// The starting state: the cursor in the search box, every record listed, the first shown.
     pub fn new(catalog: &Catalog, width: u16, height: u16) -> State {
         let hits = (0..catalog.len() as RecordIdx).map(Hit::unranked).collect();
         let mut s = State {
             input: Input::default(),
-            typing: false,
+            mode: Mode::Search,
             kind: None,
+            scope: None,
             timeline: false,
             results: Results {
                 hits,
@@ -272,7 +359,6 @@ impl State {
             requested: 0,
             cursor: 0,
             offset: 0,
-            focus: Pane::List,
             current: None,
             detail: Detail::default(),
             history: History::default(),
@@ -314,18 +400,15 @@ impl State {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Viewer(_)) => Context::Viewer,
             Some(Overlay::Diagnostics { .. }) => Context::Diagnostics,
-            None if self.typing => Context::Search,
-            None if self.focus == Pane::Detail => Context::Detail,
-            None => Context::List,
+            None => match self.mode {
+                Mode::Search => Context::Search,
+                Mode::Detail => Context::Detail,
+            },
         }
     }
 
     pub fn areas(&self) -> Areas {
-        layout::areas(
-            self.width,
-            self.height,
-            self.focus == Pane::Detail && !self.typing,
-        )
+        layout::areas(self.width, self.height, self.mode == Mode::Detail)
     }
 
     /// Rows of records the list pane shows.
@@ -338,6 +421,16 @@ impl State {
         (usize::from(r.width), usize::from(r.height))
     }
 
+    /// Lines of a file the viewer shows at once.
+    fn viewer_rows(&self) -> usize {
+        usize::from(
+            layout::overlay(self.width, self.height)
+                .height
+                .saturating_sub(2),
+        )
+        .max(1)
+    }
+
     /// A search was asked for and has not answered yet: the list is about to change.
     pub fn search_pending(&self) -> bool {
         self.requested > self.results.generation
@@ -347,11 +440,12 @@ impl State {
         self.results.hits.get(self.cursor).map(|h| h.record)
     }
 
-    fn current_idx(&self, catalog: &Catalog) -> Option<RecordIdx> {
+    /// The record in the detail pane, the one every record key acts on.
+    pub fn current_idx(&self, catalog: &Catalog) -> Option<RecordIdx> {
         self.current.as_deref().and_then(|id| catalog.idx(id))
     }
 
-    /// Select a list row and show its record.
+    /// Select a list row and show its record: the detail pane follows the selection.
     fn select_row(&mut self, catalog: &Catalog, row: usize) {
         let len = self.results.hits.len();
         self.cursor = row.min(len.saturating_sub(1));
@@ -390,6 +484,8 @@ impl State {
         self.detail = Detail {
             record: Some(idx),
             lines,
+            rows: Vec::new(),
+            wrapped_width: 0,
             cursor,
             scroll,
         };
@@ -401,6 +497,15 @@ impl State {
         if let Some(row) = self.results.hits.iter().position(|h| h.record == idx) {
             self.cursor = row;
             self.keep_cursor_visible();
+        }
+    }
+
+    /// Into the search box, from the detail pane or a key that changes the list: the query is
+    /// kept and selected, so typing starts a new one and a cursor key edits the old.
+    fn enter_search(&mut self) {
+        if self.mode != Mode::Search {
+            self.mode = Mode::Search;
+            self.input.select_all();
         }
     }
 
@@ -428,12 +533,23 @@ impl State {
         self.keep_detail_cursor_visible();
     }
 
+    /// Wrap the detail's lines again if the pane's width changed since they were wrapped.
+    fn rewrap(&mut self) {
+        let (width, _) = self.detail_size();
+        let width = width.max(1);
+        if self.detail.wrapped_width != width {
+            self.detail.rows = view::wrap(&self.detail.lines, width);
+            self.detail.wrapped_width = width;
+        }
+    }
+
     fn keep_detail_cursor_visible(&mut self) {
         let (width, height) = self.detail_size();
         if width == 0 || height == 0 {
             return;
         }
-        let rows = view::wrap(&self.detail.lines, width);
+        self.rewrap();
+        let rows = &self.detail.rows;
         let first = rows
             .iter()
             .position(|r| r.line == self.detail.cursor)
@@ -454,9 +570,11 @@ impl State {
         self.detail.scroll = self.detail.scroll.min(rows.saturating_sub(height));
     }
 
+    /// Scroll the detail pane (the mouse wheel): the selection stays where it is.
     fn scroll_detail(&mut self, down: bool, by: usize) {
-        let (width, height) = self.detail_size();
-        let rows = view::wrap(&self.detail.lines, width.max(1)).len();
+        let (_, height) = self.detail_size();
+        self.rewrap();
+        let rows = self.detail.rows.len();
         self.detail.scroll = if down {
             self.detail.scroll + by
         } else {
@@ -465,41 +583,90 @@ impl State {
         self.clamp_detail_scroll(rows, height);
     }
 
+    /// Page the detail pane and take the selection along, to the first selectable line in
+    /// view, so the next `j` goes on from the page shown rather than jumping back.
+    fn page_detail(&mut self, down: bool) {
+        let (width, height) = self.detail_size();
+        if width == 0 || height == 0 {
+            return;
+        }
+        self.scroll_detail(down, height);
+        let rows = &self.detail.rows;
+        let view = self.detail.scroll..self.detail.scroll + height;
+        let in_view = |line: usize| {
+            rows.iter()
+                .position(|r| r.line == line)
+                .is_some_and(|r| view.contains(&r))
+        };
+        if in_view(self.detail.cursor) && !down {
+            return;
+        }
+        let mut lines = (0..self.detail.lines.len()).filter(|&l| self.selectable(l) && in_view(l));
+        let pick = if down {
+            lines.next()
+        } else {
+            lines.next_back()
+        };
+        if let Some(line) = pick {
+            self.detail.cursor = line;
+        }
+    }
+
     fn search_request(&mut self) -> Effect {
         self.requested += 1;
         Effect::Search(SearchRequest {
             generation: self.requested,
             query: self.input.text.clone(),
             kind: self.kind,
+            scope: self.scope.clone(),
             timeline: self.timeline,
         })
     }
 
     fn toggle_timeline(&mut self) -> Effect {
         self.timeline = !self.timeline;
-        self.focus = Pane::List;
+        self.enter_search();
         self.search_request()
     }
 
-    /// The timeline filtered to the person or camp at hand (`person:ID`, `camp:ID`, which the
-    /// user can read and edit in the search box).
+    /// The timeline of the person or camp shown: their incidents in date order, the scope
+    /// shown as a chip before the query.
     fn timeline_of(&mut self, catalog: &Catalog) -> Option<Effect> {
-        let record = catalog.get(self.target(catalog)?);
-        let filter = match record.kind {
-            Kind::Person => "person",
-            Kind::Camp => "camp",
-            Kind::Incident | Kind::Source => {
-                self.message =
-                    Some("a timeline is for a person or a camp: select one first".into());
-                return None;
-            }
-        };
-        self.input = Input::default();
-        self.input.insert(&format!("{filter}:{}", record.id));
+        let idx = self.target(catalog)?;
+        let record = catalog.get(idx);
+        if !matches!(record.kind, Kind::Person | Kind::Camp) {
+            self.message = Some(format!(
+                "{} is {}: a timeline is for a person or a camp",
+                quoted(catalog, idx),
+                match record.kind {
+                    Kind::Incident => "an incident",
+                    _ => "a source",
+                }
+            ));
+            return None;
+        }
+        self.scope = Some(Scope {
+            kind: record.kind,
+            id: Arc::from(&*record.id),
+        });
+        self.input.clear();
         self.kind = None;
         self.timeline = true;
-        self.focus = Pane::List;
+        self.mode = Mode::Search;
+        self.message = Some(format!(
+            "timeline of {}; {} on the empty query removes the scope",
+            quoted(catalog, idx),
+            self.key_for(Context::Search, Command::DeleteBack)
+        ));
         Some(self.search_request())
+    }
+
+    /// The key that runs a command, as the status bar names it.
+    fn key_for(&self, context: Context, command: Command) -> String {
+        self.keymap
+            .hint(context, command)
+            .map(|k| k.to_string())
+            .unwrap_or_default()
     }
 
     /// Follow a link: the current record goes on the back stack.
@@ -513,6 +680,11 @@ impl State {
         self.history.forward.clear();
         self.show(catalog, target);
         self.sync_list_to(target);
+        self.message = Some(format!(
+            "showing {}; {} goes back",
+            quoted(catalog, target),
+            self.key_for(self.context(), Command::Back)
+        ));
     }
 
     fn go_history(&mut self, catalog: &Catalog, back: bool) {
@@ -529,6 +701,11 @@ impl State {
                 }
                 self.show(catalog, idx);
                 self.sync_list_to(idx);
+                self.message = Some(format!(
+                    "{} to {}",
+                    if back { "back" } else { "forward" },
+                    quoted(catalog, idx)
+                ));
                 return;
             }
         }
@@ -542,41 +719,56 @@ impl State {
         );
     }
 
-    /// The record the edit, view and copy keys act on: the list's selection, or the record
-    /// shown in the detail pane.
-    fn target(&self, catalog: &Catalog) -> Option<RecordIdx> {
-        match self.focus {
-            Pane::List if !self.typing => self.selected(),
-            _ => self.current_idx(catalog),
+    /// The record the edit, view, copy and timeline keys act on: always the one in the detail
+    /// pane. With none shown (an empty list), the status bar says so.
+    fn target(&mut self, catalog: &Catalog) -> Option<RecordIdx> {
+        let idx = self.current_idx(catalog);
+        if idx.is_none() {
+            self.message = Some("no record is shown: search for one first".into());
         }
+        idx
     }
 
-    /// What a copy key copies, from the record the edit key would open.
-    fn copy(&self, catalog: &Catalog, what: crate::keymap::Copy) -> Option<Effect> {
-        use crate::keymap::Copy;
+    /// What a copy key copies, from the record shown.
+    fn copy(&mut self, catalog: &Catalog, what: Copied) -> Option<Effect> {
         let idx = self.target(catalog)?;
         let record = catalog.get(idx);
+        let name = quoted(catalog, idx);
         let (text, what) = match what {
-            Copy::Id => (record.id.to_string(), "the id"),
-            Copy::Location => {
+            Copied::Id => (record.id.to_string(), format!("the id of {name}")),
+            Copied::Location => {
                 // The selected field's line, unless the edit key would open a cited document.
                 let line = self
                     .view_request(catalog)
                     .filter(|r| r.path == catalog.file_path(record))
                     .map_or(record.line, |r| r.line);
-                (format!("{}:{line}", record.path), "path:line")
+                (
+                    format!("{}:{line}", record.path),
+                    format!("path:line of {name}"),
+                )
             }
-            Copy::Citation => (crate::view::citation(catalog, idx), "a citation"),
+            Copied::Citation => (
+                crate::markdown::citation(catalog, idx),
+                format!("a citation of {name}"),
+            ),
         };
         Some(Effect::Copy { text, what })
     }
 
-    /// Where `e` and `v` go from the current position.
-    fn view_request(&self, catalog: &Catalog) -> Option<ViewRequest> {
+    /// Where `e` and `v` go: in the detail pane, the selected field (or the cited document);
+    /// from the search box, the record's own line.
+    fn view_request(&mut self, catalog: &Catalog) -> Option<ViewRequest> {
         let idx = self.target(catalog)?;
         let record = catalog.get(idx);
         let path = catalog.file_path(record);
-        if self.focus == Pane::Detail && !self.typing {
+        let about = |line: u32| {
+            format!(
+                "{} at {}:{line}",
+                quoted(catalog, idx),
+                crate::text::shown(&record.path)
+            )
+        };
+        if self.mode == Mode::Detail {
             let line = self.detail.lines.get(self.detail.cursor)?;
             if let Some(Target::Citation { source, locator }) = &line.target
                 && let Some(req) = document_request(catalog, *source, locator.as_deref())
@@ -588,13 +780,16 @@ impl State {
                     path,
                     line: pos.line,
                     highlight: field_range(record, pos.line),
+                    about: about(pos.line),
                 });
             }
         }
+        let line = record.line.max(1);
         Some(ViewRequest {
             path,
-            line: record.line.max(1),
-            highlight: (record.line.max(1), u32::MAX),
+            line,
+            highlight: (line, u32::MAX),
+            about: about(line),
         })
     }
 }
@@ -624,14 +819,22 @@ fn document_request(
     source: RecordIdx,
     locator: Option<&str>,
 ) -> Option<ViewRequest> {
-    let source = catalog.get(source).source().filter(|s| s.document_ok)?;
-    let doc = source.document.as_ref()?;
+    let record = catalog.get(source);
+    let doc = record
+        .source()
+        .filter(|s| s.document_ok)?
+        .document
+        .as_ref()?;
     let path = catalog.root().join(doc.raw());
     let (start, end) = locator.and_then(locator_lines).unwrap_or((1, 1));
     Some(ViewRequest {
         path,
         line: start,
         highlight: (start, end),
+        about: format!(
+            "the document of {} at line {start}",
+            quoted(catalog, source)
+        ),
     })
 }
 
@@ -670,8 +873,12 @@ pub fn waits_for_results(cmd: Command) -> bool {
             | Command::SwitchPane
             | Command::Edit
             | Command::View
-            | Command::Copy(_)
+            | Command::CopyId
+            | Command::CopyLocation
+            | Command::CopyCitation
             | Command::TimelineOf
+            | Command::Back
+            | Command::Forward
     )
 }
 
@@ -679,7 +886,7 @@ pub fn waits_for_results(cmd: Command) -> bool {
 pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Effect> {
     if matches!(
         action,
-        Action::Command(_) | Action::Insert(_) | Action::Click { .. }
+        Action::Command(_) | Action::Insert(_) | Action::Paste(_) | Action::Click { .. }
     ) {
         state.message = None;
     }
@@ -687,16 +894,17 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
         Action::Command(cmd) => command(state, catalog, cmd),
         Action::Insert(c) => {
             let mut buf = [0; 4];
-            insert(state, c.encode_utf8(&mut buf))
+            insert(state, c.encode_utf8(&mut buf), false)
         }
-        Action::Paste(text) => insert(state, &text),
+        Action::Paste(text) => insert(state, &text, true),
         Action::Resize(w, h) => {
             state.width = w;
             state.height = h;
             state.keep_cursor_visible();
             state.keep_detail_cursor_visible();
+            let rows = state.viewer_rows();
             if let Some(Overlay::Viewer(v)) = &mut state.overlay {
-                v.top = v.top.min(v.lines.len().saturating_sub(1));
+                v.top = v.top.min(v.lines.len().saturating_sub(rows));
             }
             None
         }
@@ -706,36 +914,23 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             None
         }
         Action::SearchDone(results) => {
-            if results.generation < state.results.generation {
-                return None; // an older answer arriving late
-            }
-            let changed = results.query != state.results.query
-                || results.kind != state.results.kind
-                || results.timeline != state.results.timeline;
-            let keep = state.selected().map(|i| catalog.get(i).id.clone());
-            state.results = results;
-            if changed {
-                state.offset = 0;
-                state.select_row(catalog, 0);
-            } else {
-                let row = keep
-                    .and_then(|id| {
-                        state
-                            .results
-                            .hits
-                            .iter()
-                            .position(|h| *catalog.get(h.record).id == *id)
-                    })
-                    .unwrap_or(state.cursor);
-                state.cursor = row.min(state.results.hits.len().saturating_sub(1));
-                state.keep_cursor_visible();
-            }
+            search_done(state, catalog, results);
             None
         }
-        Action::CatalogReplaced(old) => Some(catalog_replaced(state, catalog, &old)),
-        Action::ViewerReady { viewer, note } => {
+        Action::Reloaded { previous, after } => {
+            Some(catalog_replaced(state, catalog, &previous, after))
+        }
+        Action::ViewerReady {
+            mut viewer,
+            about,
+            note,
+        } => {
+            // As much of the file as fits, down to its end: a short file is shown whole.
+            viewer.top = viewer
+                .top
+                .min(viewer.lines.len().saturating_sub(state.viewer_rows()));
             state.open_overlay(Overlay::Viewer(viewer));
-            state.message = note;
+            state.message = Some(note.unwrap_or_else(|| format!("viewing {about}")));
             None
         }
         Action::Message(m) => {
@@ -745,8 +940,46 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
     }
 }
 
+/// A search answered: newer answers replace the list; an answer to the same query (after a
+/// reload) keeps the selection, and the record shown, by id.
+fn search_done(state: &mut State, catalog: &Catalog, results: Results) {
+    if results.generation < state.results.generation {
+        return; // an older answer arriving late
+    }
+    let changed = results.query != state.results.query
+        || results.kind != state.results.kind
+        || results.scope != state.results.scope
+        || results.timeline != state.results.timeline;
+    let keep = state.selected().map(|i| catalog.get(i).id.clone());
+    state.results = results;
+    if changed {
+        state.offset = 0;
+        state.select_row(catalog, 0);
+    } else {
+        let row = keep
+            .and_then(|id| {
+                state
+                    .results
+                    .hits
+                    .iter()
+                    .position(|h| *catalog.get(h.record).id == *id)
+            })
+            .unwrap_or(state.cursor);
+        state.cursor = row.min(state.results.hits.len().saturating_sub(1));
+        state.keep_cursor_visible();
+        if state.current.is_none() {
+            state.select_row(catalog, state.cursor);
+        }
+    }
+}
+
 /// A new catalog replaced `old`: indices changed, ids did not.
-fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effect {
+fn catalog_replaced(
+    state: &mut State,
+    catalog: &Catalog,
+    old: &Catalog,
+    after: Option<String>,
+) -> Effect {
     // Carry the list over by id until the new search answers, and show the same record.
     let hits = std::mem::take(&mut state.results.hits);
     let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
@@ -770,24 +1003,30 @@ fn catalog_replaced(state: &mut State, catalog: &Catalog, old: &Catalog) -> Effe
     state.keep_cursor_visible();
     match state.current_idx(catalog) {
         Some(idx) => state.show(catalog, idx),
-        None => {
-            state.current = None;
-            state.detail = Detail::default();
-        }
+        // The record shown is gone: show the selection instead of a blank pane.
+        None => state.select_row(catalog, state.cursor),
     }
     if let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay {
-        *cursor = (*cursor).min(catalog.diagnostics().len().saturating_sub(1));
+        if catalog.diagnostics().is_empty() {
+            state.close_overlay();
+        } else {
+            *cursor = (*cursor).min(catalog.diagnostics().len() - 1);
+        }
     }
-    if let Some(note) = reload_note(old, catalog, &state.keymap, state.message.is_none()) {
-        state.message = Some(note);
-    }
+    // The newest event speaks: a reload's note replaces what an earlier key said, after what
+    // started it (the editor, and on which record).
+    let note = reload_note(old, catalog, &state.keymap);
+    state.message = Some(match after {
+        Some(after) => format!("{after}; {note}"),
+        None => note,
+    });
     state.search_request()
 }
 
 /// What a reload changed that the user should hear about: problems that appeared (the first
-/// one in full, so a typo just saved is named at once) or went away. A reload that changed
-/// neither says so only when nothing else is being said (`quiet_ok`).
-fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap, quiet_ok: bool) -> Option<String> {
+/// one in full, so a typo just saved is named at once) or went away, else how many records
+/// there are now.
+fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> String {
     use std::collections::HashSet;
     // Compared by place and message; sets, because a broken folder can hold many thousands.
     fn key_of(d: &Diagnostic) -> (&str, u32, u32, &str) {
@@ -802,7 +1041,7 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap, quiet_ok: bool) ->
         .collect();
     let fixed = before.difference(&after).count();
     let key = keymap
-        .hint(Context::Global, Command::Diagnostics)
+        .hint(Context::Search, Command::Diagnostics)
         .map(|k| k.to_string())
         .unwrap_or_default();
     if let Some(first) = added.first() {
@@ -810,41 +1049,56 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap, quiet_ok: bool) ->
             1 => String::new(),
             n => format!(" (+{} more)", n - 1),
         };
-        return Some(format!(
+        return format!(
             "reloaded: {}{more}; {key} lists the problems",
             first.render("").lines().next().unwrap_or_default()
-        ));
+        );
     }
     if fixed > 0 {
-        return Some(format!(
+        return format!(
             "reloaded: {} fixed, {} left",
             crate::diagnostic::plural(fixed, "problem"),
             new.diagnostics().len()
-        ));
+        );
     }
-    quiet_ok.then(|| {
-        format!(
-            "reloaded: {}",
-            crate::diagnostic::plural(new.len(), "record")
-        )
-    })
+    format!(
+        "reloaded: {}",
+        crate::diagnostic::plural(new.len(), "record")
+    )
 }
 
-fn insert(state: &mut State, text: &str) -> Option<Effect> {
+/// Typed or pasted text. In the search box it is the query, always; in the detail pane a
+/// letter that is not a command says so, and a paste (text, plainly) goes to the search box.
+fn insert(state: &mut State, text: &str, pasted: bool) -> Option<Effect> {
     match &mut state.overlay {
         Some(Overlay::Help { filter, scroll }) => {
             filter.insert(text);
             *scroll = 0;
-            None
+            return None;
         }
-        Some(_) => None,
-        None => {
-            state.typing = true;
-            state.focus = Pane::List;
-            state.input.insert(text);
-            Some(state.search_request())
-        }
+        Some(_) => return None,
+        None => {}
     }
+    if state.mode == Mode::Detail {
+        if !pasted {
+            let back = state.key_for(Context::Detail, Command::FocusList);
+            let help = state.key_for(Context::Detail, Command::Help);
+            state.message = Some(format!(
+                "`{}` is not a key in the detail pane (letters are commands here); {back} goes to the search box, {help} lists the keys",
+                crate::text::shown(text)
+            ));
+            return None;
+        }
+        state.mode = Mode::Search;
+        state.input.select_all();
+    }
+    // `/` only says "search" where it would start a query: the habit of `less` and vim, and
+    // no query begins with it.
+    if text == "/" && (state.input.text.is_empty() || state.input.selected) {
+        return None;
+    }
+    state.input.insert(text);
+    Some(state.search_request())
 }
 
 fn command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
@@ -873,8 +1127,7 @@ fn command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect>
         Context::Help => help_command(state, cmd),
         Context::Viewer => viewer_command(state, cmd),
         Context::Diagnostics => diagnostics_command(state, catalog, cmd),
-        Context::Search => search_command(state, catalog, cmd),
-        Context::List | Context::Global => list_command(state, catalog, cmd),
+        Context::Search | Context::Global => search_command(state, catalog, cmd),
         Context::Detail => detail_command(state, catalog, cmd),
     }
 }
@@ -883,7 +1136,40 @@ fn page(state: &State) -> usize {
     state.list_rows().max(1)
 }
 
-fn list_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+/// Keys that act on the record shown, the same from the search box and the detail pane.
+fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    if matches!(cmd, Command::Edit | Command::View) || cmd.copied().is_some() {
+        // Acting on a record ends that lookup: the next thing typed starts a new one rather
+        // than being glued to the old query (a cursor key keeps it, as on return from reading).
+        state.input.select_all();
+    }
+    if let Some(what) = cmd.copied() {
+        return state.copy(catalog, what);
+    }
+    if let Some(k) = cmd.kind_filter() {
+        // The timeline holds incidents only; choosing a kind goes back to the ranked list.
+        state.timeline = false;
+        state.kind = if k.is_some() && state.kind == k {
+            None
+        } else {
+            k
+        };
+        state.enter_search();
+        return Some(state.search_request());
+    }
+    match cmd {
+        Command::Back => state.go_history(catalog, true),
+        Command::Forward => state.go_history(catalog, false),
+        Command::Edit => return state.view_request(catalog).map(Effect::Edit),
+        Command::View => return state.view_request(catalog).map(Effect::View),
+        Command::Timeline => return Some(state.toggle_timeline()),
+        Command::TimelineOf => return state.timeline_of(catalog),
+        _ => {}
+    }
+    None
+}
+
+fn search_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
     let row = state.cursor;
     match cmd {
         Command::Down => state.select_row(catalog, row + 1),
@@ -896,50 +1182,64 @@ fn list_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Ef
         }
         Command::Top => state.select_row(catalog, 0),
         Command::Bottom => state.select_row(catalog, usize::MAX),
-        Command::FocusDetail | Command::Open | Command::SwitchPane => {
+        Command::FocusDetail | Command::Open => {
+            // Enter reads the row the list has selected.
             if let Some(idx) = state.selected()
                 && state.current_idx(catalog) != Some(idx)
             {
                 state.show(catalog, idx);
             }
-            if state.current.is_some() {
-                state.focus = Pane::Detail;
-                state.keep_detail_cursor_visible();
-            }
+            read(state);
         }
-        Command::Search => {
-            state.typing = true;
-            state.input.cursor = state.input.text.len();
-        }
-        Command::Clear if (!state.input.text.is_empty() || state.kind.is_some()) => {
-            state.input = Input::default();
-            state.kind = None;
+        Command::SwitchPane => read(state),
+        Command::Clear => return clear(state),
+        Command::DeleteBack
+            if state.input.text.is_empty() && state.scope.is_some() && !state.input.selected =>
+        {
+            state.scope = None;
             return Some(state.search_request());
         }
-        Command::Clear if state.timeline => {
-            state.timeline = false;
-            return Some(state.search_request());
-        }
-        Command::KindFilter(k) => {
-            // The timeline holds incidents only; choosing a kind goes back to the ranked list.
-            state.timeline = false;
-            state.kind = if k.is_some() && state.kind == k {
-                None
-            } else {
-                k
-            };
-            return Some(state.search_request());
-        }
-        Command::Timeline => return Some(state.toggle_timeline()),
-        Command::TimelineOf => return state.timeline_of(catalog),
-        Command::Back => state.go_history(catalog, true),
-        Command::Forward => state.go_history(catalog, false),
-        Command::Edit => return state.view_request(catalog).map(Effect::Edit),
-        Command::View => return state.view_request(catalog).map(Effect::View),
-        Command::Copy(what) => return state.copy(catalog, what),
-        _ => {}
+        Command::DeleteBack
+        | Command::DeleteForward
+        | Command::DeleteWord
+        | Command::DeleteLine
+        | Command::CursorLeft
+        | Command::CursorRight
+        | Command::CursorHome
+        | Command::CursorEnd => return state.input.edit(cmd).then(|| state.search_request()),
+        other => return record_command(state, catalog, other),
     }
     None
+}
+
+/// Focus the detail pane on the record shown.
+fn read(state: &mut State) {
+    if state.current.is_some() {
+        state.mode = Mode::Detail;
+        state.input.selected = false;
+        state.keep_detail_cursor_visible();
+    } else {
+        state.message = Some("nothing to read: the list is empty".into());
+    }
+}
+
+/// Esc in the search box: undo the narrowing one layer at a time (the query, the kind, the
+/// scope, the timeline). It never quits: with nothing left to clear it says how to quit.
+fn clear(state: &mut State) -> Option<Effect> {
+    if !state.input.text.is_empty() {
+        state.input.clear();
+    } else if state.kind.is_some() {
+        state.kind = None;
+    } else if state.scope.is_some() {
+        state.scope = None;
+    } else if state.timeline {
+        state.timeline = false;
+    } else {
+        let quit = state.key_for(Context::Search, Command::Quit);
+        state.message = Some(format!("nothing to clear; {quit} quits"));
+        return None;
+    }
+    Some(state.search_request())
 }
 
 fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
@@ -947,8 +1247,8 @@ fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
     match cmd {
         Command::Down => state.move_detail_cursor(true, 1),
         Command::Up => state.move_detail_cursor(false, 1),
-        Command::PageDown => state.scroll_detail(true, height.max(1)),
-        Command::PageUp => state.scroll_detail(false, height.max(1)),
+        Command::PageDown => state.page_detail(true),
+        Command::PageUp => state.page_detail(false),
         Command::HalfPageDown => state.move_detail_cursor(true, height.div_ceil(2).max(1)),
         Command::HalfPageUp => state.move_detail_cursor(false, height.div_ceil(2).max(1)),
         Command::Top => {
@@ -968,47 +1268,10 @@ fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
                     Some("not a link: move to a line marked → or ← and press Enter".into());
             }
         },
-        Command::FocusList | Command::SwitchPane => state.focus = Pane::List,
-        Command::Search => {
-            state.focus = Pane::List;
-            state.typing = true;
-            state.input.cursor = state.input.text.len();
-        }
-        Command::Back => state.go_history(catalog, true),
-        Command::Forward => state.go_history(catalog, false),
-        Command::Edit => return state.view_request(catalog).map(Effect::Edit),
-        Command::View => return state.view_request(catalog).map(Effect::View),
-        Command::Copy(what) => return state.copy(catalog, what),
-        Command::Timeline => return Some(state.toggle_timeline()),
-        Command::TimelineOf => return state.timeline_of(catalog),
-        _ => {}
+        Command::FocusList | Command::SwitchPane => state.enter_search(),
+        other => return record_command(state, catalog, other),
     }
     None
-}
-
-fn search_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
-    match cmd {
-        Command::Accept => {
-            state.typing = false;
-            None
-        }
-        Command::Clear => {
-            state.typing = false;
-            if state.input.text.is_empty() {
-                return None;
-            }
-            state.input = Input::default();
-            Some(state.search_request())
-        }
-        Command::FocusDetail => {
-            state.typing = false;
-            list_command(state, catalog, Command::FocusDetail)
-        }
-        Command::Down | Command::Up | Command::PageDown | Command::PageUp => {
-            list_command(state, catalog, cmd)
-        }
-        edit => state.input.edit(edit).then(|| state.search_request()),
-    }
 }
 
 fn help_command(state: &mut State, cmd: Command) -> Option<Effect> {
@@ -1021,49 +1284,71 @@ fn help_command(state: &mut State, cmd: Command) -> Option<Effect> {
         Command::Up => *scroll = scroll.saturating_sub(1),
         Command::PageDown => *scroll += 10,
         Command::PageUp => *scroll = scroll.saturating_sub(10),
+        Command::Top => *scroll = 0,
+        Command::Bottom => *scroll = usize::MAX,
         edit => {
             if filter.edit(edit) {
                 *scroll = 0;
             }
         }
     }
+    let room = state.viewer_rows().saturating_sub(1);
     if let Some(Overlay::Help { filter, scroll }) = &mut state.overlay {
-        *scroll = (*scroll).min(
-            help_rows(&state.keymap, &filter.text)
-                .len()
-                .saturating_sub(1),
-        );
+        // The help draws a heading before each section: scrolling stops where the last page
+        // is full.
+        let rows = help_rows(&state.keymap, &filter.text);
+        let mut sections: Vec<&str> = rows.iter().map(|r| r.section).collect();
+        sections.dedup();
+        *scroll = (*scroll).min((rows.len() + sections.len()).saturating_sub(room));
     }
     None
 }
 
-/// The help screen's rows for a filter: (context, keys, description), from the keys in effect.
-pub fn help_rows(keymap: &Keymap, filter: &str) -> Vec<(Context, String, &'static str)> {
+/// One line of the help screen: its section (a context, or the search syntax), the keys or
+/// the example, and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpRow {
+    pub section: &'static str,
+    pub keys: String,
+    pub help: &'static str,
+}
+
+/// The help screen's rows for a filter, from the keys in effect, then the search syntax with
+/// one example per form and per filter.
+pub fn help_rows(keymap: &Keymap, filter: &str) -> Vec<HelpRow> {
+    const SYNTAX: &str = "Search syntax (words and filters combine: all must match)";
     let words: Vec<String> = filter.split_whitespace().map(str::to_lowercase).collect();
-    keymap
-        .rows()
-        .map(|r| {
-            let keys: Vec<String> = r.keys.iter().map(ToString::to_string).collect();
-            (r.context, keys.join(" "), r.help)
-        })
-        .filter(|(ctx, keys, help)| {
-            let hay = format!("{} {} {}", ctx.title(), keys, help).to_lowercase();
+    let keys = keymap.rows().map(|r| {
+        let keys: Vec<String> = r.keys.iter().map(ToString::to_string).collect();
+        HelpRow {
+            section: r.context.title(),
+            keys: keys.join(" "),
+            help: r.help,
+        }
+    });
+    let syntax = crate::search::WORD_SYNTAX
+        .iter()
+        .chain(crate::search::FILTER_EXAMPLES)
+        .map(|(example, help)| HelpRow {
+            section: SYNTAX,
+            keys: (*example).to_owned(),
+            help,
+        });
+    keys.chain(syntax)
+        .filter(|r| {
+            let hay = format!("{} {} {}", r.section, r.keys, r.help).to_lowercase();
             words.iter().all(|w| hay.contains(w.as_str()))
         })
         .collect()
 }
 
 fn viewer_command(state: &mut State, cmd: Command) -> Option<Effect> {
-    let height = usize::from(
-        layout::overlay(state.width, state.height)
-            .height
-            .saturating_sub(2),
-    )
-    .max(1);
+    let height = state.viewer_rows();
     let Some(Overlay::Viewer(v)) = &mut state.overlay else {
         return None;
     };
-    let last = v.lines.len().saturating_sub(1);
+    // The last top line that still fills the box: scrolling stops at the end of the file.
+    let last = v.lines.len().saturating_sub(height);
     match cmd {
         Command::Close => state.close_overlay(),
         Command::Down => v.top = (v.top + 1).min(last),
@@ -1073,13 +1358,15 @@ fn viewer_command(state: &mut State, cmd: Command) -> Option<Effect> {
         Command::HalfPageDown => v.top = (v.top + height.div_ceil(2)).min(last),
         Command::HalfPageUp => v.top = v.top.saturating_sub(height.div_ceil(2)),
         Command::Top => v.top = 0,
-        Command::Bottom => v.top = last.saturating_sub(height - 1),
+        Command::Bottom => v.top = last,
         Command::Edit => {
             let line = u32::try_from(v.top + 1).unwrap_or(u32::MAX);
+            let shown = crate::text::shown(&v.path.display().to_string()).into_owned();
             return Some(Effect::Edit(ViewRequest {
                 path: v.path.clone(),
                 line,
                 highlight: v.highlight,
+                about: format!("{shown}:{line}"),
             }));
         }
         _ => {}
@@ -1088,6 +1375,7 @@ fn viewer_command(state: &mut State, cmd: Command) -> Option<Effect> {
 }
 
 fn diagnostics_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    let page = state.viewer_rows() / 2;
     let Some(Overlay::Diagnostics { cursor }) = &mut state.overlay else {
         return None;
     };
@@ -1096,6 +1384,8 @@ fn diagnostics_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Op
         Command::Close => state.close_overlay(),
         Command::Down => *cursor = (*cursor + 1).min(last),
         Command::Up => *cursor = cursor.saturating_sub(1),
+        Command::PageDown => *cursor = (*cursor + page.max(1)).min(last),
+        Command::PageUp => *cursor = cursor.saturating_sub(page.max(1)),
         Command::Top => *cursor = 0,
         Command::Bottom => *cursor = last,
         Command::Edit | Command::View => {
@@ -1105,6 +1395,7 @@ fn diagnostics_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Op
                 path: catalog.root().join(&d.path),
                 line,
                 highlight: (line, line),
+                about: format!("{}:{line}", crate::text::shown(&d.path)),
             };
             return Some(if cmd == Command::Edit {
                 Effect::Edit(req)
@@ -1126,17 +1417,19 @@ fn click(state: &mut State, catalog: &Catalog, column: u16, row: u16) -> Option<
     let list = layout::inner(areas.list);
     let detail = layout::inner(areas.detail);
     if list.contains(at) {
-        state.typing = false;
-        state.focus = Pane::List;
+        state.enter_search();
         let r = state.offset + usize::from(row - list.y);
         if r < state.results.hits.len() {
             state.select_row(catalog, r);
         }
     } else if detail.contains(at) {
-        state.typing = false;
-        state.focus = Pane::Detail;
-        let rows = view::wrap(&state.detail.lines, usize::from(detail.width));
-        let hit = rows.get(state.detail.scroll + usize::from(row - detail.y))?;
+        state.mode = Mode::Detail;
+        state.input.selected = false;
+        state.rewrap();
+        let hit = state
+            .detail
+            .rows
+            .get(state.detail.scroll + usize::from(row - detail.y))?;
         let line = hit.line;
         if state.selectable(line) {
             state.detail.cursor = line;
@@ -1145,17 +1438,18 @@ fn click(state: &mut State, catalog: &Catalog, column: u16, row: u16) -> Option<
             state.follow(catalog, t.record());
         }
     } else if areas.search.contains(at) {
-        state.typing = true;
+        state.enter_search();
     }
     None
 }
 
 fn scroll(state: &mut State, catalog: &Catalog, column: u16, row: u16, down: bool) {
     const STEP: usize = 3;
+    let rows = state.viewer_rows();
     match &mut state.overlay {
         Some(Overlay::Viewer(v)) => {
             v.top = if down {
-                (v.top + STEP).min(v.lines.len().saturating_sub(1))
+                (v.top + STEP).min(v.lines.len().saturating_sub(rows))
             } else {
                 v.top.saturating_sub(STEP)
             };
@@ -1184,11 +1478,6 @@ fn scroll(state: &mut State, catalog: &Catalog, column: u16, row: u16, down: boo
         };
         state.select_row(catalog, row);
     }
-}
-
-/// A position as `line:col` for messages.
-pub fn pos_label(p: Pos) -> String {
-    format!("{}:{}", p.line, p.col)
 }
 
 #[cfg(test)]
@@ -1242,7 +1531,7 @@ mod tests {
         if let Some(Effect::Search(req)) = &effect {
             let results = req
                 .clone()
-                .run(&mut Typing::default(), c, &|| false)
+                .run(&mut Incremental::default(), c, &|| false)
                 .unwrap();
             update(s, c, Action::SearchDone(results));
         }
@@ -1282,7 +1571,7 @@ mod tests {
         assert_eq!(s.results.hits.len(), 1);
         assert_eq!(current(&s), "abduction");
         // A kind key goes back to the ranked list of that kind.
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Person)));
+        cmd(&mut s, &c, Command::KindPerson);
         assert!(!s.results.timeline);
         assert_eq!(s.results.hits.len(), 2);
         // Esc clears the kind first, then leaves the timeline.
@@ -1295,25 +1584,48 @@ mod tests {
     }
 
     #[test]
-    fn the_timeline_of_a_person_filters_by_their_id() {
+    fn the_timeline_of_a_person_is_scoped_by_a_chip_not_by_text() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
         typed(&mut s, &c, "tahoori");
-        cmd(&mut s, &c, Command::Accept);
+        cmd(&mut s, &c, Command::FocusDetail);
         cmd(&mut s, &c, Command::TimelineOf);
-        assert_eq!(s.input.text, "person:fatemeh-tahoori");
+        assert_eq!(
+            s.scope,
+            Some(Scope {
+                kind: Kind::Person,
+                id: Arc::from("fatemeh-tahoori")
+            })
+        );
+        assert_eq!(s.input.text, "", "the query is free for new typing");
         assert!(s.results.timeline);
         assert_eq!(current(&s), "abduction");
+        assert!(s.message.as_deref().unwrap().contains("Fatemeh Tahoori"));
+        // Typing filters within the scope, and is not glued to it.
+        typed(&mut s, &c, "seven");
+        assert_eq!(s.input.text, "seven");
+        assert_eq!(s.results.hits.len(), 1);
+        typed(&mut s, &c, "x");
+        assert!(s.results.hits.is_empty());
+        // Backspace edits the query; on the empty query it removes the scope.
+        cmd(&mut s, &c, Command::DeleteLine);
+        assert!(s.scope.is_some());
+        cmd(&mut s, &c, Command::DeleteBack);
+        assert_eq!(s.scope, None);
         // From an incident there is no timeline to show; the user is told why.
-        assert_eq!(cmd(&mut s, &c, Command::TimelineOf), None);
-        assert!(s.message.as_deref().unwrap().contains("person or a camp"));
+        cmd(&mut s, &c, Command::TimelineOf);
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap()
+                .contains("a timeline is for a person or a camp")
+        );
     }
 
     #[test]
     fn typing_searches_and_the_best_hit_is_shown() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::Search);
         typed(&mut s, &c, "nicknamei");
         assert_eq!(s.input.text, "nicknamei");
         assert_eq!(s.results.hits.len(), 1);
@@ -1322,12 +1634,49 @@ mod tests {
     }
 
     #[test]
-    fn typing_without_slash_still_lands_in_the_search_box() {
+    fn every_printable_key_is_text_in_the_search_box() {
+        let c = catalog();
+        let keymap = Keymap::default();
+        // Every letter, digit and sign a name, a date or a reference can hold; the keys that
+        // ran commands in the list before (e g G H j k l L q t T v 0-4) among them.
+        let text =
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 '?!-:./~,()فاطمه";
+        for ch in text.chars() {
+            let key = crossterm::event::KeyEvent::new(
+                crossterm::event::KeyCode::Char(ch),
+                crossterm::event::KeyModifiers::NONE,
+            );
+            assert_eq!(keymap.lookup(Context::Search, key), None, "{ch:?} is a key");
+        }
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, text);
+        assert_eq!(s.input.text, text);
+        assert_eq!(s.context(), Context::Search);
+    }
+
+    #[test]
+    fn a_leading_slash_is_the_habit_of_less_not_text() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        act(&mut s, &c, Action::Insert('t'));
-        assert!(s.typing);
-        assert_eq!(s.input.text, "t");
+        typed(&mut s, &c, "/ratebi");
+        assert_eq!(s.input.text, "ratebi");
+        typed(&mut s, &c, " 14/010");
+        assert_eq!(s.input.text, "ratebi 14/010");
+    }
+
+    #[test]
+    fn esc_never_quits() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "tahoori");
+        for _ in 0..5 {
+            assert_ne!(cmd(&mut s, &c, Command::Clear), Some(Effect::Quit));
+        }
+        assert!(s.message.as_deref().unwrap().contains("Ctrl-C quits"));
+        cmd(&mut s, &c, Command::FocusDetail);
+        for _ in 0..3 {
+            assert_ne!(cmd(&mut s, &c, Command::FocusList), Some(Effect::Quit));
+        }
     }
 
     #[test]
@@ -1343,13 +1692,12 @@ mod tests {
         let answer = |req: &SearchRequest, n: usize| Results {
             generation: req.generation,
             query: req.query.clone(),
-            kind: None,
-            timeline: false,
             hits: Searcher::default()
                 .search(&c, &Query::parse(&req.query))
                 .into_iter()
                 .take(n)
                 .collect(),
+            ..Results::default()
         };
         update(&mut s, &c, Action::SearchDone(answer(&new, 1)));
         update(&mut s, &c, Action::SearchDone(answer(&old, 3)));
@@ -1358,20 +1706,19 @@ mod tests {
     }
 
     #[test]
-    fn esc_clears_the_query_and_kind_filter() {
+    fn esc_clears_the_query_then_the_kind_filter() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Person)));
+        cmd(&mut s, &c, Command::KindPerson);
         assert_eq!(s.results.hits.len(), 2);
-        cmd(&mut s, &c, Command::Search);
         typed(&mut s, &c, "ratebi");
         cmd(&mut s, &c, Command::Clear);
-        assert!(!s.typing);
+        assert_eq!(s.context(), Context::Search);
         assert_eq!(s.input.text, "");
         assert_eq!(
             s.results.hits.len(),
             2,
-            "the kind filter stays until Esc in the list"
+            "the kind filter stays until the next Esc"
         );
         cmd(&mut s, &c, Command::Clear);
         assert_eq!(s.kind, None);
@@ -1382,9 +1729,9 @@ mod tests {
     fn kind_keys_toggle() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Camp)));
+        cmd(&mut s, &c, Command::KindCamp);
         assert_eq!(s.results.hits.len(), 1);
-        cmd(&mut s, &c, Command::KindFilter(Some(Kind::Camp)));
+        cmd(&mut s, &c, Command::KindCamp);
         assert_eq!(s.results.hits.len(), c.len());
     }
 
@@ -1392,16 +1739,16 @@ mod tests {
     fn follow_links_then_back_and_forward() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::Search);
         typed(&mut s, &c, "tahoori");
         cmd(&mut s, &c, Command::FocusDetail);
-        assert_eq!(s.focus, Pane::Detail);
+        assert_eq!(s.mode, Mode::Detail);
         select_line(&mut s, "Abduction of seven");
         cmd(&mut s, &c, Command::Open);
         assert_eq!(current(&s), "abduction");
         select_line(&mut s, "Camp Ashraf");
         cmd(&mut s, &c, Command::Open);
         assert_eq!(current(&s), "camp-ashraf");
+        assert!(s.message.as_deref().unwrap().contains("Camp Ashraf"));
         select_line(&mut s, "Urgent action");
         cmd(&mut s, &c, Command::Open);
         assert_eq!(current(&s), "ai");
@@ -1416,31 +1763,163 @@ mod tests {
         );
         cmd(&mut s, &c, Command::Forward);
         assert_eq!(current(&s), "abduction");
+        assert!(s.message.as_deref().unwrap().contains("Abduction of seven"));
     }
 
     #[test]
     fn history_survives_a_search() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::Search);
         typed(&mut s, &c, "tahoori");
         cmd(&mut s, &c, Command::FocusDetail);
         select_line(&mut s, "Abduction of seven");
         cmd(&mut s, &c, Command::Open);
-        cmd(&mut s, &c, Command::Search);
+        cmd(&mut s, &c, Command::FocusList);
         typed(&mut s, &c, "zzz");
-        cmd(&mut s, &c, Command::Accept);
+        assert!(s.results.hits.is_empty());
         cmd(&mut s, &c, Command::Back);
         assert_eq!(current(&s), "fatemeh-tahoori");
     }
 
+    /// The name the detail pane shows at its top.
+    fn shown_title(s: &State) -> String {
+        s.detail.lines[0].segs[0].text.clone()
+    }
+
     #[test]
-    fn edit_from_the_list_opens_the_record_line_and_from_the_detail_the_field_line() {
+    fn the_record_acted_on_is_the_record_shown_through_follow_back_and_reload() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::Search);
+        let acts_on_shown = |s: &mut State, c: &Catalog| {
+            let title = shown_title(s);
+            let Some(Effect::Copy { text, what }) = cmd(s, c, Command::CopyCitation) else {
+                panic!("no copy")
+            };
+            assert!(
+                text.starts_with(&format!("**{title}**")),
+                "{text} / {title}"
+            );
+            assert!(what.contains(&title), "{what} / {title}");
+            assert!(s.message.is_none() || !s.message.as_deref().unwrap().contains("no record"));
+            let Some(Effect::Edit(req)) = cmd(s, c, Command::Edit) else {
+                panic!("no edit")
+            };
+            let record = c.get(s.current_idx(c).unwrap());
+            assert_eq!(req.path, c.file_path(record), "edit opens {title}");
+            assert!(req.about.contains(&title));
+        };
+        typed(&mut s, &c, "tahoori");
+        acts_on_shown(&mut s, &c);
+        cmd(&mut s, &c, Command::FocusDetail);
+        select_line(&mut s, "Abduction of seven");
+        cmd(&mut s, &c, Command::Open);
+        acts_on_shown(&mut s, &c);
+        // Back in the search box the list still selects Fatemeh Tahoori, but the pane shows
+        // the abduction: the keys act on the abduction.
+        cmd(&mut s, &c, Command::FocusList);
+        assert_eq!(c.get(s.selected().unwrap()).id.as_ref(), "fatemeh-tahoori");
+        assert_eq!(shown_title(&s), "Abduction of seven residents");
+        acts_on_shown(&mut s, &c);
+        cmd(&mut s, &c, Command::Back);
+        assert_eq!(shown_title(&s), "Fatemeh Tahoori");
+        acts_on_shown(&mut s, &c);
+        cmd(&mut s, &c, Command::Forward);
+        acts_on_shown(&mut s, &c);
+        // A reload and a search answered late keep what is shown.
+        let c2 = Catalog::build(PathBuf::from("/cases"), c.records().to_vec(), vec![]);
+        act(
+            &mut s,
+            &c2,
+            Action::Reloaded {
+                previous: Arc::new(catalog()),
+                after: None,
+            },
+        );
+        assert_eq!(shown_title(&s), "Abduction of seven residents");
+        acts_on_shown(&mut s, &c2);
+        // Moving the selection shows the selected row again.
+        cmd(&mut s, &c2, Command::Down);
+        assert_eq!(s.selected(), s.current_idx(&c2));
+        acts_on_shown(&mut s, &c2);
+    }
+
+    #[test]
+    fn returning_to_the_search_box_selects_the_query_so_typing_replaces_it() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "tahoori");
+        cmd(&mut s, &c, Command::FocusDetail);
+        cmd(&mut s, &c, Command::FocusList);
+        assert!(s.input.selected);
+        assert_eq!(s.input.cursor, s.input.text.len());
         typed(&mut s, &c, "ratebi");
-        cmd(&mut s, &c, Command::Accept);
+        assert_eq!(s.input.text, "ratebi", "not glued to the old query");
+        // The same after the editor, the viewer or a copy from the search box.
+        for act in [Command::Edit, Command::View, Command::CopyCitation] {
+            cmd(&mut s, &c, act);
+            typed(&mut s, &c, "tahoori");
+            assert_eq!(s.input.text, "tahoori", "after {act:?}");
+        }
+        typed(&mut s, &c, "ratebi");
+        assert_eq!(
+            s.input.text, "tahooriratebi",
+            "typing on, not after an act, appends"
+        );
+        cmd(&mut s, &c, Command::DeleteLine);
+        typed(&mut s, &c, "ratebi");
+        assert_eq!(current(&s), "mohammad-ratebi");
+        // A cursor key keeps the old query for editing instead.
+        cmd(&mut s, &c, Command::FocusDetail);
+        cmd(&mut s, &c, Command::FocusList);
+        cmd(&mut s, &c, Command::CursorEnd);
+        typed(&mut s, &c, " x");
+        assert_eq!(s.input.text, "ratebi x");
+        // Backspace on a selected query deletes it whole.
+        cmd(&mut s, &c, Command::DeleteWord);
+        assert_eq!(s.input.text, "ratebi ");
+        cmd(&mut s, &c, Command::FocusDetail);
+        cmd(&mut s, &c, Command::FocusList);
+        cmd(&mut s, &c, Command::DeleteBack);
+        assert_eq!(s.input.text, "");
+    }
+
+    #[test]
+    fn a_letter_that_is_no_command_in_the_detail_pane_says_so() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        cmd(&mut s, &c, Command::FocusDetail);
+        act(&mut s, &c, Action::Insert('r'));
+        assert_eq!(s.input.text, "");
+        assert_eq!(s.mode, Mode::Detail);
+        let m = s.message.clone().unwrap();
+        assert!(m.contains("`r`") && m.contains("search box"), "{m}");
+        // A paste is text: it goes to the search box.
+        act(&mut s, &c, Action::Paste("ratebi".into()));
+        assert_eq!((s.mode, s.input.text.as_str()), (Mode::Search, "ratebi"));
+    }
+
+    #[test]
+    fn bad_and_empty_filters_are_named_as_you_type() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        let notes = |s: &mut State, q: &str| {
+            cmd(s, &c, Command::DeleteLine);
+            typed(s, &c, q);
+            s.results.notes.join(" | ")
+        };
+        assert!(notes(&mut s, "year:20x3").contains("year:20x3 is not a year"));
+        assert!(notes(&mut s, "campp:ashraf").contains("did you mean camp:"));
+        assert!(notes(&mut s, "camp:nowhere").contains("camp:nowhere matches nothing"));
+        assert!(notes(&mut s, "status:abducted camp:nowhere").contains("camp:nowhere"));
+        assert_eq!(notes(&mut s, "camp:ashraf"), "");
+        assert_eq!(notes(&mut s, "10:30"), "", "a time is a word, not a filter");
+    }
+
+    #[test]
+    fn edit_from_the_search_box_opens_the_record_line_and_from_the_detail_the_field_line() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "ratebi");
         let Some(Effect::Edit(req)) = cmd(&mut s, &c, Command::Edit) else {
             panic!()
         };
@@ -1461,7 +1940,6 @@ mod tests {
     fn a_citation_with_a_local_document_opens_the_document_at_the_locator() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
-        cmd(&mut s, &c, Command::Search);
         typed(&mut s, &c, "tahoori");
         cmd(&mut s, &c, Command::FocusDetail);
         select_line(&mut s, "lines 4-6");
@@ -1499,9 +1977,119 @@ mod tests {
             .0,
         );
         let c2 = Catalog::build(PathBuf::from("/cases"), records, vec![]);
-        act(&mut s, &c2, Action::CatalogReplaced(Arc::new(c)));
+        act(
+            &mut s,
+            &c2,
+            Action::Reloaded {
+                previous: Arc::new(c),
+                after: None,
+            },
+        );
         assert_eq!(current(&s), before);
         assert_eq!(c2.get(s.selected().unwrap()).id.as_ref(), before);
+    }
+
+    #[test]
+    fn a_removed_record_gives_way_to_the_selection_not_a_blank_pane() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        while current(&s) != "mohammad-ratebi" {
+            cmd(&mut s, &c, Command::Down);
+        }
+        let records: Vec<Record> = c
+            .records()
+            .iter()
+            .filter(|r| &*r.id != "mohammad-ratebi")
+            .cloned()
+            .collect();
+        let c2 = Catalog::build(PathBuf::from("/cases"), records, vec![]);
+        act(
+            &mut s,
+            &c2,
+            Action::Reloaded {
+                previous: Arc::new(c),
+                after: None,
+            },
+        );
+        assert!(s.current.is_some(), "the pane shows something");
+        assert_eq!(s.selected(), s.current_idx(&c2));
+        assert!(!s.detail.lines.is_empty());
+    }
+
+    #[test]
+    fn paging_the_detail_pane_takes_the_selection_along() {
+        let c = catalog();
+        let mut s = State::new(&c, 40, 8);
+        typed(&mut s, &c, "tahoori");
+        cmd(&mut s, &c, Command::FocusDetail);
+        cmd(&mut s, &c, Command::PageDown);
+        let (width, height) = s.detail_size();
+        let rows = view::wrap(&s.detail.lines, width);
+        let row = rows.iter().position(|r| r.line == s.detail.cursor).unwrap();
+        assert!(
+            (s.detail.scroll..s.detail.scroll + height).contains(&row),
+            "the selection is on the page shown"
+        );
+        let at = s.detail.cursor;
+        cmd(&mut s, &c, Command::Down);
+        assert!(s.detail.cursor > at, "j goes on from the page, not back up");
+    }
+
+    #[test]
+    fn a_short_file_is_shown_whole_in_the_viewer() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        let viewer = Viewer {
+            path: PathBuf::from("/cases/x.yaml"),
+            lines: (1..=19).map(|n| format!("line {n}")).collect(),
+            top: 14,
+            highlight: (17, 17),
+        };
+        act(
+            &mut s,
+            &c,
+            Action::ViewerReady {
+                viewer,
+                about: "x".into(),
+                note: None,
+            },
+        );
+        let Some(Overlay::Viewer(v)) = &s.overlay else {
+            panic!()
+        };
+        assert_eq!(v.top, 0, "19 lines fit: none hidden above");
+        cmd(&mut s, &c, Command::Down);
+        let Some(Overlay::Viewer(v)) = &s.overlay else {
+            panic!()
+        };
+        assert_eq!(v.top, 0, "no scrolling past the end");
+    }
+
+    #[test]
+    fn the_problems_panel_closes_when_the_last_problem_is_fixed() {
+        let c = catalog();
+        let broken = Catalog::build(
+            PathBuf::from("/cases"),
+            c.records().to_vec(),
+            vec![Diagnostic::error(
+                "people/x.yaml",
+                crate::model::Pos { line: 1, col: 1 },
+                "broken",
+            )],
+        );
+        let mut s = State::new(&broken, 80, 24);
+        cmd(&mut s, &broken, Command::Diagnostics);
+        assert_eq!(s.context(), Context::Diagnostics);
+        act(
+            &mut s,
+            &c,
+            Action::Reloaded {
+                previous: Arc::new(broken),
+                after: None,
+            },
+        );
+        assert!(s.overlay.is_none());
+        assert!(s.message.as_deref().unwrap().contains("1 problem fixed"));
     }
 
     #[test]
@@ -1516,7 +2104,7 @@ mod tests {
     }
 
     #[test]
-    fn help_filters_the_keymap_table() {
+    fn help_filters_the_keymap_table_and_the_search_syntax() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
         cmd(&mut s, &c, Command::Help);
@@ -1531,8 +2119,17 @@ mod tests {
         assert!(!rows.is_empty());
         assert!(
             rows.iter()
-                .all(|(_, keys, help)| help.contains("forward") || keys.contains("forward"))
+                .all(|r| r.help.contains("forward") || r.keys.contains("forward"))
         );
+        // Every filter has its example.
+        let all = help_rows(&s.keymap, "");
+        for (key, _) in crate::search::FILTER_KEYS {
+            assert!(
+                all.iter().any(|r| r.keys.starts_with(key)),
+                "no example of {key}"
+            );
+        }
+        cmd(&mut s, &c, Command::Bottom);
         cmd(&mut s, &c, Command::Close);
         assert!(s.overlay.is_none());
     }
@@ -1587,6 +2184,7 @@ mod tests {
                 Command::PageDown,
                 Command::Bottom,
                 Command::Up,
+                Command::PageUp,
                 Command::FocusList,
             ] {
                 cmd(&mut s, &c, command);

@@ -20,7 +20,7 @@ use crate::index::{Catalog, RecordIdx};
 use crate::load::Limits;
 use crate::model::{Kind, Record};
 use crate::search::{Field, Hit, Query, Searcher};
-use crate::view::{self, Tone};
+use crate::view;
 
 /// What each exit code means; `--help`, the man page and the README say the same.
 pub const EXIT_CODES: &[(&str, &str)] = &[
@@ -769,18 +769,12 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Re
         Format::Markdown => {
             return Ok(out.write_all(crate::markdown::record(catalog, idx).as_bytes())?);
         }
-        Format::Citation => return Ok(put_line(out, &view::citation(catalog, idx))?),
+        Format::Citation => {
+            return Ok(put_line(out, &crate::markdown::citation(catalog, idx))?);
+        }
     }
-    for line in view::detail(catalog, idx) {
-        let text: String = line
-            .segs
-            .iter()
-            .map(|s| match s.tone {
-                Tone::Broken if !s.text.contains("not found") => format!("{} [broken]", s.text),
-                _ => s.text.clone(),
-            })
-            .collect();
-        put_line(out, text.trim_end())?;
+    for line in view::text(catalog, idx) {
+        put_line(out, &line)?;
     }
     Ok(())
 }

@@ -19,7 +19,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::keymap::{Command, Context, Key, Keymap, Override};
-use crate::ui::theme::{ColorSpec, Depth, Palette, Role, Theme, ThemeName};
+use crate::palette::{ColorError, ColorSpec, Depth, Palette, Role, ThemeName};
+use crate::ui::Theme;
 
 /// Larger than any config a person writes; a bigger file is a mistake (or not a config).
 const MAX_BYTES: u64 = 1024 * 1024;
@@ -422,22 +423,20 @@ fn read_colors(problems: &mut Problems<'_>, colors: &DeTable<'_>, palette: &mut 
         let spec = match value.get_ref() {
             DeValue::String(s) => ColorSpec::parse(s),
             DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
-                .map_err(|_| format!("{n} is not a colour number; numbers go from 0 to 255"))
+                .map_err(|_| ColorError::OutOfRange(n.to_string()))
                 .and_then(ColorSpec::index),
-            other => Err(format!(
-                "a colour cannot be {}; use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
-                kind(other)
-            )),
+            other => {
+                problems.at(
+                    value.span(),
+                    format!("a colour cannot be {}", kind(other)),
+                    "use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
+                );
+                continue;
+            }
         };
         match spec {
             Ok(spec) => palette.set(r, spec),
-            Err(why) => {
-                let (what, todo) = why.split_once("; ").unwrap_or((
-                    &why,
-                    "use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
-                ));
-                problems.at(value.span(), what, todo);
-            }
+            Err(why) => problems.at(value.span(), why.to_string(), why.todo()),
         }
     }
 }
@@ -447,10 +446,16 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
     let mut overrides = Vec::new();
     for (context, table) in by_place(keys) {
         let Some(ctx) = Context::parse(context.get_ref()) else {
+            let todo = if context.get_ref() == "list" {
+                // The list and the search box became one, where letters are text.
+                "the list and the search box are one now: write [keys.search] for ctrl-, alt- and function keys, [keys.detail] for letters".to_owned()
+            } else {
+                one_of(context.get_ref(), Context::ALL.map(Context::name))
+            };
             problems.at(
                 context.span(),
                 format!("unknown key context `{}`", context.get_ref()),
-                one_of(context.get_ref(), Context::ALL.map(Context::name)),
+                todo,
             );
             continue;
         };
@@ -462,8 +467,7 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
             let k = match Key::parse(key.get_ref()) {
                 Ok(k) => k,
                 Err(why) => {
-                    let (what, todo) = why.split_once("; ").unwrap_or((&why, ""));
-                    problems.at(key.span(), what, todo);
+                    problems.at(key.span(), format!("`{}` {why}", key.get_ref()), why.todo());
                     continue;
                 }
             };
@@ -481,6 +485,14 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
                 continue;
             }
             seen.push((k, key));
+            if ctx.typing() && k.is_text() {
+                problems.at(
+                    key.span(),
+                    format!("`{}` types text in [keys.{}]", key.get_ref(), ctx.name()),
+                    "where text is typed only ctrl-, alt- and function keys can be commands; bind letters under [keys.detail]",
+                );
+                continue;
+            }
             let what = format!("the command for {}", key.get_ref());
             let Some(name) = problems.string(&what, command) else {
                 continue;
@@ -494,7 +506,7 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
                 continue;
             }
             let Some(cmd) = Command::parse(name) else {
-                let names = Command::ALL.map(Command::name);
+                let names = Command::ALL.iter().map(|c| c.name());
                 let todo = match crate::diagnostic::did_you_mean(name, names) {
                     Some(near) => format!(
                         "did you mean `{near}`? The README lists every command; \"none\" unbinds the key"
@@ -812,7 +824,7 @@ mod tests {
 
     #[test]
     fn every_mistake_is_reported_at_its_place() {
-        let text = "theme = \"drak\"\n[colors]\nheading = \"yelow\"\n[keys.list]\nctrl- = \"down\"\nx = \"dwon\"\ny = \"kind-person\"\n[keys.search]\ny = \"kind-person\"\n";
+        let text = "theme = \"drak\"\n[colors]\nheading = \"yelow\"\n[keys.detail]\nctrl- = \"down\"\nx = \"dwon\"\ny = \"kind-person\"\n[keys.search]\ny = \"down\"\n[keys.list]\nctrl-x = \"down\"\n";
         assert_eq!(
             problems(text),
             [
@@ -820,7 +832,9 @@ mod tests {
                 "c.toml:3:11: `yelow` is not a colour; did you mean `yellow`? use a colour name (black, red, green, yellow, blue, magenta, cyan, gray, dark-gray, light-red ... white), \"#rrggbb\", a number 0-255, or \"default\"",
                 "c.toml:5:1: `ctrl-` has no key after the modifier; keys are written like `j`, `G`, `?`, `ctrl-d`, `alt-left`, `shift-tab`, `f1`, `space`, `enter`",
                 "c.toml:6:5: unknown command `dwon`; did you mean `down`? The README lists every command; \"none\" unbinds the key",
-                "c.toml:9:5: `kind-person` does nothing in [keys.search]; bind it under [keys.list]",
+                "c.toml:7:5: `kind-person` does nothing in [keys.detail]; bind it under [keys.search]",
+                "c.toml:9:1: `y` types text in [keys.search]; where text is typed only ctrl-, alt- and function keys can be commands; bind letters under [keys.detail]",
+                "c.toml:10:7: unknown key context `list`; the list and the search box are one now: write [keys.search] for ctrl-, alt- and function keys, [keys.detail] for letters",
             ]
         );
     }
@@ -835,20 +849,20 @@ mod tests {
         );
         // Every syntax error at once.
         assert_eq!(
-            problems("theme = dark\n[keys.list\n"),
+            problems("theme = dark\n[keys.detail\n"),
             [
                 "c.toml:1:9: invalid TOML: string values must be quoted, expected literal string; fix the syntax here",
-                "c.toml:2:11: invalid TOML: unclosed table, expected `]`; fix the syntax here",
+                "c.toml:2:13: invalid TOML: unclosed table, expected `]`; fix the syntax here",
             ]
         );
         assert_eq!(
-            problems("[keys.lst]\nj = \"down\"\n"),
+            problems("[keys.detial]\nj = \"down\"\n"),
             [
-                "c.toml:1:7: unknown key context `lst`; did you mean `list`? (one of global, list, detail, search, help, viewer, diagnostics)"
+                "c.toml:1:7: unknown key context `detial`; did you mean `detail`? (one of global, search, detail, help, viewer, diagnostics)"
             ]
         );
         assert_eq!(
-            problems("[keys.list]\nj = 3\n"),
+            problems("[keys.detail]\nj = 3\n"),
             ["c.toml:2:5: the command for j should be text, not a number; write it in quotes"]
         );
     }
@@ -857,14 +871,14 @@ mod tests {
     fn mistakes_of_shape_do_not_hide_the_others() {
         assert_eq!(
             problems(
-                "colour = 1\ntheme = 3\n[colors]\nheading = true\n[keys]\nlist = 3\n[keys.search]\nx = \"open\"\n"
+                "colour = 1\ntheme = 3\n[colors]\nheading = true\n[keys]\ndetail = 3\n[keys.search]\nctrl-x = \"open\"\n"
             ),
             [
                 "c.toml:1:1: unknown field `colour`; did you mean `color`? (one of editor, theme, color, colors, keys, watch)",
                 "c.toml:2:9: `theme` should be text, not a number; write it in quotes",
                 "c.toml:4:11: a colour cannot be true or false; use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
-                "c.toml:6:8: `keys.list` should be a table, not a number; write it as a [keys.list] section",
-                "c.toml:8:5: `open` does nothing in [keys.search]; bind it under [keys.detail]",
+                "c.toml:6:10: `keys.detail` should be a table, not a number; write it as a [keys.detail] section",
+                "c.toml:8:10: `open` does nothing in [keys.search]; bind it under [keys.detail]",
             ]
         );
     }
@@ -872,7 +886,7 @@ mod tests {
     #[test]
     fn the_same_key_twice_is_a_mistake() {
         assert_eq!(
-            problems("[keys.list]\nctrl-j = \"down\"\nCtrl-J = \"up\"\n"),
+            problems("[keys.search]\nctrl-j = \"down\"\nCtrl-J = \"up\"\n"),
             ["c.toml:3:1: `Ctrl-J` is the same key as `ctrl-j` on line 2; keep one of them"]
         );
     }
@@ -928,7 +942,7 @@ mod tests {
 
     #[test]
     fn printed_config_reads_back_the_same() {
-        let text = "editor = \"nvim -u NONE\"\ntheme = \"light\"\ncolor = \"never\"\n[colors]\nheading = \"#d7875f\"\nlink = 208\n[keys.list]\nx = \"down\"\ne = \"none\"\nE = \"edit\"\n\"?\" = \"none\"\n[keys.viewer]\nctrl-q = \"quit\"\n";
+        let text = "editor = \"nvim -u NONE\"\ntheme = \"light\"\ncolor = \"never\"\n[colors]\nheading = \"#d7875f\"\nlink = 208\n[keys.detail]\nx = \"down\"\ne = \"none\"\nE = \"edit\"\n\"?\" = \"none\"\n[keys.viewer]\nctrl-q = \"quit\"\n";
         let first = parse(Path::new("c.toml"), text).unwrap();
         let printed = first.to_toml();
         let second = parse(Path::new("c.toml"), &printed).unwrap();
@@ -942,7 +956,7 @@ mod tests {
         let defaults = Config::default().to_toml();
         let back = parse(Path::new("c.toml"), &defaults).unwrap();
         assert_eq!(back.palette, Palette::builtin(ThemeName::Dark));
-        assert!(back.keymap.unbound(Context::List).is_empty());
+        assert!(back.keymap.unbound(Context::Detail).is_empty());
     }
 
     /// Issue 17, item 22: live reload can be turned off (a very large tree over a slow link) or
@@ -978,7 +992,7 @@ mod tests {
         assert_eq!(c.watch, WatchMode::Auto);
         assert!(
             c.keymap
-                .unbound(Context::List)
+                .unbound(Context::Detail)
                 .contains(&Key::parse("e").unwrap())
         );
     }

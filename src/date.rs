@@ -76,15 +76,25 @@ impl Span {
         }
     }
 
-    /// Years this date touches, for `year:` filters. Open ends reach no further than the closed end.
+    /// Years this date could touch, for `year:` filters: an interval overlaps every year between
+    /// its ends, and an open end reaches as far as time goes (`2012/..` may still be going on in
+    /// 2016; `../2003` began at some time before 2003), so a filter never hides what a record
+    /// leaves possible.
     pub fn years(&self) -> (u16, u16) {
         match *self {
             Span::Point(p) => (p.year, p.year),
-            Span::Interval(a, b) => {
-                let lo = a.or(b).map_or(0, |p| p.year);
-                let hi = b.or(a).map_or(u16::MAX, |p| p.year);
-                (lo, hi)
-            }
+            Span::Interval(a, b) => (a.map_or(0, |p| p.year), b.map_or(u16::MAX, |p| p.year)),
+        }
+    }
+
+    /// The date in a short form that cannot be misread, for columns: a point as written, an
+    /// interval with both ends (`2012–2016?`), an open end in words (`from 2012`, `to 2003`).
+    pub fn compact(text: &str) -> String {
+        match text.split_once('/') {
+            Some(("..", end)) => format!("to {end}"),
+            Some((start, "..")) => format!("from {start}"),
+            Some((start, end)) => format!("{start}–{end}"),
+            None => text.to_owned(),
         }
     }
 
@@ -264,7 +274,13 @@ mod tests {
         let open = parse("2008-07-03/..").unwrap();
         assert_eq!(open.earliest(), 20_080_703);
         assert_eq!(open.latest(), Day::MAX);
-        assert_eq!(open.years(), (2008, 2008));
+        assert_eq!(open.years(), (2008, u16::MAX));
+        assert_eq!(parse("../2003").unwrap().years(), (0, 2003));
+        assert_eq!(parse("2012/2016?").unwrap().years(), (2012, 2016));
+        assert_eq!(Span::compact("2012/2016?"), "2012–2016?");
+        assert_eq!(Span::compact("../2003"), "to 2003");
+        assert_eq!(Span::compact("2010-01-24/.."), "from 2010-01-24");
+        assert_eq!(Span::compact("1985~"), "1985~");
         assert!(parse("../..").is_err());
         assert!(parse("2012/2011").is_err());
     }

@@ -74,10 +74,20 @@ pub fn argv(editor: &[String], path: &Path, line: u32) -> Vec<String> {
     args
 }
 
-/// Run the editor in the foreground and wait for it.
-pub fn run(editor: &[String], path: &Path, line: u32) -> std::io::Result<ExitStatus> {
+/// Run the editor in the foreground and wait for it. `running` hears its process id once it
+/// has started (the browser forwards a SIGTERM or SIGHUP to it), and 0 once it has ended.
+pub fn run(
+    editor: &[String],
+    path: &Path,
+    line: u32,
+    running: impl Fn(u32),
+) -> std::io::Result<ExitStatus> {
     let args = argv(editor, path, line);
-    Command::new(&args[0]).args(&args[1..]).status()
+    let mut child = Command::new(&args[0]).args(&args[1..]).spawn()?;
+    running(child.id());
+    let status = child.wait();
+    running(0);
+    status
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
-//! One table of key bindings: (context, keys, command, description).
+//! One table of commands: each written once, with its name in the config file, what it does,
+//! and where it is bound by default, with which keys and which words for the help.
 //!
-//! The same table dispatches keys, draws the help screen and the key hints, so they can never
-//! disagree (gitui builds its help from its command list the same way). Keys are written as
-//! text (`ctrl-d`, `alt-left`, `G`, `?`) so the table reads like the help it produces. The
-//! user's config changes keys through `Keymap::with_overrides`; dispatch, help and hints all
-//! read the resulting `Keymap`, and the table itself stays the defaults (and the README's).
-//! Commands have stable kebab-case names for the config file.
+//! The same table dispatches keys, draws the help screen and the key hints, and writes the
+//! README's key tables, so they can never disagree (helix's `static_commands!` and `keymap!`,
+//! gitui's help built from its command list). Keys are written as text (`ctrl-d`, `alt-left`,
+//! `G`, `?`) so the table reads like the help it produces, and read at compile time: a key the
+//! parser does not know does not build. The user's config changes keys through
+//! `Keymap::with_overrides`; dispatch, help and hints all read the resulting `Keymap`, and the
+//! table itself stays the defaults (and the README's).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,15 +16,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::model::Kind;
 
-/// Where the keyboard is.
+/// Where the keyboard is. The browser has two modes: the search box, where every printable
+/// key is text, and the detail pane, where letters are commands (as in `less`); the other
+/// contexts are boxes drawn over them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Context {
-    /// Anywhere except where text is being typed.
+    /// Everywhere: only keys that can never be text (Ctrl chords, function keys).
     Global,
-    List,
-    Detail,
-    /// Typing a query in the search box.
+    /// The search box and the list of results under it.
     Search,
+    /// Reading the record in the detail pane.
+    Detail,
     Help,
     Viewer,
     Diagnostics,
@@ -30,23 +34,21 @@ pub enum Context {
 
 impl Context {
     /// In the order of the help screen and the config file's `[keys.*]` tables.
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
-        Context::List,
-        Context::Detail,
         Context::Search,
+        Context::Detail,
         Context::Help,
         Context::Viewer,
         Context::Diagnostics,
     ];
 
-    /// The name of the context's table in the config file: `[keys.list]`.
+    /// The name of the context's table in the config file: `[keys.search]`.
     pub fn name(self) -> &'static str {
         match self {
             Context::Global => "global",
-            Context::List => "list",
-            Context::Detail => "detail",
             Context::Search => "search",
+            Context::Detail => "detail",
             Context::Help => "help",
             Context::Viewer => "viewer",
             Context::Diagnostics => "diagnostics",
@@ -57,76 +59,258 @@ impl Context {
         Context::ALL.into_iter().find(|c| c.name() == s)
     }
 
-    /// Where text is typed (the search box, the help filter): global keys do not apply there,
-    /// so letters reach the text.
+    /// Where text is typed (the search box, the help filter), and the global keys, which apply
+    /// there too: a printable key must stay text in them, so none may be bound.
     pub fn typing(self) -> bool {
-        matches!(self, Context::Search | Context::Help)
+        matches!(self, Context::Global | Context::Search | Context::Help)
     }
 
     pub fn title(self) -> &'static str {
         match self {
             Context::Global => "Everywhere",
-            Context::List => "List",
-            Context::Detail => "Detail",
-            Context::Search => "Search box",
+            Context::Search => "Search box and list (letters are text)",
+            Context::Detail => "Detail pane (letters are commands)",
             Context::Help => "Help",
             Context::Viewer => "Viewer",
-            Context::Diagnostics => "Diagnostics",
+            Context::Diagnostics => "Problems",
         }
     }
 }
 
-/// What a key asks for. `app::update` gives each its meaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Command {
-    Quit,
-    Suspend,
-    Redraw,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    HalfPageUp,
-    HalfPageDown,
-    Top,
-    Bottom,
-    /// Open the selected record or follow the selected link.
-    Open,
-    FocusDetail,
-    FocusList,
-    SwitchPane,
-    Back,
-    Forward,
-    Search,
-    /// Esc: clear the query and filters, or close what is open.
-    Clear,
-    KindFilter(Option<Kind>),
+/// A default binding: in `context`, `keys` run `command`; `help` says what it does there.
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub command: Command,
+    pub help: &'static str,
+}
+
+/// The command table. Each command: its variant, its name in the config file and what it does
+/// in a few words; then each context it is bound in by default, with the keys and the help
+/// line for that context. From it come the `Command` enum, `Command::ALL`, `name`, `about`
+/// and `BINDINGS`.
+macro_rules! commands {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident $name:literal $about:literal {
+            $( $context:ident [$($key:literal),+ $(,)?] $help:literal ),* $(,)?
+        }
+    )*) => {
+        /// What a key asks for. `app::update` gives each its meaning.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Command {
+            /// Every command, in the order of the table (and of the README's list).
+            pub const ALL: &'static [Command] = &[$(Command::$variant),*];
+
+            /// The command's name in the config file (`[keys.detail] j = "down"`), stable
+            /// across versions.
+            pub fn name(self) -> &'static str {
+                match self { $(Command::$variant => $name,)* }
+            }
+
+            /// What the command does, in a few words, for the README's list of command names.
+            pub fn about(self) -> &'static str {
+                match self { $(Command::$variant => $about,)* }
+            }
+        }
+
+        /// Every default binding, in the order of the table; the help groups them by context.
+        pub const BINDINGS: &[Binding] = &[$($(
+            Binding {
+                context: Context::$context,
+                keys: &[$(Key::from_table($key)),+],
+                command: Command::$variant,
+                help: $help,
+            },
+        )*)*];
+    };
+}
+
+commands! {
+    Down "down" "next record, field, result, line or problem" {
+        Search ["down", "ctrl-n", "ctrl-j"] "next record",
+        Detail ["j", "down", "ctrl-n"] "next field or link",
+        Help ["down", "ctrl-n", "ctrl-j"] "scroll down",
+        Viewer ["j", "down"] "scroll down",
+        Diagnostics ["j", "down"] "next problem",
+    }
+    Up "up" "previous record, field, result, line or problem" {
+        Search ["up", "ctrl-p", "ctrl-k"] "previous record",
+        Detail ["k", "up", "ctrl-p"] "previous field or link",
+        Help ["up", "ctrl-p", "ctrl-k"] "scroll up",
+        Viewer ["k", "up"] "scroll up",
+        Diagnostics ["k", "up"] "previous problem",
+    }
+    PageDown "page-down" "page down" {
+        Search ["pgdn"] "page down",
+        Detail ["pgdn", "ctrl-f", "space"] "page down",
+        Help ["pgdn"] "page down",
+        Viewer ["pgdn", "space", "ctrl-f"] "page down",
+        Diagnostics ["pgdn", "space"] "page down",
+    }
+    PageUp "page-up" "page up" {
+        Search ["pgup"] "page up",
+        Detail ["pgup", "ctrl-b"] "page up",
+        Help ["pgup"] "page up",
+        Viewer ["pgup", "ctrl-b"] "page up",
+        Diagnostics ["pgup"] "page up",
+    }
+    HalfPageDown "half-page-down" "half a page down" {
+        Detail ["ctrl-d"] "half a page down",
+        Viewer ["ctrl-d"] "half a page down",
+    }
+    HalfPageUp "half-page-up" "half a page up" {
+        Detail ["ctrl-u"] "half a page up",
+        Viewer ["ctrl-u"] "half a page up",
+    }
+    Top "top" "first record, line or problem" {
+        Search ["ctrl-home"] "first record",
+        Detail ["g", "home"] "top",
+        Help ["home"] "top",
+        Viewer ["g", "home"] "top of the file",
+        Diagnostics ["g", "home"] "first problem",
+    }
+    Bottom "bottom" "last record, line or problem" {
+        Search ["ctrl-end"] "last record",
+        Detail ["G", "end"] "bottom",
+        Help ["end"] "bottom",
+        Viewer ["G", "end"] "end of the file",
+        Diagnostics ["G", "end"] "last problem",
+    }
+    /// Read the selected record: the detail pane takes the keyboard.
+    FocusDetail "focus-detail" "read the record: focus the detail pane" {
+        Search ["enter"] "read the selected record: letters become commands",
+    }
+    /// Follow the selected link.
+    Open "open" "follow the selected link" {
+        Detail ["enter", "o", "l", "right"] "follow the selected link",
+    }
+    FocusList "focus-list" "back to the search box" {
+        Detail ["esc", "h", "left", "/"] "back to the search box (the query is kept, selected: typing replaces it)",
+    }
+    SwitchPane "switch-pane" "switch between the search box and the detail pane" {
+        Search ["tab"] "switch to the detail pane",
+        Detail ["tab"] "switch to the search box",
+    }
+    Back "back" "back to the previous record" {
+        Search ["ctrl-o", "alt-left"] "back to the previous record",
+        Detail ["H", "backspace", "ctrl-o", "alt-left"] "back to the previous record",
+    }
+    Forward "forward" "forward again" {
+        Search ["alt-right"] "forward again",
+        Detail ["L", "alt-right"] "forward again",
+    }
+    /// Esc in the search box: undo the narrowing a layer at a time.
+    Clear "clear" "clear the query, then the kind, the scope, then leave the timeline" {
+        Search ["esc"] "clear the query, then the kind, the scope, the timeline (never quits)",
+    }
+    Edit "edit" "open the file in the editor at the line" {
+        Search ["f4", "alt-e"] "open the file of the record shown in your editor at its line",
+        Detail ["e", "f4", "alt-e"] "open the file at the selected field (a citation: the cited document)",
+        Viewer ["e"] "open the file in the editor at the highlighted line",
+        Diagnostics ["enter", "e"] "open the file at the problem in the editor",
+    }
+    View "view" "show the file in the built-in viewer" {
+        Search ["f3", "alt-v"] "show the file of the record shown in the built-in viewer",
+        Detail ["v", "f3", "alt-v"] "show the file at the selected field in the built-in viewer",
+        Diagnostics ["v"] "show the file at the problem in the built-in viewer",
+    }
+    /// Put the record's id on the clipboard (OSC 52, so it works over SSH).
+    CopyId "copy-id" "copy the record's id" {
+        Detail ["y"] "copy the record's id",
+    }
+    /// Put `path:line` of the record, or of the selected field, on the clipboard.
+    CopyLocation "copy-location" "copy path:line of the selected field" {
+        Detail ["Y"] "copy path:line of the selected field",
+    }
+    /// Put a Markdown citation of the record on the clipboard.
+    CopyCitation "copy-citation" "copy a Markdown citation of the record" {
+        Search ["ctrl-y"] "copy a Markdown citation of the record shown",
+        Detail ["c", "ctrl-y"] "copy a Markdown citation of the record",
+    }
     /// Incidents in date order instead of the ranked list (again: back).
-    Timeline,
-    /// The timeline of the selected person or camp: their incidents in date order.
-    TimelineOf,
-    Edit,
-    View,
-    /// Put something about the record on the clipboard (OSC 52, so it works over SSH).
-    Copy(Copy),
-    Help,
-    Diagnostics,
-    Close,
-    // Text editing in the search box and the help filter.
-    Accept,
-    DeleteBack,
-    DeleteForward,
-    DeleteWord,
-    DeleteLine,
-    CursorLeft,
-    CursorRight,
-    CursorHome,
-    CursorEnd,
+    Timeline "timeline" "timeline: incidents in date order (again: every record)" {
+        Search ["ctrl-t"] "timeline: incidents in date order (again: every record)",
+        Detail ["t", "ctrl-t"] "timeline: incidents in date order (again: every record)",
+    }
+    /// The timeline of the person or camp shown: their incidents in date order.
+    TimelineOf "timeline-of" "timeline of the person or camp shown" {
+        Search ["alt-t"] "timeline of the person or camp shown",
+        Detail ["T", "alt-t"] "timeline of this person or camp",
+    }
+    KindPerson "kind-person" "show only people (again: all)" {
+        Search ["alt-1"] "show only people (again: all)",
+    }
+    KindIncident "kind-incident" "show only incidents (again: all)" {
+        Search ["alt-2"] "show only incidents (again: all)",
+    }
+    KindCamp "kind-camp" "show only camps (again: all)" {
+        Search ["alt-3"] "show only camps (again: all)",
+    }
+    KindSource "kind-source" "show only sources (again: all)" {
+        Search ["alt-4"] "show only sources (again: all)",
+    }
+    KindAll "kind-all" "show every kind" {
+        Search ["alt-0"] "show every kind",
+    }
+    DeleteBack "delete-back" "delete the character before the cursor" {
+        Search ["backspace", "ctrl-h"] "delete the character before the cursor (on an empty query: the scope)",
+        Help ["backspace", "ctrl-h"] "delete from the filter",
+    }
+    DeleteForward "delete-forward" "delete the character under the cursor" {
+        Search ["delete", "ctrl-d"] "delete the character under the cursor",
+    }
+    DeleteWord "delete-word" "delete the word before the cursor" {
+        Search ["ctrl-w", "alt-backspace"] "delete the word before the cursor",
+    }
+    DeleteLine "delete-line" "clear the text" {
+        Search ["ctrl-u"] "clear the query",
+        Help ["ctrl-u"] "clear the filter",
+    }
+    CursorLeft "cursor-left" "cursor left" {
+        Search ["left", "ctrl-b"] "cursor left",
+    }
+    CursorRight "cursor-right" "cursor right" {
+        Search ["right", "ctrl-f"] "cursor right",
+    }
+    CursorHome "cursor-home" "cursor to the start" {
+        Search ["home", "ctrl-a"] "cursor to the start",
+    }
+    CursorEnd "cursor-end" "cursor to the end" {
+        Search ["end", "ctrl-e"] "cursor to the end",
+    }
+    Close "close" "close the help, the viewer or the list of problems" {
+        Help ["esc", "f1"] "close the help",
+        Viewer ["q", "esc", "v"] "close the viewer",
+        Diagnostics ["q", "esc", "!"] "close the list of problems",
+    }
+    Help "help" "show every key and the search syntax" {
+        Global ["f1"] "show every key and the search syntax",
+        Detail ["?"] "show every key and the search syntax",
+    }
+    Diagnostics "diagnostics" "list the problems found in the case files" {
+        Global ["f2"] "list the problems found in the case files",
+        Detail ["!"] "list the problems found in the case files",
+    }
+    Suspend "suspend" "suspend to the shell; `fg` comes back" {
+        Global ["ctrl-z"] "suspend to the shell; `fg` comes back",
+    }
+    Redraw "redraw" "redraw the screen" {
+        Global ["ctrl-l"] "redraw the screen",
+    }
+    Quit "quit" "quit" {
+        Global ["ctrl-c"] "quit, from anywhere",
+        Detail ["q"] "quit",
+    }
 }
 
 /// What the copy keys put on the clipboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Copy {
+pub enum Copied {
     Id,
     /// `path:line` of the record, or of the selected field in the detail pane.
     Location,
@@ -135,166 +319,33 @@ pub enum Copy {
 }
 
 impl Command {
-    /// Every command, in the order of the README's list. A test checks that every command in
-    /// the table is here; `name` and `about` match on every variant, so a new command does not
-    /// compile until it has a name.
-    pub const ALL: [Command; 43] = [
-        Command::Quit,
-        Command::Suspend,
-        Command::Redraw,
-        Command::Help,
-        Command::Diagnostics,
-        Command::Up,
-        Command::Down,
-        Command::PageUp,
-        Command::PageDown,
-        Command::HalfPageUp,
-        Command::HalfPageDown,
-        Command::Top,
-        Command::Bottom,
-        Command::Open,
-        Command::FocusDetail,
-        Command::FocusList,
-        Command::SwitchPane,
-        Command::Back,
-        Command::Forward,
-        Command::Search,
-        Command::Clear,
-        Command::KindFilter(Some(Kind::Person)),
-        Command::KindFilter(Some(Kind::Incident)),
-        Command::KindFilter(Some(Kind::Camp)),
-        Command::KindFilter(Some(Kind::Source)),
-        Command::KindFilter(None),
-        Command::Timeline,
-        Command::TimelineOf,
-        Command::Edit,
-        Command::View,
-        Command::Copy(Copy::Id),
-        Command::Copy(Copy::Location),
-        Command::Copy(Copy::Citation),
-        Command::Close,
-        Command::Accept,
-        Command::DeleteBack,
-        Command::DeleteForward,
-        Command::DeleteWord,
-        Command::DeleteLine,
-        Command::CursorLeft,
-        Command::CursorRight,
-        Command::CursorHome,
-        Command::CursorEnd,
-    ];
-
-    /// The command's name in the config file (`[keys.list] j = "down"`), stable across versions.
-    pub fn name(self) -> &'static str {
-        match self {
-            Command::Quit => "quit",
-            Command::Suspend => "suspend",
-            Command::Redraw => "redraw",
-            Command::Up => "up",
-            Command::Down => "down",
-            Command::PageUp => "page-up",
-            Command::PageDown => "page-down",
-            Command::HalfPageUp => "half-page-up",
-            Command::HalfPageDown => "half-page-down",
-            Command::Top => "top",
-            Command::Bottom => "bottom",
-            Command::Open => "open",
-            Command::FocusDetail => "focus-detail",
-            Command::FocusList => "focus-list",
-            Command::SwitchPane => "switch-pane",
-            Command::Back => "back",
-            Command::Forward => "forward",
-            Command::Search => "search",
-            Command::Clear => "clear",
-            Command::KindFilter(None) => "kind-all",
-            Command::KindFilter(Some(kind)) => match kind {
-                Kind::Person => "kind-person",
-                Kind::Incident => "kind-incident",
-                Kind::Camp => "kind-camp",
-                Kind::Source => "kind-source",
-            },
-            Command::Timeline => "timeline",
-            Command::TimelineOf => "timeline-of",
-            Command::Edit => "edit",
-            Command::View => "view",
-            Command::Copy(what) => match what {
-                Copy::Id => "copy-id",
-                Copy::Location => "copy-location",
-                Copy::Citation => "copy-citation",
-            },
-            Command::Help => "help",
-            Command::Diagnostics => "diagnostics",
-            Command::Close => "close",
-            Command::Accept => "accept",
-            Command::DeleteBack => "delete-back",
-            Command::DeleteForward => "delete-forward",
-            Command::DeleteWord => "delete-word",
-            Command::DeleteLine => "delete-line",
-            Command::CursorLeft => "cursor-left",
-            Command::CursorRight => "cursor-right",
-            Command::CursorHome => "cursor-home",
-            Command::CursorEnd => "cursor-end",
-        }
-    }
-
-    /// What the command does, in a few words, for the README's list of command names.
-    pub fn about(self) -> &'static str {
-        match self {
-            Command::Quit => "quit",
-            Command::Suspend => "suspend to the shell; `fg` comes back",
-            Command::Redraw => "redraw the screen",
-            Command::Up => "previous record, field, result, line or problem",
-            Command::Down => "next record, field, result, line or problem",
-            Command::PageUp => "page up",
-            Command::PageDown => "page down",
-            Command::HalfPageUp => "half a page up",
-            Command::HalfPageDown => "half a page down",
-            Command::Top => "first record, line or problem",
-            Command::Bottom => "last record, line or problem",
-            Command::Open => "follow the selected link",
-            Command::FocusDetail => "read the record: focus the detail pane",
-            Command::FocusList => "back to the list",
-            Command::SwitchPane => "switch between list and detail",
-            Command::Back => "back to the previous record",
-            Command::Forward => "forward again",
-            Command::Search => "go to the search box",
-            Command::Clear => "clear the query and the kind filter, then leave the timeline",
-            Command::KindFilter(None) => "show every kind",
-            Command::KindFilter(Some(kind)) => match kind {
-                Kind::Person => "show only people (again: all)",
-                Kind::Incident => "show only incidents (again: all)",
-                Kind::Camp => "show only camps (again: all)",
-                Kind::Source => "show only sources (again: all)",
-            },
-            Command::Timeline => "timeline: incidents in date order (again: every record)",
-            Command::TimelineOf => "timeline of the selected person or camp",
-            Command::Edit => "open the file in the editor at the line",
-            Command::View => "show the file in the built-in viewer",
-            Command::Copy(what) => match what {
-                Copy::Id => "copy the record's id",
-                Copy::Location => "copy path:line of the selected field",
-                Copy::Citation => "copy a Markdown citation of the record",
-            },
-            Command::Help => "show every key",
-            Command::Diagnostics => "list the problems found in the case files",
-            Command::Close => "close the help, the viewer or the list of problems",
-            Command::Accept => "keep the query and browse the results",
-            Command::DeleteBack => "delete the character before the cursor",
-            Command::DeleteForward => "delete the character under the cursor",
-            Command::DeleteWord => "delete the word before the cursor",
-            Command::DeleteLine => "clear the text",
-            Command::CursorLeft => "cursor left",
-            Command::CursorRight => "cursor right",
-            Command::CursorHome => "cursor to the start",
-            Command::CursorEnd => "cursor to the end",
-        }
-    }
-
     pub fn parse(name: &str) -> Option<Command> {
-        Command::ALL.into_iter().find(|c| c.name() == name)
+        Command::ALL.iter().copied().find(|c| c.name() == name)
     }
 
-    /// The contexts where the command does something: where the default table binds it, and
+    /// The kind a kind key narrows the list to: `Some(None)` for every kind.
+    pub fn kind_filter(self) -> Option<Option<Kind>> {
+        match self {
+            Command::KindPerson => Some(Some(Kind::Person)),
+            Command::KindIncident => Some(Some(Kind::Incident)),
+            Command::KindCamp => Some(Some(Kind::Camp)),
+            Command::KindSource => Some(Some(Kind::Source)),
+            Command::KindAll => Some(None),
+            _ => None,
+        }
+    }
+
+    /// What a copy key copies.
+    pub fn copied(self) -> Option<Copied> {
+        match self {
+            Command::CopyId => Some(Copied::Id),
+            Command::CopyLocation => Some(Copied::Location),
+            Command::CopyCitation => Some(Copied::Citation),
+            _ => None,
+        }
+    }
+
+    /// The contexts where the command does something: where the table binds it, and
     /// everywhere for a command the table binds globally.
     pub fn contexts(self) -> Vec<Context> {
         if BINDINGS
@@ -310,370 +361,28 @@ impl Command {
     }
 }
 
-pub struct Binding {
-    pub context: Context,
-    pub keys: &'static [&'static str],
-    pub command: Command,
-    pub help: &'static str,
-}
-
-const fn bind(
-    context: Context,
-    keys: &'static [&'static str],
-    command: Command,
-    help: &'static str,
-) -> Binding {
-    Binding {
-        context,
-        keys,
-        command,
-        help,
-    }
-}
-
-use Command as C;
-use Context::{Detail, Diagnostics, Global, Help, List, Search, Viewer};
-
-/// Every binding. Order is the order of the help screen; the first key is the one shown in hints.
-pub const BINDINGS: &[Binding] = &[
-    bind(Global, &["q"], C::Quit, "quit"),
-    bind(Global, &["ctrl-c"], C::Quit, "quit, from anywhere"),
-    bind(
-        Global,
-        &["?", "f1"],
-        C::Help,
-        "show every key (type to filter)",
-    ),
-    bind(
-        Global,
-        &["ctrl-z"],
-        C::Suspend,
-        "suspend to the shell; `fg` comes back",
-    ),
-    bind(Global, &["ctrl-l"], C::Redraw, "redraw the screen"),
-    bind(
-        Global,
-        &["!"],
-        C::Diagnostics,
-        "list the problems found in the case files",
-    ),
-    bind(List, &["/"], C::Search, "search: type to filter and rank"),
-    bind(List, &["j", "down", "ctrl-n"], C::Down, "next record"),
-    bind(List, &["k", "up", "ctrl-p"], C::Up, "previous record"),
-    bind(List, &["ctrl-d"], C::HalfPageDown, "half a page down"),
-    bind(List, &["ctrl-u"], C::HalfPageUp, "half a page up"),
-    bind(List, &["pgdn", "ctrl-f"], C::PageDown, "page down"),
-    bind(List, &["pgup", "ctrl-b"], C::PageUp, "page up"),
-    bind(List, &["g", "home"], C::Top, "first record"),
-    bind(List, &["G", "end"], C::Bottom, "last record"),
-    bind(
-        List,
-        &["enter", "l", "right"],
-        C::FocusDetail,
-        "read the record: focus the detail pane",
-    ),
-    bind(
-        List,
-        &["tab"],
-        C::SwitchPane,
-        "switch between list and detail",
-    ),
-    bind(
-        List,
-        &["1"],
-        C::KindFilter(Some(Kind::Person)),
-        "show only people (again: all)",
-    ),
-    bind(
-        List,
-        &["2"],
-        C::KindFilter(Some(Kind::Incident)),
-        "show only incidents (again: all)",
-    ),
-    bind(
-        List,
-        &["3"],
-        C::KindFilter(Some(Kind::Camp)),
-        "show only camps (again: all)",
-    ),
-    bind(
-        List,
-        &["4"],
-        C::KindFilter(Some(Kind::Source)),
-        "show only sources (again: all)",
-    ),
-    bind(List, &["0"], C::KindFilter(None), "show every kind"),
-    bind(
-        List,
-        &["t"],
-        C::Timeline,
-        "timeline: incidents in date order (again: every record)",
-    ),
-    bind(
-        List,
-        &["T"],
-        C::TimelineOf,
-        "timeline of the selected person or camp",
-    ),
-    bind(
-        List,
-        &["esc"],
-        C::Clear,
-        "clear the query and the kind filter, then leave the timeline",
-    ),
-    bind(
-        List,
-        &["e"],
-        C::Edit,
-        "open the record's file in your editor at its line",
-    ),
-    bind(
-        List,
-        &["v"],
-        C::View,
-        "show the record's file in the built-in viewer",
-    ),
-    bind(
-        List,
-        &["ctrl-y"],
-        C::Copy(Copy::Citation),
-        "copy a Markdown citation of the record",
-    ),
-    bind(
-        List,
-        &["H", "ctrl-o", "alt-left", "backspace"],
-        C::Back,
-        "back to the previous record",
-    ),
-    bind(List, &["L", "alt-right"], C::Forward, "forward again"),
-    bind(
-        Detail,
-        &["j", "down", "ctrl-n"],
-        C::Down,
-        "next field or link",
-    ),
-    bind(
-        Detail,
-        &["k", "up", "ctrl-p"],
-        C::Up,
-        "previous field or link",
-    ),
-    bind(Detail, &["ctrl-d"], C::HalfPageDown, "half a page down"),
-    bind(Detail, &["ctrl-u"], C::HalfPageUp, "half a page up"),
-    bind(
-        Detail,
-        &["pgdn", "ctrl-f", "space"],
-        C::PageDown,
-        "page down",
-    ),
-    bind(Detail, &["pgup", "ctrl-b"], C::PageUp, "page up"),
-    bind(Detail, &["g", "home"], C::Top, "top"),
-    bind(Detail, &["G", "end"], C::Bottom, "bottom"),
-    bind(
-        Detail,
-        &["enter", "o", "l", "right"],
-        C::Open,
-        "follow the selected link",
-    ),
-    bind(
-        Detail,
-        &["h", "left", "esc"],
-        C::FocusList,
-        "back to the list",
-    ),
-    bind(
-        Detail,
-        &["tab"],
-        C::SwitchPane,
-        "switch between list and detail",
-    ),
-    bind(Detail, &["/"], C::Search, "search"),
-    bind(
-        Detail,
-        &["t"],
-        C::Timeline,
-        "timeline: incidents in date order (again: every record)",
-    ),
-    bind(
-        Detail,
-        &["T"],
-        C::TimelineOf,
-        "timeline of this person or camp",
-    ),
-    bind(
-        Detail,
-        &["e"],
-        C::Edit,
-        "open the file at the selected field (a citation: the cited document)",
-    ),
-    bind(
-        Detail,
-        &["v"],
-        C::View,
-        "show the file at the selected field in the built-in viewer",
-    ),
-    bind(Detail, &["y"], C::Copy(Copy::Id), "copy the record's id"),
-    bind(
-        Detail,
-        &["Y"],
-        C::Copy(Copy::Location),
-        "copy path:line of the selected field",
-    ),
-    bind(
-        Detail,
-        &["c", "ctrl-y"],
-        C::Copy(Copy::Citation),
-        "copy a Markdown citation of the record",
-    ),
-    bind(
-        Detail,
-        &["H", "ctrl-o", "alt-left", "backspace"],
-        C::Back,
-        "back to the previous record",
-    ),
-    bind(Detail, &["L", "alt-right"], C::Forward, "forward again"),
-    bind(
-        Search,
-        &["enter"],
-        C::Accept,
-        "keep the query and browse the results",
-    ),
-    bind(
-        Search,
-        &["esc"],
-        C::Clear,
-        "clear the query and leave the search box",
-    ),
-    bind(
-        Search,
-        &["down", "ctrl-n", "ctrl-j"],
-        C::Down,
-        "next result",
-    ),
-    bind(
-        Search,
-        &["up", "ctrl-p", "ctrl-k"],
-        C::Up,
-        "previous result",
-    ),
-    bind(Search, &["pgdn"], C::PageDown, "page down"),
-    bind(Search, &["pgup"], C::PageUp, "page up"),
-    bind(Search, &["tab"], C::FocusDetail, "read the selected record"),
-    bind(
-        Search,
-        &["backspace", "ctrl-h"],
-        C::DeleteBack,
-        "delete the character before the cursor",
-    ),
-    bind(
-        Search,
-        &["delete", "ctrl-d"],
-        C::DeleteForward,
-        "delete the character under the cursor",
-    ),
-    bind(
-        Search,
-        &["ctrl-w", "alt-backspace"],
-        C::DeleteWord,
-        "delete the word before the cursor",
-    ),
-    bind(Search, &["ctrl-u"], C::DeleteLine, "clear the query"),
-    bind(Search, &["left", "ctrl-b"], C::CursorLeft, "cursor left"),
-    bind(Search, &["right", "ctrl-f"], C::CursorRight, "cursor right"),
-    bind(
-        Search,
-        &["home", "ctrl-a"],
-        C::CursorHome,
-        "cursor to the start",
-    ),
-    bind(
-        Search,
-        &["end", "ctrl-e"],
-        C::CursorEnd,
-        "cursor to the end",
-    ),
-    bind(Search, &["ctrl-c"], C::Quit, "quit"),
-    bind(Help, &["esc", "?", "f1"], C::Close, "close the help"),
-    bind(Help, &["down", "ctrl-n", "ctrl-j"], C::Down, "scroll down"),
-    bind(Help, &["up", "ctrl-p", "ctrl-k"], C::Up, "scroll up"),
-    bind(Help, &["pgdn"], C::PageDown, "page down"),
-    bind(Help, &["pgup"], C::PageUp, "page up"),
-    bind(
-        Help,
-        &["backspace", "ctrl-h"],
-        C::DeleteBack,
-        "delete from the filter",
-    ),
-    bind(Help, &["ctrl-u"], C::DeleteLine, "clear the filter"),
-    bind(Help, &["ctrl-c"], C::Quit, "quit"),
-    bind(Viewer, &["q", "esc", "v"], C::Close, "close the viewer"),
-    bind(Viewer, &["j", "down"], C::Down, "scroll down"),
-    bind(Viewer, &["k", "up"], C::Up, "scroll up"),
-    bind(Viewer, &["ctrl-d"], C::HalfPageDown, "half a page down"),
-    bind(Viewer, &["ctrl-u"], C::HalfPageUp, "half a page up"),
-    bind(
-        Viewer,
-        &["pgdn", "space", "ctrl-f"],
-        C::PageDown,
-        "page down",
-    ),
-    bind(Viewer, &["pgup", "ctrl-b"], C::PageUp, "page up"),
-    bind(Viewer, &["g", "home"], C::Top, "top of the file"),
-    bind(Viewer, &["G", "end"], C::Bottom, "end of the file"),
-    bind(
-        Viewer,
-        &["e"],
-        C::Edit,
-        "open the file in the editor at the highlighted line",
-    ),
-    bind(
-        Diagnostics,
-        &["q", "esc", "!"],
-        C::Close,
-        "close the list of problems",
-    ),
-    bind(Diagnostics, &["j", "down"], C::Down, "next problem"),
-    bind(Diagnostics, &["k", "up"], C::Up, "previous problem"),
-    bind(Diagnostics, &["g", "home"], C::Top, "first problem"),
-    bind(Diagnostics, &["G", "end"], C::Bottom, "last problem"),
-    bind(
-        Diagnostics,
-        &["enter", "e"],
-        C::Edit,
-        "open the file at the problem in the editor",
-    ),
-    bind(
-        Diagnostics,
-        &["v"],
-        C::View,
-        "show the file at the problem in the built-in viewer",
-    ),
-];
-
 /// The key table as Markdown, one section per context, for the README (a test keeps the
 /// README's copy identical, so the documented keys are the dispatched keys).
 pub fn markdown() -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let mut last = None;
-    for b in BINDINGS {
-        if last != Some(b.context) {
-            if last.is_some() {
-                out.push('\n');
-            }
-            let _ = write!(
-                out,
-                "**{}**\n\n| Keys | Does |\n| --- | --- |\n",
-                b.context.title()
-            );
-            last = Some(b.context);
+    for context in Context::ALL {
+        if !out.is_empty() {
+            out.push('\n');
         }
-        let keys: Vec<String> = b
-            .keys
-            .iter()
-            .map(|k| format!("`{}`", k.replace('|', "\\|")))
-            .collect();
-        let _ = writeln!(out, "| {} | {} |", keys.join(" "), b.help);
+        let _ = write!(
+            out,
+            "**{}**\n\n| Keys | Does |\n| --- | --- |\n",
+            context.title()
+        );
+        for b in BINDINGS.iter().filter(|b| b.context == context) {
+            let keys: Vec<String> = b
+                .keys
+                .iter()
+                .map(|k| format!("`{}`", k.name().replace('|', "\\|")))
+                .collect();
+            let _ = writeln!(out, "| {} | {} |", keys.join(" "), b.help);
+        }
     }
     out
 }
@@ -683,7 +392,7 @@ pub fn markdown() -> String {
 pub fn commands_markdown() -> String {
     use std::fmt::Write as _;
     let mut out = String::from("| Command | Does | In |\n| --- | --- | --- |\n");
-    for c in Command::ALL {
+    for &c in Command::ALL {
         let contexts = c.contexts();
         let places = if contexts.len() == Context::ALL.len() {
             "any".to_owned()
@@ -706,7 +415,8 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
-/// Names of the keys that are not one character, as the table and the config file write them.
+/// Names of the keys that are not one character, as the table and the config file write them,
+/// then other spellings people bring from other programs' configs.
 const NAMED: &[(&str, KeyCode)] = &[
     ("enter", KeyCode::Enter),
     ("esc", KeyCode::Esc),
@@ -724,20 +434,92 @@ const NAMED: &[(&str, KeyCode)] = &[
     ("pgup", KeyCode::PageUp),
     ("pgdn", KeyCode::PageDown),
     ("space", KeyCode::Char(' ')),
+    ("return", KeyCode::Enter),
+    ("escape", KeyCode::Esc),
+    ("del", KeyCode::Delete),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
 ];
 
-/// Other spellings people bring from other programs' configs.
-const ALIASES: &[(&str, &str)] = &[
-    ("return", "enter"),
-    ("escape", "esc"),
-    ("del", "delete"),
-    ("pageup", "pgup"),
-    ("pagedown", "pgdn"),
-];
+/// Why a key could not be read; `Display` says what is wrong and `todo` how to write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyError {
+    /// Nothing after the modifiers, or nothing at all: `ctrl-`, an empty string.
+    NoKey,
+    /// Not a name, a single character or a function key: `enterr`, `ctrl-xy`.
+    Unknown,
+    /// Shift with something that is not a letter: `shift-/` (the character itself is `?`).
+    ShiftedSymbol,
+}
 
-const KEY_FORMS: &str = "keys are written like `j`, `G`, `?`, `ctrl-d`, `alt-left`, `shift-tab`, `f1`, `space`, `enter`";
+impl KeyError {
+    /// How to write a key instead.
+    pub fn todo(self) -> &'static str {
+        match self {
+            KeyError::ShiftedSymbol => {
+                "write the character Shift makes instead (`?`, not `shift-/`)"
+            }
+            KeyError::NoKey | KeyError::Unknown => {
+                "keys are written like `j`, `G`, `?`, `ctrl-d`, `alt-left`, `shift-tab`, `f1`, `space`, `enter`"
+            }
+        }
+    }
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyError::NoKey => "has no key after the modifier",
+            KeyError::Unknown => "is not a key",
+            KeyError::ShiftedSymbol => "is a shifted symbol",
+        })
+    }
+}
+
+/// `s[from..]` as a sub-slice (slicing by range is not yet allowed in `const fn`).
+const fn tail(s: &[u8], from: usize) -> &[u8] {
+    s.split_at(from).1
+}
+
+/// The one character `s` holds, if it holds exactly one.
+const fn one_char(s: &[u8]) -> Option<char> {
+    let (len, first) = match s {
+        [b, ..] if *b < 0x80 => (1, *b as u32),
+        [b, ..] if *b >> 5 == 0b110 => (2, (*b & 0x1f) as u32),
+        [b, ..] if *b >> 4 == 0b1110 => (3, (*b & 0x0f) as u32),
+        [b, ..] if *b >> 3 == 0b1_1110 => (4, (*b & 0x07) as u32),
+        _ => return None,
+    };
+    if s.len() != len {
+        return None;
+    }
+    let mut code = first;
+    let mut i = 1;
+    while i < len {
+        code = (code << 6) | (s[i] & 0x3f) as u32;
+        i += 1;
+    }
+    char::from_u32(code)
+}
 
 impl Key {
+    /// A key of the built-in table, read when the program is compiled: a key written wrong
+    /// there stops the build rather than the program.
+    const fn from_table(s: &str) -> Key {
+        match Key::read(s) {
+            Ok(k) => k,
+            Err(_) => panic!("a key in the command table cannot be read"),
+        }
+    }
+
+    /// A key that types a character: where text is typed, it must never run a command.
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .mods
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+
     /// Normalise a terminal key event: shifted letters arrive as uppercase with SHIFT, which
     /// the table writes as just `G`.
     pub fn from_event(ev: KeyEvent) -> Key {
@@ -764,63 +546,71 @@ impl Key {
     /// Read a key as the table or a config file writes it. Modifier and key names are not
     /// case-sensitive (`Ctrl-Enter`); a single character is (`g` and `G` differ). The key comes
     /// back in the form `from_event` gives, so it matches what the terminal sends: `shift-g` is
-    /// `G`, `ctrl-J` is `ctrl-j`, `shift-tab` is `backtab`. The error says how to write it.
-    pub fn parse(s: &str) -> Result<Key, String> {
+    /// `G`, `ctrl-J` is `ctrl-j`, `shift-tab` is `backtab`.
+    pub fn parse(s: &str) -> Result<Key, KeyError> {
+        Key::read(s)
+    }
+
+    const fn read(s: &str) -> Result<Key, KeyError> {
         let mut mods = KeyModifiers::NONE;
-        let mut rest = s;
+        let mut rest = s.as_bytes();
         loop {
-            let lower = rest.to_ascii_lowercase();
-            let found = [
-                ("ctrl-", KeyModifiers::CONTROL),
-                ("alt-", KeyModifiers::ALT),
-                ("shift-", KeyModifiers::SHIFT),
-            ]
-            .into_iter()
-            .find(|(prefix, _)| lower.starts_with(prefix) && rest.len() > prefix.len());
-            match found {
-                Some((prefix, m)) => {
-                    mods |= m;
-                    rest = &rest[prefix.len()..];
+            let prefixes: [(&[u8], KeyModifiers); 3] = [
+                (b"ctrl-", KeyModifiers::CONTROL),
+                (b"alt-", KeyModifiers::ALT),
+                (b"shift-", KeyModifiers::SHIFT),
+            ];
+            let mut found = false;
+            let mut i = 0;
+            while i < prefixes.len() {
+                let (prefix, m) = prefixes[i];
+                if rest.len() > prefix.len()
+                    && rest.split_at(prefix.len()).0.eq_ignore_ascii_case(prefix)
+                {
+                    mods = mods.union(m);
+                    rest = tail(rest, prefix.len());
+                    found = true;
+                    break;
                 }
-                None => break,
+                i += 1;
+            }
+            if !found {
+                break;
             }
         }
         if rest.is_empty() {
-            return Err(format!("`{s}` is not a key; {KEY_FORMS}"));
+            return Err(KeyError::NoKey);
         }
-        let lower = rest.to_ascii_lowercase();
-        let lower = ALIASES
-            .iter()
-            .find(|(alias, _)| *alias == lower)
-            .map_or(lower.as_str(), |(_, name)| name);
-        let mut chars = rest.chars();
-        let code = if let Some(&(_, code)) = NAMED.iter().find(|(name, _)| *name == lower) {
-            code
-        } else if let (Some(c), None) = (chars.next(), chars.next()) {
-            KeyCode::Char(c)
-        } else if let Some(n) = lower
-            .strip_prefix('f')
-            .and_then(|n| n.parse::<u8>().ok())
-            .filter(|n| (1..=24).contains(n))
-        {
-            KeyCode::F(n)
-        } else if lower.ends_with('-') {
-            return Err(format!("`{s}` has no key after the modifier; {KEY_FORMS}"));
-        } else {
-            return Err(format!("`{s}` is not a key; {KEY_FORMS}"));
+        let mut code = None;
+        let mut i = 0;
+        while i < NAMED.len() {
+            if rest.eq_ignore_ascii_case(NAMED[i].0.as_bytes()) {
+                code = Some(NAMED[i].1);
+                break;
+            }
+            i += 1;
+        }
+        let code = match code {
+            Some(c) => c,
+            None => match one_char(rest) {
+                Some(c) => KeyCode::Char(c),
+                None => match function_key(rest) {
+                    Some(n) => KeyCode::F(n),
+                    None if rest[rest.len() - 1] == b'-' => return Err(KeyError::NoKey),
+                    None => return Err(KeyError::Unknown),
+                },
+            },
         };
         let code = match code {
             KeyCode::Char(c) if mods.contains(KeyModifiers::SHIFT) => {
-                if !c.is_alphabetic() {
-                    return Err(format!(
-                        "`{s}`: write the character Shift makes instead (`?`, not `shift-/`)"
-                    ));
+                if !c.is_ascii_alphabetic() {
+                    return Err(KeyError::ShiftedSymbol);
                 }
-                mods.remove(KeyModifiers::SHIFT);
-                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
+                mods = mods.difference(KeyModifiers::SHIFT);
+                KeyCode::Char(c.to_ascii_uppercase())
             }
             KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
-                mods.remove(KeyModifiers::SHIFT);
+                mods = mods.difference(KeyModifiers::SHIFT);
                 KeyCode::BackTab
             }
             other => other,
@@ -833,7 +623,21 @@ impl Key {
         };
         Ok(Key { code, mods })
     }
+}
 
+/// `f1` to `f24`, any case.
+const fn function_key(s: &[u8]) -> Option<u8> {
+    match s {
+        [b'f' | b'F', d] if d.is_ascii_digit() && *d != b'0' => Some(*d - b'0'),
+        [b'f' | b'F', a, b] if a.is_ascii_digit() && b.is_ascii_digit() && *a != b'0' => {
+            let n = (*a - b'0') * 10 + (*b - b'0');
+            if n <= 24 { Some(n) } else { None }
+        }
+        _ => None,
+    }
+}
+
+impl Key {
     /// The key as the table and the config file write it; `Key::parse` reads it back.
     pub fn name(&self) -> String {
         let mut s = String::new();
@@ -891,6 +695,14 @@ impl fmt::Display for Key {
             KeyCode::PageDown => f.write_str("PgDn"),
             KeyCode::F(n) => write!(f, "F{n}"),
             KeyCode::Char(' ') => f.write_str("Space"),
+            // A chord is written with the capital, as keyboards and manuals print it: Ctrl-Y.
+            KeyCode::Char(c)
+                if self
+                    .mods
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                write!(f, "{}", c.to_uppercase())
+            }
             KeyCode::Char(c) => write!(f, "{c}"),
             _ => f.write_str("?"),
         }
@@ -899,7 +711,7 @@ impl fmt::Display for Key {
 
 /// One line of the help screen: a command in a context, the keys that run it, and what it does.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
+pub struct Bound {
     pub context: Context,
     pub command: Command,
     pub keys: Vec<Key>,
@@ -920,7 +732,7 @@ pub struct Override {
 #[derive(Clone, Debug)]
 pub struct Keymap {
     map: HashMap<(Context, Key), Command>,
-    rows: Vec<Row>,
+    rows: Vec<Bound>,
 }
 
 impl Default for Keymap {
@@ -932,20 +744,17 @@ impl Default for Keymap {
 impl Keymap {
     /// The default table with `overrides` applied in order: a key bound in a context replaces
     /// that key's default binding in that context; it joins the help row of the same command
-    /// in that context, or starts one after the context's last row.
+    /// in that context (first, so the hints show it), or starts one after the context's last
+    /// row.
     pub fn with_overrides(overrides: &[Override]) -> Keymap {
-        let mut rows: Vec<Row> = BINDINGS
-            .iter()
-            .map(|b| Row {
+        // The help lists the contexts in order, each with its commands in the table's order.
+        let mut rows: Vec<Bound> = Context::ALL
+            .into_iter()
+            .flat_map(|context| BINDINGS.iter().filter(move |b| b.context == context))
+            .map(|b| Bound {
                 context: b.context,
                 command: b.command,
-                keys: b
-                    .keys
-                    .iter()
-                    .map(|k| {
-                        Key::parse(k).unwrap_or_else(|e| panic!("bad key in the keymap table: {e}"))
-                    })
-                    .collect(),
+                keys: b.keys.to_vec(),
                 help: b.help,
             })
             .collect();
@@ -966,7 +775,8 @@ impl Keymap {
                 .iter_mut()
                 .find(|r| r.context == o.context && r.command == command)
             {
-                row.keys.push(o.key);
+                // The user's own key first: it is the one the hints show.
+                row.keys.insert(0, o.key);
                 continue;
             }
             let help = BINDINGS
@@ -979,7 +789,7 @@ impl Keymap {
                 .map_or(rows.len(), |i| i + 1);
             rows.insert(
                 at,
-                Row {
+                Bound {
                     context: o.context,
                     command,
                     keys: vec![o.key],
@@ -996,8 +806,8 @@ impl Keymap {
         Keymap { map, rows }
     }
 
-    /// The command for a key in a context: the context's own binding first, then the global one.
-    /// Where text is typed (search box, help filter), global keys are not used.
+    /// The command for a key in a context: the context's own binding first, then the global one
+    /// (global keys are never text, so they apply in the search box too).
     pub fn lookup(&self, context: Context, ev: KeyEvent) -> Option<Command> {
         if ev.kind == KeyEventKind::Release {
             return None;
@@ -1008,9 +818,6 @@ impl Keymap {
     fn command(&self, context: Context, key: Key) -> Option<Command> {
         if let Some(c) = self.map.get(&(context, key)) {
             return Some(*c);
-        }
-        if context.typing() {
-            return None;
         }
         self.map.get(&(Context::Global, key)).copied()
     }
@@ -1027,7 +834,7 @@ impl Keymap {
     }
 
     /// Every command with at least one key, in the help screen's order.
-    pub fn rows(&self) -> impl Iterator<Item = &Row> {
+    pub fn rows(&self) -> impl Iterator<Item = &Bound> {
         self.rows.iter().filter(|r| !r.keys.is_empty())
     }
 
@@ -1036,7 +843,7 @@ impl Keymap {
     pub fn unbound(&self, context: Context) -> Vec<Key> {
         let mut out: Vec<Key> = Vec::new();
         for b in BINDINGS.iter().filter(|b| b.context == context) {
-            for key in b.keys.iter().filter_map(|k| Key::parse(k).ok()) {
+            for &key in b.keys {
                 if !self.map.contains_key(&(context, key)) && !out.contains(&key) {
                     out.push(key);
                 }
@@ -1060,24 +867,16 @@ mod tests {
     }
 
     #[test]
-    fn every_key_in_the_table_parses() {
-        for b in BINDINGS {
-            for k in b.keys {
-                assert!(Key::parse(k).is_ok(), "{k}");
-            }
-        }
-    }
-
-    #[test]
     fn no_key_is_bound_twice_in_one_context() {
         let mut seen = HashMap::new();
         for b in BINDINGS {
-            for k in b.keys {
-                let key = Key::parse(k).unwrap();
+            for &key in b.keys {
                 if let Some(prev) = seen.insert((b.context, key), b.command) {
                     panic!(
-                        "{k} in {:?} bound to {prev:?} and {:?}",
-                        b.context, b.command
+                        "{} in {:?} bound to {prev:?} and {:?}",
+                        key.name(),
+                        b.context,
+                        b.command
                     );
                 }
             }
@@ -1088,11 +887,11 @@ mod tests {
     fn context_first_then_global() {
         let km = Keymap::default();
         assert_eq!(
-            km.lookup(Context::List, ev(KeyCode::Char('j'), KeyModifiers::NONE)),
+            km.lookup(Context::Detail, ev(KeyCode::Char('j'), KeyModifiers::NONE)),
             Some(Command::Down)
         );
         assert_eq!(
-            km.lookup(Context::List, ev(KeyCode::Char('q'), KeyModifiers::NONE)),
+            km.lookup(Context::Detail, ev(KeyCode::Char('q'), KeyModifiers::NONE)),
             Some(Command::Quit)
         );
         assert_eq!(
@@ -1100,20 +899,29 @@ mod tests {
             Some(Command::Close)
         );
         assert_eq!(
-            km.lookup(Context::List, ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            km.lookup(Context::Detail, ev(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Command::Bottom)
+        );
+        assert_eq!(
+            km.lookup(
+                Context::Viewer,
+                ev(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Command::Quit)
         );
     }
 
     #[test]
     fn typing_contexts_keep_letters_for_text() {
         let km = Keymap::default();
-        for c in ['q', 'j', '?', '!', '1'] {
-            assert_eq!(
-                km.lookup(Context::Search, ev(KeyCode::Char(c), KeyModifiers::NONE)),
-                None,
-                "{c}"
-            );
+        for c in ['q', 'j', '?', '!', '1', 'e', 'G', 'T', ' ', '/'] {
+            for context in [Context::Search, Context::Help] {
+                assert_eq!(
+                    km.lookup(context, ev(KeyCode::Char(c), KeyModifiers::NONE)),
+                    None,
+                    "{c:?} in {context:?}"
+                );
+            }
         }
         assert_eq!(
             km.lookup(
@@ -1132,19 +940,44 @@ mod tests {
     }
 
     #[test]
-    fn every_command_has_a_unique_name_that_parses_back() {
+    fn no_printable_key_is_bound_where_text_is_typed() {
+        for b in BINDINGS.iter().filter(|b| b.context.typing()) {
+            for k in b.keys {
+                assert!(
+                    !k.is_text(),
+                    "`{}` would run {:?} instead of typing in {:?}",
+                    k.name(),
+                    b.command,
+                    b.context
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn esc_never_quits_and_quitting_is_possible_everywhere() {
+        let km = Keymap::default();
+        for context in Context::ALL {
+            assert_ne!(
+                km.lookup(context, ev(KeyCode::Esc, KeyModifiers::NONE)),
+                Some(Command::Quit),
+                "{context:?}"
+            );
+            assert_eq!(
+                km.lookup(context, ev(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                Some(Command::Quit),
+                "{context:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_command_has_a_unique_name_that_parses_back_and_a_binding() {
         let mut seen = std::collections::HashSet::new();
-        for c in Command::ALL {
+        for &c in Command::ALL {
             assert!(seen.insert(c.name()), "{} named twice", c.name());
             assert_eq!(Command::parse(c.name()), Some(c));
             assert!(!c.contexts().is_empty(), "{} is bound nowhere", c.name());
-        }
-        for b in BINDINGS {
-            assert!(
-                Command::ALL.contains(&b.command),
-                "{:?} is missing from Command::ALL",
-                b.command
-            );
         }
     }
 
@@ -1156,10 +989,27 @@ mod tests {
     #[test]
     fn key_names_read_back_and_match_what_the_terminal_sends() {
         for b in BINDINGS {
-            for k in b.keys {
-                assert_eq!(Key::parse(k).unwrap().name(), *k);
+            for &k in b.keys {
+                assert_eq!(Key::parse(&k.name()), Ok(k));
             }
         }
+        assert_eq!(Key::parse("ctrl-"), Err(KeyError::NoKey));
+        assert_eq!(Key::parse("enterr"), Err(KeyError::Unknown));
+        assert_eq!(Key::parse("shift-/"), Err(KeyError::ShiftedSymbol));
+        assert_eq!(
+            Key::parse("f24"),
+            Ok(Key {
+                code: KeyCode::F(24),
+                mods: KeyModifiers::NONE
+            })
+        );
+        assert_eq!(
+            Key::parse("é"),
+            Ok(Key {
+                code: KeyCode::Char('é'),
+                mods: KeyModifiers::NONE
+            })
+        );
         let parse = |s| Key::parse(s).unwrap();
         assert_eq!(parse("Ctrl-J"), parse("ctrl-j"));
         assert_eq!(parse("shift-g"), parse("G"));
@@ -1190,33 +1040,33 @@ mod tests {
     #[test]
     fn overrides_replace_a_key_in_its_context_only() {
         let km = Keymap::with_overrides(&[
-            o(Context::List, "j", Some(Command::Up)),
-            o(Context::List, "x", Some(Command::Down)),
-            o(Context::List, "e", None),
+            o(Context::Detail, "j", Some(Command::Up)),
+            o(Context::Detail, "x", Some(Command::Down)),
+            o(Context::Detail, "e", None),
         ]);
         let press = |c| ev(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(km.lookup(Context::List, press('j')), Some(Command::Up));
-        assert_eq!(km.lookup(Context::List, press('x')), Some(Command::Down));
-        assert_eq!(km.lookup(Context::List, press('e')), None);
+        assert_eq!(km.lookup(Context::Detail, press('j')), Some(Command::Up));
+        assert_eq!(km.lookup(Context::Detail, press('x')), Some(Command::Down));
+        assert_eq!(km.lookup(Context::Detail, press('e')), None);
         // Other contexts keep their keys.
-        assert_eq!(km.lookup(Context::Detail, press('j')), Some(Command::Down));
-        assert_eq!(km.lookup(Context::Detail, press('e')), Some(Command::Edit));
-        // The help rows say so: `x` joins "next record", `j` moved to "previous record".
+        assert_eq!(km.lookup(Context::Viewer, press('j')), Some(Command::Down));
+        assert_eq!(km.lookup(Context::Viewer, press('e')), Some(Command::Edit));
+        // The help rows say so: `x` joins "next field", `j` moved to "previous field".
         let keys = |cmd| {
             km.rows()
-                .find(|r| r.context == Context::List && r.command == cmd)
+                .find(|r| r.context == Context::Detail && r.command == cmd)
                 .map(|r| r.keys.iter().map(Key::name).collect::<Vec<_>>())
         };
-        assert_eq!(keys(Command::Down).unwrap(), ["down", "ctrl-n", "x"]);
-        assert_eq!(keys(Command::Up).unwrap(), ["k", "up", "ctrl-p", "j"]);
-        assert_eq!(keys(Command::Edit), None);
-        assert_eq!(km.unbound(Context::List), [Key::parse("e").unwrap()]);
+        assert_eq!(keys(Command::Down).unwrap(), ["x", "down", "ctrl-n"]);
+        assert_eq!(keys(Command::Up).unwrap(), ["j", "k", "up", "ctrl-p"]);
+        assert_eq!(keys(Command::Edit).unwrap(), ["f4", "alt-e"]);
+        assert_eq!(km.unbound(Context::Detail), [Key::parse("e").unwrap()]);
     }
 
     #[test]
     fn a_global_command_bound_in_a_context_gets_its_own_row() {
         let km = Keymap::with_overrides(&[o(Context::Viewer, "x", Some(Command::Quit))]);
-        let rows: Vec<&Row> = km.rows().collect();
+        let rows: Vec<&Bound> = km.rows().collect();
         let at = rows
             .iter()
             .position(|r| r.context == Context::Viewer && r.command == Command::Quit)
@@ -1224,26 +1074,27 @@ mod tests {
         // Right after the viewer's other rows, so the help screen keeps contexts together.
         assert_eq!(rows[at - 1].context, Context::Viewer);
         assert_ne!(rows[at + 1].context, Context::Viewer);
-        assert_eq!(rows[at].help, "quit");
+        assert_eq!(rows[at].help, "quit, from anywhere");
     }
 
     #[test]
     fn hints_show_the_key_that_works_there() {
         let km = Keymap::default();
         let hint = |c, cmd| km.hint(c, cmd).map(|k| k.name());
-        assert_eq!(hint(Context::List, Command::Edit).as_deref(), Some("e"));
-        assert_eq!(hint(Context::List, Command::Quit).as_deref(), Some("q"));
+        assert_eq!(hint(Context::Detail, Command::Edit).as_deref(), Some("e"));
+        assert_eq!(hint(Context::Search, Command::Edit).as_deref(), Some("f4"));
+        assert_eq!(hint(Context::Detail, Command::Quit).as_deref(), Some("q"));
         // In the viewer `q` closes it, so quitting is Ctrl-C there.
         assert_eq!(
             hint(Context::Viewer, Command::Quit).as_deref(),
             Some("ctrl-c")
         );
         let km = Keymap::with_overrides(&[
-            o(Context::List, "e", None),
-            o(Context::List, "E", Some(Command::Edit)),
+            o(Context::Detail, "e", None),
+            o(Context::Detail, "E", Some(Command::Edit)),
         ]);
         assert_eq!(
-            km.hint(Context::List, Command::Edit)
+            km.hint(Context::Detail, Command::Edit)
                 .map(|k| k.name())
                 .as_deref(),
             Some("E")
@@ -1253,7 +1104,8 @@ mod tests {
     #[test]
     fn keys_display_as_people_write_them() {
         let display = |k| Key::parse(k).unwrap().to_string();
-        assert_eq!(display("ctrl-d"), "Ctrl-d");
+        assert_eq!(display("ctrl-d"), "Ctrl-D");
+        assert_eq!(display("alt-1"), "Alt-1");
         assert_eq!(display("down"), "↓");
         assert_eq!(display("alt-left"), "Alt-←");
         assert_eq!(display("G"), "G");

@@ -1,18 +1,18 @@
-//! A record as a Markdown document (`dossier show --format markdown`), and the escaping that
-//! keeps record text from changing a document's structure (also used by the copied citation).
+//! A record as a Markdown document (`dossier show --format markdown`), the citation the copy
+//! keys put on the clipboard, and the escaping that keeps record text from changing a
+//! document's structure.
 //!
-//! The document is drawn from the same [`view::Line`]s as the detail pane and `dossier show`, so
-//! the three never disagree about what a record says: tones and indents carry the structure
-//! (a heading, a label, a link, a hanging indent for a list item), and only the header and the
-//! references to other records (which carry an id) are written from the records themselves.
+//! The document is written from the same [`doc::Doc`] as the detail pane and `dossier show`, so
+//! the three never disagree about what a record says: a field becomes a list item with its label
+//! in bold, an item of a list an item, a link a reference with the record's kind and id.
 //! Text is the terminal-safe form ([`crate::text::Text::shown`]) with Markdown's own characters
 //! escaped, so pasting a hostile record into a report cannot open a link, a heading or HTML.
 
 use std::fmt::Write;
 
+use crate::doc::{self, Block, Doc, Inline, Link};
 use crate::index::{Catalog, RecordIdx};
-use crate::model::Record;
-use crate::view::{self, Line, Target, Tone};
+use crate::model::{Dates, Record};
 
 /// Record text as inline Markdown that renders as written: characters that could start
 /// emphasis, code, a link, HTML, an entity, a table cell, maths, a heading or its attributes
@@ -102,127 +102,95 @@ pub fn code(text: &str) -> String {
     format!("{fence}{pad}{text}{pad}{fence}")
 }
 
-/// A reference to another record: its name (for a source, its full citation), kind and id.
-fn reference(catalog: &Catalog, target: &Target) -> String {
-    let r = catalog.get(target.record());
-    let shown = match target {
-        Target::Citation { .. } => view::source_citation(r),
-        Target::Record(_) => escape(r.name.shown()),
+/// A reference to another record: its name (for a source, its full citation), kind and id;
+/// or, when no record has the id, the id as written.
+fn reference(catalog: &Catalog, link: &Link, cited: bool) -> String {
+    let Some(idx) = link.record else {
+        return escape(&format!("{} (not found)", link.id));
+    };
+    let r = catalog.get(idx);
+    let shown = if cited {
+        source_citation(r)
+    } else {
+        escape(r.name.shown())
     };
     let broken = if r.broken { ", broken" } else { "" };
     format!("{shown} ({} {}{broken})", r.kind, code(&r.id))
 }
 
-fn header(out: &mut String, record: &Record) {
-    let _ = writeln!(out, "# {}\n", escape(record.name.shown()));
+fn header(out: &mut String, doc: &Doc) {
+    let _ = writeln!(out, "# {}\n", escape(&doc.name));
     let _ = writeln!(
         out,
         "{} · {} · {}",
-        record.kind,
-        code(&record.id),
-        code(&format!(
-            "{}:{}",
-            crate::text::shown(&record.path),
-            record.line
-        ))
+        doc.kind,
+        code(&doc.id),
+        code(&format!("{}:{}", doc.path, doc.line))
     );
 }
 
 /// The whole record as a Markdown document, ending in a newline.
 pub fn record(catalog: &Catalog, idx: RecordIdx) -> String {
-    let record = catalog.get(idx);
+    let doc = doc::record(catalog, idx);
     let mut out = String::new();
-    header(&mut out, record);
-    let lines = view::detail(catalog, idx);
-    // The first two lines are the name, and the id with its place: written above, with code
-    // spans.
-    let body = lines.iter().skip(2);
-    let mut blank = true;
+    header(&mut out, &doc);
+    // Paragraphs and headings stand apart; the items of one list sit together.
     let mut last_was_item = false;
-    for line in body {
-        let text = line.text();
-        if text.trim().is_empty() {
-            blank = true;
+    for block in &doc.blocks {
+        if *block == Block::Gap {
+            last_was_item = false;
             continue;
         }
-        let block = block(catalog, line);
-        let is_item = matches!(block, Block::Item(_) | Block::SubItem(_));
-        // Paragraphs and headings stand apart; items of one list sit together.
-        if blank || !(is_item && last_was_item) {
+        let is_item = matches!(block, Block::Field { .. } | Block::Item { .. });
+        if !(is_item && last_was_item) {
             out.push('\n');
         }
-        blank = false;
         last_was_item = is_item;
         let _ = match block {
-            Block::Heading(t) => writeln!(out, "## {t}"),
-            Block::Warning(t) => writeln!(out, "> {t}"),
-            Block::Paragraph(t) => writeln!(out, "{t}"),
-            Block::Item(t) => writeln!(out, "- {t}"),
-            Block::SubItem(t) => writeln!(out, "  - {t}"),
+            Block::Heading { text, .. } => writeln!(out, "## {}", escape(text)),
+            Block::Warning(text) => writeln!(out, "> {}", escape(text.trim())),
+            Block::Paragraph { text, .. } => writeln!(out, "{}", escape_line_start(text.trim())),
+            Block::Field { label, value, .. } if label.is_empty() => {
+                writeln!(out, "  - {}", inline(catalog, value))
+            }
+            Block::Field { label, value, .. } => writeln!(
+                out,
+                "- **{}:** {}",
+                escape(label.trim()),
+                inline(catalog, value)
+            ),
+            Block::Item { inlines, .. } => writeln!(out, "- {}", inline(catalog, inlines)),
+            Block::Gap => Ok(()),
         };
     }
     out
 }
 
-enum Block {
-    Heading(String),
-    Warning(String),
-    Paragraph(String),
-    Item(String),
-    SubItem(String),
-}
-
-/// What one line of the detail pane is in a document. A label at the start names a field (an
-/// empty one continues the field above, an arrow starts a link); a line whose continuation
-/// rows hang further in than its first is an item of a list; any other line is a paragraph.
-fn block(catalog: &Catalog, line: &Line) -> Block {
-    if let Some(first) = line.segs.first() {
-        match first.tone {
-            Tone::Heading => return Block::Heading(escape(first.text.trim())),
-            Tone::Warning => return Block::Warning(escape(line.text().trim())),
-            Tone::Label => {
-                let label = first.text.trim();
-                let rest = inline(catalog, line, 1);
-                return if label.is_empty() {
-                    Block::SubItem(rest)
-                } else if !label.chars().any(char::is_alphanumeric) {
-                    Block::Item(rest)
-                } else {
-                    Block::Item(format!("**{}:** {rest}", escape(label)))
-                };
-            }
-            _ => {}
-        }
-    }
-    let text = line.text();
-    let lead = text.len() - text.trim_start().len();
-    if usize::from(line.indent) > lead {
-        Block::Item(inline(catalog, line, 0))
-    } else {
-        Block::Paragraph(escape_line_start(text.trim()))
-    }
-}
-
-/// The segments from `from` on as inline Markdown: labels in bold, a link as a reference with
-/// its id, everything else as escaped text with runs of spaces made one.
-fn inline(catalog: &Catalog, line: &Line, from: usize) -> String {
-    let segs = &line.segs[from..];
+/// Inlines as inline Markdown: labels in bold, a link as a reference with its id, everything
+/// else as escaped text with runs of spaces made one.
+fn inline(catalog: &Catalog, inlines: &[Inline]) -> String {
     let mut out = String::new();
-    for (i, seg) in segs.iter().enumerate() {
-        let next_is_link = segs
-            .get(i + 1)
-            .is_some_and(|n| matches!(n.tone, Tone::Link | Tone::Broken));
-        match (&line.target, seg.tone) {
-            // The kind letter before a link: the reference below names the kind in full.
-            (Some(t), Tone::Dim)
-                if next_is_link
-                    && seg.text == format!("{} ", catalog.get(t.record()).kind.letter()) => {}
-            (Some(t), Tone::Link | Tone::Broken) => out.push_str(&reference(catalog, t)),
-            (_, Tone::Label) => {
-                let label = seg.text.trim().trim_end_matches(':');
+    for i in inlines {
+        match i {
+            Inline::Text(t) | Inline::Note(t) | Inline::Invalid(t) => {
+                out.push_str(&escape(&squeeze(t)));
+            }
+            Inline::Label(t) => {
+                let label = t.trim().trim_end_matches(':');
                 let _ = write!(out, "**{}:** ", escape(label));
             }
-            _ => out.push_str(&escape(&squeeze(&seg.text))),
+            Inline::Link(link) => out.push_str(&reference(catalog, link, false)),
+            Inline::Citation {
+                source,
+                locator,
+                note,
+            } => {
+                out.push_str(&reference(catalog, source, true));
+                let extra: Vec<&str> = locator.iter().chain(note).map(String::as_str).collect();
+                if !extra.is_empty() {
+                    out.push_str(&escape(&format!(" — {}", extra.join("; "))));
+                }
+            }
         }
     }
     squeeze(out.trim())
@@ -235,6 +203,80 @@ fn squeeze(s: &str) -> String {
         if !(c == ' ' && out.ends_with(' ')) {
             out.push(c);
         }
+    }
+    out
+}
+
+/// A Markdown citation of a record, for pasting into a report: what it is, its date as
+/// written, and each source it cites with title, publisher, type, date of issue and reference.
+/// A source cites itself. Text is the terminal-safe form, with Markdown's own characters
+/// escaped: a citation never carries escapes, and a name cannot turn it into a link or HTML.
+pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
+    let record = catalog.get(idx);
+    if let crate::model::Body::Source(_) = &record.body {
+        return source_citation(record);
+    }
+    let mut head = format!("**{}**", escape(record.name.shown()));
+    let mut facts = vec![record.kind.name().to_owned()];
+    if let crate::model::Body::Incident(i) = &record.body {
+        facts.extend(first_date(&i.date));
+        let camp = i.camp.as_ref().map(|c| {
+            catalog
+                .by_id(c.id.raw())
+                .map_or_else(|| escape(c.id.shown()), |r| escape(r.name.shown()))
+        });
+        facts.extend(camp.or_else(|| i.place.as_ref().map(|p| escape(p.shown()))));
+    }
+    head = format!("{head} ({})", facts.join(", "));
+    let sources: Vec<String> = record
+        .sources
+        .iter()
+        .map(|c| {
+            let mut s = catalog
+                .by_id(c.source.id.raw())
+                .map_or_else(|| escape(c.source.id.shown()), source_citation);
+            if let Some(l) = &c.locator {
+                s = format!("{s}, {}", escape(l.shown()));
+            }
+            s
+        })
+        .collect();
+    if sources.is_empty() {
+        head
+    } else {
+        format!("{head}. Sources: {}.", sources.join("; "))
+    }
+}
+
+/// The first date claimed, as written.
+fn first_date(d: &Dates) -> Option<String> {
+    d.0.first().map(|c| escape(c.date.text.shown()))
+}
+
+/// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks; in
+/// Markdown, escaped. Only a web address becomes a link: a `javascript:` one stays out.
+pub fn source_citation(record: &Record) -> String {
+    let crate::model::Body::Source(s) = &record.body else {
+        return escape(record.name.shown());
+    };
+    let title = format!("\u{201c}{}\u{201d}", escape(record.name.shown()));
+    let title = match s.url.as_ref().and_then(|u| link_destination(u.shown())) {
+        Some(u) => format!("[{title}]({u})"),
+        None => title,
+    };
+    let mut out = match &s.publisher {
+        Some(p) => format!("{}, {title}", escape(p.shown())),
+        None => title,
+    };
+    let details: Vec<String> = s
+        .kind
+        .iter()
+        .map(|k| escape(k.shown()))
+        .chain(first_date(&s.issued))
+        .chain(s.reference.iter().map(|r| escape(r.shown())))
+        .collect();
+    if !details.is_empty() {
+        out = format!("{out} ({})", details.join(", "));
     }
     out
 }

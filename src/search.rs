@@ -215,6 +215,9 @@ pub enum Filter {
     Tag(String),
     Source(String),
     Person(String),
+    /// A record by id, exactly: for a person, the incidents they took part in; for a camp, the
+    /// camp, its incidents and its people. The browser's timeline of one person or camp.
+    Scope(Kind, String),
 }
 
 /// The filter keys, for help and completion.
@@ -249,6 +252,47 @@ pub const FILTER_KEYS: &[(&str, &str)] = &[
     ("person:", "incidents with a matching participant"),
 ];
 
+/// One example query per filter, for the help screen.
+pub const FILTER_EXAMPLES: &[(&str, &str)] = &[
+    ("kind:person", "only people; `k:i,c` incidents and camps"),
+    (
+        "camp:liberty",
+        "Camp Liberty and what happened or who lived there",
+    ),
+    (
+        "year:2013",
+        "dated in 2013; `year:2009-2013` a range; intervals overlap",
+    ),
+    (
+        "act:abducted",
+        "incidents where someone was abducted, and those people",
+    ),
+    (
+        "role:witness",
+        "incidents with a witness, and the witnesses",
+    ),
+    ("status:executed", "people whose status is executed"),
+    ("type:raid", "incidents (or sources) of that type"),
+    ("tag:ashraf", "records tagged ashraf"),
+    (
+        "source:amnesty",
+        "records citing an Amnesty International source",
+    ),
+    ("person:saremi", "incidents in which Ali Saremi took part"),
+];
+
+/// fzf's word syntax, for the help screen: what each form means, with an example.
+pub const WORD_SYNTAX: &[(&str, &str)] = &[
+    (
+        "saremi",
+        "fuzzy in names, aliases and ids; a substring of other text",
+    ),
+    ("'saremi", "exact: the letters together"),
+    ("^ali", "a name that starts with ali"),
+    ("saremi$", "a name that ends with saremi"),
+    ("!liberty", "not: leave out what matches liberty"),
+];
+
 /// A parsed query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
@@ -278,7 +322,7 @@ impl Query {
                         Some(k) if !k.is_empty() => Some(Filter::Kind(k)),
                         _ => {
                             q.problems.push(format!(
-                                "kind:{value} (kinds are person, incident, camp, source)"
+                                "kind:{value} is not a kind: write person, incident, camp or source"
                             ));
                             continue;
                         }
@@ -286,9 +330,11 @@ impl Query {
                 }
                 "year" | "y" => match parse_years(value) {
                     Some((a, b)) => Some(Filter::Year(a, b)),
+                    None if value.is_empty() => continue,
                     None => {
-                        q.problems
-                            .push(format!("year:{value} (write year:2013 or year:2009-2013)"));
+                        q.problems.push(format!(
+                            "year:{value} is not a year: write year:2013 or year:2009-2013"
+                        ));
                         continue;
                     }
                 },
@@ -300,7 +346,12 @@ impl Query {
                 "tag" => Some(Filter::Tag(value_folded)),
                 "source" | "cites" => Some(Filter::Source(value_folded)),
                 "person" => Some(Filter::Person(value_folded)),
-                _ => None,
+                other => {
+                    if looks_like_a_filter(key, value) {
+                        q.problems.push(unknown_filter(other));
+                    }
+                    None
+                }
             };
             match filter {
                 // An empty value (`camp:` while typing) filters nothing yet.
@@ -316,6 +367,67 @@ impl Query {
 
     pub fn is_empty(&self) -> bool {
         self.words.is_empty() && self.filters.is_empty()
+    }
+}
+
+/// `word:value` where `word` is letters: meant as a filter, not as text such as `10:30` or a
+/// web address.
+fn looks_like_a_filter(key: &str, value: &str) -> bool {
+    key.len() >= 2 && key.chars().all(|c| c.is_ascii_alphabetic()) && !value.starts_with('/')
+}
+
+/// The problem with an unknown filter name: the nearest known one, if any, and what happens.
+fn unknown_filter(key: &str) -> String {
+    let keys = FILTER_KEYS.iter().map(|(k, _)| k.trim_end_matches(':'));
+    let near = crate::diagnostic::did_you_mean(&key.to_ascii_lowercase(), keys.clone());
+    match near {
+        Some(near) => format!("{key}: is not a filter; did you mean {near}:? (searched as text)"),
+        None => format!(
+            "{key}: is not a filter (filters: {}); searched as text",
+            keys.collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Why a query found nothing, when a filter alone matches no record: `camp:nowhere` names no
+/// camp, `status:foo` no person. Empty when each filter matches something (then it is their
+/// combination, or the words, that find nothing).
+pub fn unmatched_filters(catalog: &Catalog, query: &Query) -> Vec<String> {
+    use rayon::prelude::*;
+    query
+        .filters
+        .iter()
+        .filter(|f| !matches!(f, Filter::Kind(_) | Filter::Scope(..)))
+        .filter(|f| {
+            let one = Filters::new(catalog, std::slice::from_ref(*f));
+            !(0..catalog.len() as RecordIdx)
+                .into_par_iter()
+                .any(|i| one.keep(catalog, i, catalog.get(i)))
+        })
+        .map(|f| format!("{} matches nothing", f.written()))
+        .collect()
+}
+
+impl Filter {
+    /// The filter as a query writes it (folded values), for messages.
+    fn written(&self) -> String {
+        match self {
+            Filter::Kind(k) => format!(
+                "kind:{}",
+                k.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")
+            ),
+            Filter::Year(a, b) if a == b => format!("year:{a}"),
+            Filter::Year(a, b) => format!("year:{a}-{b}"),
+            Filter::Camp(v) => format!("camp:{v}"),
+            Filter::Act(v) => format!("act:{v}"),
+            Filter::Role(v) => format!("role:{v}"),
+            Filter::Status(v) => format!("status:{v}"),
+            Filter::Type(v) => format!("type:{v}"),
+            Filter::Tag(v) => format!("tag:{v}"),
+            Filter::Source(v) => format!("source:{v}"),
+            Filter::Person(v) => format!("person:{v}"),
+            Filter::Scope(k, id) => format!("{}:{id}", k.name()),
+        }
     }
 }
 
@@ -527,32 +639,32 @@ pub fn narrows(old: &str, new: &str) -> bool {
 /// Searching as the user types: a query that narrows the previous one searches only the
 /// previous results, so each keystroke of a growing query costs less than the one before.
 #[derive(Default)]
-pub struct Typing {
+pub struct Incremental {
     searcher: Searcher,
-    /// The last completed query, its kind filter, and the records it found, ascending.
-    last: Option<(String, Option<Kind>, Vec<RecordIdx>)>,
+    /// The last completed query, the filters the screen added to it, and the records it
+    /// found, ascending.
+    last: Option<(String, Vec<Filter>, Vec<RecordIdx>)>,
 }
 
-impl Typing {
+impl Incremental {
     /// Forget the previous results (the catalog changed).
     pub fn reset(&mut self) {
         self.last = None;
     }
 
-    /// The hits for `text` restricted to `kind`, or `None` if `cancelled` before the end.
+    /// The hits for `text` with the screen's own filters (`fixed`: the kind, the scope), or
+    /// `None` if `cancelled` before the end.
     pub fn search(
         &mut self,
         catalog: &Catalog,
         text: &str,
-        kind: Option<Kind>,
+        fixed: &[Filter],
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> Option<Vec<Hit>> {
         let mut query = Query::parse(text);
-        if let Some(k) = kind {
-            query.filters.push(Filter::Kind(vec![k]));
-        }
+        query.filters.extend_from_slice(fixed);
         let candidates = match &self.last {
-            Some((old, old_kind, records)) if *old_kind == kind && narrows(old, text) => {
+            Some((old, old_fixed, records)) if old_fixed == fixed && narrows(old, text) => {
                 Some(records.as_slice())
             }
             _ => None,
@@ -564,7 +676,7 @@ impl Typing {
         self.last = (!text.trim().is_empty()).then(|| {
             let mut records: Vec<RecordIdx> = hits.iter().map(|h| h.record).collect();
             records.sort_unstable();
-            (text.to_owned(), kind, records)
+            (text.to_owned(), fixed.to_vec(), records)
         });
         Some(hits)
     }
@@ -741,6 +853,17 @@ impl<'a> Filters<'a> {
                                 .is_some_and(|p| fold(p.raw()).contains(v.as_str()))
                     })
             }),
+            Filter::Scope(Kind::Camp, id) => catalog
+                .idx(id)
+                .is_some_and(|camp| at_camp(catalog, idx, r, &[camp])),
+            Filter::Scope(_, id) => {
+                *r.id == **id
+                    || r.incident().is_some_and(|i| {
+                        i.participants
+                            .iter()
+                            .any(|p| p.person.as_ref().is_some_and(|p| p.id.raw() == id))
+                    })
+            }
             Filter::Person(v) => r.incident().is_some_and(|i| {
                 i.participants.iter().any(|p| {
                     p.person
@@ -972,7 +1095,7 @@ mod tests {
     #[test]
     fn typing_gives_the_same_hits_as_searching_afresh() {
         let c = catalog();
-        let mut typing = Typing::default();
+        let mut typing = Incremental::default();
         let mut fresh = Searcher::default();
         let typed = [
             "c",
@@ -995,11 +1118,10 @@ mod tests {
         ];
         for kind in [None, Some(Kind::Camp)] {
             for text in typed {
+                let fixed: Vec<Filter> = kind.map(|k| Filter::Kind(vec![k])).into_iter().collect();
                 let mut q = Query::parse(text);
-                if let Some(k) = kind {
-                    q.filters.push(Filter::Kind(vec![k]));
-                }
-                let got = typing.search(&c, text, kind, &|| false).unwrap();
+                q.filters.extend_from_slice(&fixed);
+                let got = typing.search(&c, text, &fixed, &|| false).unwrap();
                 assert_eq!(got, fresh.search(&c, &q), "{text:?} {kind:?}");
             }
         }

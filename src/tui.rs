@@ -11,7 +11,7 @@
 
 use std::io::{self, BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -32,7 +32,7 @@ use crate::config::{Config, Env};
 use crate::index::Catalog;
 use crate::keymap::{Command, Context, Keymap};
 use crate::load::{Limits, LoadError, Progress};
-use crate::search::Typing;
+use crate::search::Incremental;
 use crate::ui::{self, Theme};
 
 type Backend = Sgr<BufWriter<Stdout>>;
@@ -40,12 +40,71 @@ type Backend = Sgr<BufWriter<Stdout>>;
 /// Whether the terminal is in our mode (raw, alternate screen, mouse) right now.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
+/// The terminal's settings as dossier found them at start. Restored exactly on the way out and
+/// before taking the terminal back from the editor: the terminal library restores the settings
+/// it saw when raw mode last began, and an editor that was killed (or a script that ran `stty
+/// raw`) would otherwise have those be raw, leaving the shell raw after dossier quits.
+static FOUND: std::sync::OnceLock<rustix::termios::Termios> = std::sync::OnceLock::new();
+
+/// The editor's process id while it runs, 0 otherwise: the signal thread passes a SIGTERM or
+/// SIGHUP on to it, and lets a SIGINT (Ctrl-C typed while it runs) be the editor's alone.
+/// `EDITOR_STARTING` from just before it is started until its id is known, since it may take
+/// the terminal (and the user press Ctrl-C) before this process has run again.
+static EDITOR: AtomicU32 = AtomicU32::new(0);
+const EDITOR_STARTING: u32 = u32::MAX;
+
+/// When the editor last ended, in milliseconds since `EPOCH`. A Ctrl-C typed in the editor
+/// reaches this process too, and the signal thread may only get to it after the editor has
+/// ended and `EDITOR` is 0 again (on a loaded machine): a SIGINT that soon after is still the
+/// editor's. (A real `kill -INT` that close to an editor session is not told apart.)
+static EDITOR_ENDED: AtomicU64 = AtomicU64::new(0);
+static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+fn millis() -> u64 {
+    u64::try_from(
+        EPOCH
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_millis(),
+    )
+    .unwrap_or(u64::MAX)
+}
+
+/// The editor runs, or has just ended (0 in `EDITOR_ENDED` is "never ran").
+fn editor_has_the_terminal() -> bool {
+    let ended = EDITOR_ENDED.load(Ordering::SeqCst);
+    EDITOR.load(Ordering::SeqCst) != 0 || (ended != 0 && millis().saturating_sub(ended) < 1000)
+}
+
+fn remember_terminal() {
+    if let Ok(settings) = rustix::termios::tcgetattr(io::stdin()) {
+        let _ = FOUND.set(settings);
+    }
+}
+
+fn put_back_terminal_settings() {
+    if let Some(settings) = FOUND.get() {
+        let _ = rustix::termios::tcsetattr(
+            io::stdin(),
+            rustix::termios::OptionalActions::Drain,
+            settings,
+        );
+    }
+}
+
+/// Modes another program may have left set that change how keys arrive or where lines go:
+/// application cursor keys and keypad off, and the scroll region the whole screen (the cursor
+/// saved around it, since resetting the region moves it home).
+const RESET_MODES: &str = "\x1b[?1l\x1b>\x1b7\x1b[r\x1b8";
+
 fn enter_terminal() -> io::Result<()> {
+    put_back_terminal_settings();
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     execute!(
         io::stdout(),
         EnterAlternateScreen,
+        crossterm::style::Print(RESET_MODES),
         EnableMouseCapture,
         EnableBracketedPaste,
         cursor::Hide
@@ -61,10 +120,12 @@ pub fn restore_terminal() {
             DisableBracketedPaste,
             DisableMouseCapture,
             LeaveAlternateScreen,
+            crossterm::style::Print(RESET_MODES),
             cursor::Show
         );
         let _ = out.flush();
         let _ = terminal::disable_raw_mode();
+        put_back_terminal_settings();
     }
 }
 
@@ -105,97 +166,133 @@ enum Event {
 /// Lets the main thread park the key reader while another program owns the terminal.
 #[derive(Default)]
 struct Pause {
-    state: Mutex<(bool, bool)>, // (asked to pause, is parked)
+    state: Mutex<Parking>,
     changed: Condvar,
 }
 
+#[derive(Default)]
+struct Parking {
+    /// The main thread wants the reader parked.
+    asked: bool,
+    /// The reader is parked (it reads no key until `asked` is false again).
+    parked: bool,
+}
+
 impl Pause {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Parking> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Park the reader and wait until it is parked (so it cannot steal the editor's keys).
     fn pause(&self) {
-        let mut s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        s.0 = true;
-        drop(s);
+        self.lock().asked = true;
         // Wake the reader from its blocking read: the terminal library reports SIGWINCH as a resize.
         let _ = signal_hook::low_level::raise(signal_hook::consts::SIGWINCH);
-        let s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let _ = self
             .changed
-            .wait_timeout_while(s, Duration::from_secs(2), |s| !s.1)
+            .wait_timeout_while(self.lock(), Duration::from_secs(2), |p| !p.parked)
             .unwrap_or_else(std::sync::PoisonError::into_inner);
     }
 
     fn resume(&self) {
-        let mut s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        s.0 = false;
+        self.lock().asked = false;
         self.changed.notify_all();
     }
 
     /// Called by the reader before each read: blocks while paused.
     fn checkpoint(&self) {
-        let mut s = self
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        while s.0 {
-            s.1 = true;
+        let mut p = self.lock();
+        while p.asked {
+            p.parked = true;
             self.changed.notify_all();
-            s = self
+            p = self
                 .changed
-                .wait(s)
+                .wait(p)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
-        s.1 = false;
+        p.parked = false;
     }
 }
 
-fn spawn_reader(tx: Sender<Event>, pause: Arc<Pause>) {
+/// Start a thread of the browser's. Every thread is named (so a stuck one shows by name in
+/// `/proc`), and one that cannot start is an error for the caller, never a panic.
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
     std::thread::Builder::new()
-        .name("keys".into())
-        .spawn(move || {
-            loop {
-                pause.checkpoint();
-                match term_event::read() {
-                    Ok(ev) => {
-                        if tx.send(Event::Term(ev)).is_err() {
-                            return;
-                        }
-                    }
-                    Err(_) => {
-                        let _ = tx.send(Event::TermGone);
+        .name(name.to_owned())
+        .spawn(f)
+        .with_context(|| format!("cannot start the {name} thread"))?;
+    Ok(())
+}
+
+fn spawn_reader(tx: Sender<Event>, pause: Arc<Pause>) -> anyhow::Result<()> {
+    spawn("keys", move || {
+        loop {
+            pause.checkpoint();
+            match term_event::read() {
+                Ok(ev) => {
+                    if tx.send(Event::Term(ev)).is_err() {
                         return;
                     }
                 }
+                Err(_) => {
+                    let _ = tx.send(Event::TermGone);
+                    return;
+                }
             }
-        })
-        .expect("spawn the key reader");
+        }
+    })
 }
 
 fn spawn_signals(tx: Sender<Event>) -> anyhow::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])
         .context("cannot install signal handlers")?;
-    std::thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            if let Some(sig) = signals.forever().next() {
-                let _ = tx.send(Event::Signal(sig));
-                // The main loop normally exits at once; if it is stuck, do it from here.
-                std::thread::sleep(Duration::from_secs(2));
-                restore_terminal();
-                std::process::exit(128 + sig);
+    spawn("signals", move || {
+        for sig in signals.forever() {
+            if sig == SIGINT && editor_has_the_terminal() {
+                // Ctrl-C typed in the editor reached the whole foreground group; it is the
+                // editor's to act on, not a reason to quit.
+                continue;
             }
-        })
-        .context("cannot start the signal thread")?;
+            let editor = EDITOR.load(Ordering::SeqCst);
+            if editor != 0 {
+                // Not left behind as an orphan holding the screen: the editor hears the
+                // signal too, and gets a moment to end before the terminal is restored.
+                stop_editor(editor, sig);
+            }
+            let _ = tx.send(Event::Signal(sig));
+            // The main loop normally exits at once; if it is stuck, do it from here.
+            std::thread::sleep(Duration::from_secs(2));
+            restore_terminal();
+            std::process::exit(128 + sig);
+        }
+    })?;
     Ok(())
+}
+
+/// Pass `sig` on to the editor and wait up to a second for it to end.
+fn stop_editor(mut editor: u32, sig: i32) {
+    use rustix::process::{Pid, Signal};
+    use signal_hook::consts::{SIGHUP, SIGQUIT};
+    let signal = match sig {
+        SIGHUP => Signal::HUP,
+        SIGQUIT => Signal::QUIT,
+        _ => Signal::TERM,
+    };
+    let mut sent = false;
+    for _ in 0..20 {
+        if editor == 0 {
+            return;
+        }
+        if !sent && let Some(pid) = i32::try_from(editor).ok().and_then(Pid::from_raw) {
+            let _ = rustix::process::kill_process(pid, signal);
+            sent = true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        editor = EDITOR.load(Ordering::SeqCst);
+    }
 }
 
 /// Runs searches off the input thread. A newer request cancels the search under way (the
@@ -207,36 +304,33 @@ struct SearchWorker {
 }
 
 impl SearchWorker {
-    fn spawn(events: Sender<Event>) -> SearchWorker {
+    fn spawn(events: Sender<Event>) -> anyhow::Result<SearchWorker> {
         let (tx, rx) = mpsc::channel::<(SearchRequest, Arc<Catalog>)>();
         let latest = Arc::new(AtomicU64::new(0));
         let newest = Arc::clone(&latest);
-        std::thread::Builder::new()
-            .name("search".into())
-            .spawn(move || {
-                let mut typing = Typing::default();
-                let mut searched: Option<Arc<Catalog>> = None;
-                while let Ok(mut job) = rx.recv() {
-                    while let Ok(newer) = rx.try_recv() {
-                        job = newer;
-                    }
-                    let (req, catalog) = job;
-                    if !searched.as_ref().is_some_and(|c| Arc::ptr_eq(c, &catalog)) {
-                        typing.reset();
-                        searched = Some(Arc::clone(&catalog));
-                    }
-                    let generation = req.generation;
-                    let cancelled = || newest.load(Ordering::Relaxed) != generation;
-                    let Some(results) = req.run(&mut typing, &catalog, &cancelled) else {
-                        continue;
-                    };
-                    if events.send(Event::Searched(results)).is_err() {
-                        return;
-                    }
+        spawn("search", move || {
+            let mut typing = Incremental::default();
+            let mut searched: Option<Arc<Catalog>> = None;
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
                 }
-            })
-            .expect("spawn the search worker");
-        SearchWorker { tx, latest }
+                let (req, catalog) = job;
+                if !searched.as_ref().is_some_and(|c| Arc::ptr_eq(c, &catalog)) {
+                    typing.reset();
+                    searched = Some(Arc::clone(&catalog));
+                }
+                let generation = req.generation;
+                let cancelled = || newest.load(Ordering::Relaxed) != generation;
+                let Some(results) = req.run(&mut typing, &catalog, &cancelled) else {
+                    continue;
+                };
+                if events.send(Event::Searched(results)).is_err() {
+                    return;
+                }
+            }
+        })?;
+        Ok(SearchWorker { tx, latest })
     }
 
     fn send(&self, req: SearchRequest, catalog: &Arc<Catalog>) {
@@ -258,26 +352,24 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     let (tx, rx) = mpsc::channel();
     install_panic_hook();
     spawn_signals(tx.clone())?;
+    remember_terminal();
     enter_terminal().context("cannot set up the terminal")?;
     let _guard = Guard;
     let backend = Sgr::new(BufWriter::with_capacity(1 << 16, io::stdout()));
     let mut terminal = Terminal::new(backend).context("cannot set up the terminal")?;
     let pause = Arc::new(Pause::default());
-    spawn_reader(tx.clone(), Arc::clone(&pause));
-    let searcher = SearchWorker::spawn(tx.clone());
+    spawn_reader(tx.clone(), Arc::clone(&pause))?;
+    let searcher = SearchWorker::spawn(tx.clone())?;
     // Watching starts with the first load, so a save during a long load is not missed.
     {
         let (tx, dir) = (tx.clone(), dir.to_owned());
-        std::thread::Builder::new()
-            .name("watch-start".into())
-            .spawn(move || {
-                let events = tx.clone();
-                let watch = crate::watch::start(&dir, move || {
-                    let _ = events.send(Event::FilesChanged);
-                });
-                let _ = tx.send(Event::Watching(Box::new(watch)));
-            })
-            .context("spawn the watcher")?;
+        spawn("watch-start", move || {
+            let events = tx.clone();
+            let watch = crate::watch::start(&dir, move || {
+                let _ = events.send(Event::FilesChanged);
+            });
+            let _ = tx.send(Event::Watching(Box::new(watch)));
+        })?;
     }
 
     let keymap = Arc::new(config.keymap);
@@ -287,7 +379,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     };
     let size = terminal.size()?;
     let state = State::new(&catalog, size.width, size.height).with_keymap(keymap);
-    let mut app = Loop {
+    let mut app = Browser {
         catalog: Arc::new(catalog),
         dir: dir.to_owned(),
         limits,
@@ -300,6 +392,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
         reload: Reload::Idle,
         watch: None,
         held: std::collections::VecDeque::new(),
+        after_edit: None,
     };
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
@@ -311,8 +404,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
 
 /// Load the catalog on another thread while the screen shows how far it has come, so that a
 /// large folder answers at once. Keys typed meanwhile are returned to be applied to the list;
-/// the quit keys (`q` only before anything else was typed) and signals end it
-/// (`Err(exit code)`).
+/// the quit key and signals end it (`Err(exit code)`).
 fn load(
     terminal: &mut Terminal<Backend>,
     tx: &Sender<Event>,
@@ -323,24 +415,27 @@ fn load(
     theme: Theme,
 ) -> anyhow::Result<Result<(Catalog, Vec<Event>), i32>> {
     let progress = Arc::new(Progress::default());
-    let loader = {
-        let (tx, progress, dir) = (tx.clone(), Arc::clone(&progress), dir.to_owned());
-        std::thread::Builder::new()
-            .name("load".into())
-            .spawn(move || {
-                let result = Catalog::open_with(&dir, limits, &progress);
-                let _ = tx.send(Event::Loaded(Box::new(result)));
-            })
-            .context("cannot start the loader thread")?
-    };
-    // Where the keys typed so far would put the user: the list, then the search box.
-    let context = |nothing_typed: bool| {
-        if nothing_typed {
-            Context::List
-        } else {
-            Context::Search
-        }
-    };
+    // Set when the loader ends, whatever way: one that ends without sending has panicked.
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let (tx, progress, dir, done) = (
+            tx.clone(),
+            Arc::clone(&progress),
+            dir.to_owned(),
+            Arc::clone(&done),
+        );
+        spawn("load", move || {
+            struct Done(Arc<AtomicBool>);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    self.0.store(true, Ordering::SeqCst);
+                }
+            }
+            let _done = Done(done);
+            let result = Catalog::open_with(&dir, limits, &progress);
+            let _ = tx.send(Event::Loaded(Box::new(result)));
+        })?;
+    }
     let mut early = Vec::new();
     loop {
         let (found, read) = (
@@ -351,7 +446,7 @@ fn load(
         // The only timer in the program: progress is redrawn while loading, never after.
         let ev = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(ev) => ev,
-            Err(mpsc::RecvTimeoutError::Timeout) if loader.is_finished() => {
+            Err(mpsc::RecvTimeoutError::Timeout) if done.load(Ordering::SeqCst) => {
                 // It ended without sending: it panicked, and the panic hook has said why.
                 anyhow::bail!(
                     "loading the case files failed; this is a bug: please report it with the message above"
@@ -367,9 +462,11 @@ fn load(
             }
             Event::Signal(sig) => return Ok(Err(128 + sig)),
             Event::TermGone => return Ok(Err(1)),
+            // Typed keys go to the search box, which is where the browser opens; only a
+            // chord that quits there (Ctrl-C) ends it now.
             Event::Term(TermEvent::Key(k))
                 if k.kind == KeyEventKind::Press
-                    && keymap.lookup(context(early.is_empty()), k) == Some(Command::Quit) =>
+                    && keymap.lookup(Context::Search, k) == Some(Command::Quit) =>
             {
                 return Ok(Err(0));
             }
@@ -378,7 +475,7 @@ fn load(
     }
 }
 
-struct Loop {
+struct Browser {
     catalog: Arc<Catalog>,
     dir: PathBuf,
     limits: Limits,
@@ -395,6 +492,9 @@ struct Loop {
     watch: Option<crate::watch::Watch>,
     /// Terminal events held back until the search under way answers (see `holds`).
     held: std::collections::VecDeque<TermEvent>,
+    /// What the editor was opened on, said again when the reload that follows it lands, so
+    /// the status bar names the record edited rather than only the reload.
+    after_edit: Option<String>,
 }
 
 /// Where a reload stands. One runs at a time; changes that arrive meanwhile ask for one more,
@@ -411,7 +511,7 @@ enum Flow {
     Exit(i32),
 }
 
-impl Loop {
+impl Browser {
     fn run(
         &mut self,
         terminal: &mut Terminal<Backend>,
@@ -435,7 +535,12 @@ impl Loop {
     }
 
     fn draw(&self, terminal: &mut Terminal<Backend>) -> anyhow::Result<()> {
-        terminal.draw(|frame| ui::render(frame, &self.state, &self.catalog, self.theme))?;
+        let screen = ui::Screen {
+            state: &self.state,
+            catalog: &self.catalog,
+            theme: self.theme,
+        };
+        terminal.draw(|frame| ui::render(frame, &screen))?;
         Ok(())
     }
 
@@ -555,7 +660,7 @@ impl Loop {
                     None
                 }
                 Effect::View(req) => Some(open_viewer(&req, None)),
-                Effect::Copy { text, what } => Some(copy(terminal, &text, what)),
+                Effect::Copy { text, what } => Some(copy(terminal, &text, &what)),
                 Effect::Edit(req) => self.edit(terminal, &req)?,
             };
         }
@@ -565,21 +670,16 @@ impl Loop {
     fn translate(&self, ev: TermEvent) -> Option<Action> {
         match ev {
             TermEvent::Key(key) if key.kind != KeyEventKind::Release => {
-                let context = self.state.context();
-                if let Some(cmd) = self.state.keymap.lookup(context, key) {
+                if let Some(cmd) = self.state.keymap.lookup(self.state.context(), key) {
                     return Some(Action::Command(cmd));
                 }
+                // A character that is no command is text: `update` puts it in the search box
+                // (or says why not, in the detail pane).
                 match key.code {
-                    // Letters that are not commands go into the search box (and start a search
-                    // from the list), so typing a name just works.
                     KeyCode::Char(c)
                         if !key
                             .modifiers
-                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                            && matches!(
-                                context,
-                                Context::Search | Context::Help | Context::List
-                            ) =>
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
                     {
                         Some(Action::Insert(c))
                     }
@@ -648,9 +748,18 @@ impl Loop {
         };
         let path = req.path.clone();
         let line = req.line;
-        let status = self.hand_over(terminal, || crate::editor::run(&editor, &path, line))?;
+        EDITOR.store(EDITOR_STARTING, Ordering::SeqCst);
+        let status = self.hand_over(terminal, || {
+            crate::editor::run(&editor, &path, line, |pid| {
+                EDITOR.store(pid, Ordering::SeqCst);
+            })
+        });
+        EDITOR_ENDED.store(millis().max(1), Ordering::SeqCst);
+        EDITOR.store(0, Ordering::SeqCst);
+        let status = status?;
         let size = terminal.size()?;
-        let mut note = None;
+        let name = crate::text::shown(&editor[0]).into_owned();
+        let mut note = Some(format!("back from `{name}`: {}", req.about));
         match status {
             Err(e) => {
                 let why = if e.kind() == io::ErrorKind::NotFound {
@@ -666,7 +775,12 @@ impl Loop {
                 };
                 return Ok(Some(open_viewer(req, Some(why))));
             }
-            Ok(s) if !s.success() => note = Some(format!("editor `{}` exited with {s}", editor[0])),
+            Ok(s) if !s.success() => {
+                note = Some(format!(
+                    "editor `{name}` exited with {s}; it had {}",
+                    req.about
+                ));
+            }
             Ok(_) => {}
         }
         app::update(
@@ -676,6 +790,7 @@ impl Loop {
         );
         // Read the files again even where the watcher could not start: the edit shows at once.
         self.start_reload();
+        self.after_edit.clone_from(&note);
         Ok(note.map(Action::Message))
     }
 
@@ -687,15 +802,16 @@ impl Loop {
             return;
         }
         let (tx, dir, limits) = (self.events.clone(), self.dir.clone(), self.limits);
-        let spawned = std::thread::Builder::new()
-            .name("reload".into())
-            .spawn(move || {
-                let result = Catalog::open(&dir, limits);
-                let _ = tx.send(Event::Reloaded(Box::new(result)));
-            });
+        let spawned = spawn("reload", move || {
+            let result = Catalog::open(&dir, limits);
+            let _ = tx.send(Event::Reloaded(Box::new(result)));
+        });
         self.reload = match spawned {
-            Ok(_) => Reload::Running,
-            Err(_) => Reload::Idle,
+            Ok(()) => Reload::Running,
+            Err(e) => {
+                self.state.message = Some(format!("{e:#}; changes show after a restart"));
+                Reload::Idle
+            }
         };
     }
 
@@ -711,9 +827,20 @@ impl Loop {
         match result {
             Ok(c) => {
                 let old = std::mem::replace(&mut self.catalog, Arc::new(c));
-                if let Some(Effect::Search(req)) =
-                    app::update(&mut self.state, &self.catalog, Action::CatalogReplaced(old))
-                {
+                if let Some(Effect::Search(req)) = app::update(
+                    &mut self.state,
+                    &self.catalog,
+                    Action::Reloaded {
+                        previous: old,
+                        // The editor's note goes with the last reload of a chain, the one the
+                        // status bar keeps showing.
+                        after: if again {
+                            self.after_edit.clone()
+                        } else {
+                            self.after_edit.take()
+                        },
+                    },
+                ) {
                     self.searcher.send(req, &self.catalog);
                 }
                 None
@@ -724,8 +851,10 @@ impl Loop {
 }
 
 /// Put `text` on the clipboard of the terminal the user sits at, over SSH and tmux too: an OSC 52
-/// sequence carries it base64-encoded, so nothing in it can act on the terminal. Terminals that
-/// refuse OSC 52 ignore it silently, which is why the message says how to tell.
+/// sequence carries it base64-encoded, so nothing in it can act on the terminal. The message
+/// says what really happened, as far as it can be known: inside tmux, tmux is asked whether it
+/// passes an application's copy on (its default, `external`, drops it); elsewhere a terminal
+/// that refuses OSC 52 does so silently, so the message says how to tell.
 fn copy(terminal: &mut Terminal<Backend>, text: &str, what: &str) -> Action {
     use base64::Engine as _;
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);
@@ -733,16 +862,35 @@ fn copy(terminal: &mut Terminal<Backend>, text: &str, what: &str) -> Action {
     let sent = write!(backend, "\x1b]52;c;{encoded}\x07").and_then(|()| backend.flush());
     let n = text.chars().count();
     Action::Message(match sent {
-        // tmux drops an application's OSC 52 unless told otherwise (its default is `external`),
-        // which is the usual reason a copy does not arrive; say what fixes it.
-        Ok(()) if std::env::var_os("TMUX").is_some() => format!(
-            "copied {what} ({n} characters) through tmux, which passes it on with `set -g set-clipboard on`"
-        ),
+        Err(e) => format!("could not copy {what}: {e}"),
+        Ok(()) if std::env::var_os("TMUX").is_some() => match tmux_clipboard() {
+            Some(setting) if setting == "on" => {
+                format!("copied {what} ({n} characters) through tmux")
+            }
+            Some(setting) => format!(
+                "NOT copied: tmux needs `set -g set-clipboard on` (now `{setting}`) to pass on {what}"
+            ),
+            None => format!(
+                "copied {what} ({n} characters) to tmux, which passes it on only with `set -g set-clipboard on`"
+            ),
+        },
         Ok(()) => format!(
             "copied {what} ({n} characters); if the clipboard did not change, the terminal refuses OSC 52"
         ),
-        Err(e) => format!("could not copy: {e}"),
     })
+}
+
+/// tmux's `set-clipboard` setting, from the tmux this program runs in; `None` if it cannot be
+/// asked. Only this option decides whether an application's OSC 52 reaches the clipboard.
+fn tmux_clipboard() -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(["show-options", "-s", "-v", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let value = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !value.is_empty()).then_some(value)
 }
 
 /// Clear the screen and forget what was drawn, so the next frame is drawn whole.
@@ -769,14 +917,16 @@ fn open_viewer(req: &ViewRequest, note: Option<String>) -> Action {
     }
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<String> = text.lines().map(crate::text::clean).collect();
-    let top = (req.line as usize)
-        .saturating_sub(3)
-        .min(lines.len().saturating_sub(1));
+    let top = (req.line as usize).saturating_sub(3);
     let viewer = Viewer {
         path: req.path.clone(),
         lines,
         top,
         highlight: req.highlight,
     };
-    Action::ViewerReady { viewer, note }
+    Action::ViewerReady {
+        viewer,
+        about: req.about.clone(),
+        note,
+    }
 }

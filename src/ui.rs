@@ -18,20 +18,24 @@ use crate::app::{Overlay, State};
 use crate::index::Catalog;
 pub use theme::Theme;
 
-pub fn render(frame: &mut Frame, state: &State, catalog: &Catalog, theme: Theme) {
-    let areas = state.areas();
-    bars::search(frame, areas.search, state, catalog, theme);
-    list::render(frame, areas.list, state, catalog, theme);
-    detail::render(frame, areas.detail, state, theme);
-    bars::status(frame, areas.status, state, catalog, theme);
-    match &state.overlay {
-        Some(Overlay::Help { filter, scroll }) => {
-            overlay::help(frame, state, filter, *scroll, theme);
-        }
-        Some(Overlay::Viewer(v)) => overlay::viewer(frame, state, v, theme),
-        Some(Overlay::Diagnostics { cursor }) => {
-            overlay::diagnostics(frame, state, catalog, *cursor, theme);
-        }
+/// What every part of the screen is drawn from, read only.
+#[derive(Clone, Copy)]
+pub struct Screen<'a> {
+    pub state: &'a State,
+    pub catalog: &'a Catalog,
+    pub theme: Theme,
+}
+
+pub fn render(frame: &mut Frame, screen: &Screen) {
+    let areas = screen.state.areas();
+    bars::search(frame, areas.search, screen);
+    list::render(frame, areas.list, screen);
+    detail::render(frame, areas.detail, screen);
+    bars::status(frame, areas.status, screen);
+    match &screen.state.overlay {
+        Some(Overlay::Help { filter, scroll }) => overlay::help(frame, screen, filter, *scroll),
+        Some(Overlay::Viewer(v)) => overlay::viewer(frame, screen, v),
+        Some(Overlay::Diagnostics { cursor }) => overlay::diagnostics(frame, screen, *cursor),
         None => {}
     }
 }
@@ -68,7 +72,7 @@ pub fn render_loading(frame: &mut Frame, found: usize, read: usize, theme: Theme
 
 /// Cut spans to `width` columns, marking the cut with `…`.
 fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
-    let total: usize = spans.iter().map(|s| crate::view::width(&s.content)).sum();
+    let total: usize = spans.iter().map(Span::width).sum();
     if total <= width {
         return spans;
     }
@@ -121,7 +125,16 @@ mod tests {
     fn draw(state: &State, catalog: &Catalog) -> String {
         let mut terminal = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
         terminal
-            .draw(|f| render(f, state, catalog, Theme::new(false)))
+            .draw(|f| {
+                render(
+                    f,
+                    &Screen {
+                        state,
+                        catalog,
+                        theme: Theme::new(false),
+                    },
+                );
+            })
             .unwrap();
         terminal.backend().to_string()
     }

@@ -1,12 +1,14 @@
-//! A record laid out for reading: the lines of the detail pane and of `dossier show`.
+//! A record's document laid out for reading: the lines of the detail pane and of `dossier show`.
 //!
-//! Both front ends read the same lines, so the terminal browser and the CLI never disagree
-//! about what a record says. Each line knows the file line it came from (for jump-to-source on
-//! a field) and, for links, the record it leads to. Every string here is already terminal-safe.
+//! Both read the same lines, drawn from the same [`doc::Doc`], so the terminal browser and the
+//! CLI never disagree about what a record says. Each line knows the file line it came from (for
+//! jump-to-source on a field) and, for links, the record it leads to; its look is a `Tone` per
+//! run of text, which the theme colours. Every string here is already terminal-safe.
 
+pub use crate::doc::Target;
+use crate::doc::{self, Block, Doc, Inline, Link, Marker};
 use crate::index::{Catalog, RecordIdx};
-use crate::model::{Citation, Dates, Figure, Kind, LinkField, Pos, Record};
-use crate::text::Text;
+use crate::model::Pos;
 
 /// How a piece of text should look; the theme maps these to colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,25 +27,6 @@ pub enum Tone {
 pub struct Seg {
     pub text: String,
     pub tone: Tone,
-}
-
-/// Where a line leads when followed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Record(RecordIdx),
-    /// A citation of a source: the source record, and the locator within it.
-    Citation {
-        source: RecordIdx,
-        locator: Option<String>,
-    },
-}
-
-impl Target {
-    pub fn record(&self) -> RecordIdx {
-        match self {
-            Target::Record(r) | Target::Citation { source: r, .. } => *r,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,10 +60,6 @@ impl Line {
     pub fn text(&self) -> String {
         self.segs.iter().map(|s| s.text.as_str()).collect()
     }
-
-    pub fn is_link(&self) -> bool {
-        self.target.is_some()
-    }
 }
 
 /// One screen row of a wrapped line.
@@ -89,6 +68,13 @@ pub struct Row {
     /// Index of the line this row belongs to.
     pub line: usize,
     pub segs: Vec<Seg>,
+}
+
+impl Row {
+    /// Columns the row takes.
+    pub fn width(&self) -> usize {
+        self.segs.iter().map(|s| width(&s.text)).sum()
+    }
 }
 
 /// Display width of a string in terminal columns.
@@ -177,628 +163,196 @@ fn wrap_line(n: usize, line: &Line, width: usize, rows: &mut Vec<Row>) {
     rows.push(row);
 }
 
-/// Width of the label column.
-const LABEL: usize = 13;
+/// How lines are drawn for: the detail pane, or plain text (`dossier show`), where colour
+/// cannot say that a link leads to a broken record, so words do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum For {
+    Pane,
+    Text,
+}
 
-struct Builder<'a> {
-    catalog: &'a Catalog,
-    record: &'a Record,
+struct Lines {
+    out: For,
     lines: Vec<Line>,
 }
 
-impl Builder<'_> {
+impl Lines {
+    /// A blank line, unless there is one already (or nothing yet).
     fn blank(&mut self) {
         if self.lines.last().is_some_and(|l| !l.segs.is_empty()) {
             self.lines.push(Line::new());
         }
     }
 
-    fn heading(&mut self, text: &str, field: Option<&str>) {
-        self.blank();
-        let mut l = Line::new();
-        l.push(text, Tone::Heading);
-        l.pos = field.and_then(|f| self.record.field_pos(f));
-        self.lines.push(l);
-    }
-
-    /// `Label        value`, at the line of `field`.
-    fn field(&mut self, label: &str, value: &str, field: &str) {
-        if value.is_empty() {
-            return;
-        }
-        let mut l = Line::new();
-        l.push(format!("{label:<LABEL$}"), Tone::Label)
-            .push(value, Tone::Plain);
-        l.indent = LABEL as u16;
-        l.pos = self.record.field_pos(field);
-        self.lines.push(l);
-    }
-
-    fn paragraph(&mut self, label: &str, text: &str, field: &str) {
-        if text.trim().is_empty() {
-            return;
-        }
-        self.heading(label, Some(field));
-        let pos = self.record.field_pos(field);
-        for para in text.trim_end().split('\n') {
-            let mut l = Line::new();
-            l.push(format!("  {para}"), Tone::Plain);
-            l.indent = 2;
-            l.pos = pos;
-            self.lines.push(l);
-        }
-    }
-
-    /// A link to another record, or the id in red if it names none.
-    fn link_segs(&self, l: &mut Line, id: &str) -> Option<RecordIdx> {
-        match self.catalog.idx(id) {
-            Some(i) => {
-                let r = self.catalog.get(i);
-                l.push(format!("{} ", r.kind.letter()), Tone::Dim);
-                l.push(
-                    r.name.shown(),
-                    if r.broken { Tone::Broken } else { Tone::Link },
-                );
-                Some(i)
+    /// A link: the kind's letter, then the name; or the id, when no record has it.
+    fn link(&self, l: &mut Line, link: &Link) {
+        match link.kind {
+            Some(kind) => {
+                l.push(format!("{} ", kind.letter()), Tone::Dim);
+                let tone = if link.broken {
+                    Tone::Broken
+                } else {
+                    Tone::Link
+                };
+                l.push(link.name.clone(), tone);
+                if link.broken && self.out == For::Text {
+                    l.push(" [broken]", Tone::Plain);
+                }
             }
             None => {
-                l.push(
-                    format!("{} (not found)", crate::text::shown(id)),
-                    Tone::Broken,
-                );
-                None
+                l.push(format!("{} (not found)", link.id), Tone::Broken);
             }
         }
     }
 
-    fn link_line(&mut self, prefix: &str, id: &str, pos: Pos, extra: &str) {
-        let mut l = Line::new();
-        l.push(prefix, Tone::Label);
-        let target = self.link_segs(&mut l, id);
-        if !extra.is_empty() {
-            l.push(format!(" — {extra}"), Tone::Dim);
-        }
-        l.indent = prefix.chars().count() as u16 + 2;
-        l.target = target.map(Target::Record);
-        l.pos = Some(pos);
-        self.lines.push(l);
-    }
-
-    fn citation_line(&mut self, prefix: &str, c: &Citation) {
-        let mut l = Line::new();
-        l.push(prefix, Tone::Label);
-        let target = self.link_segs(&mut l, c.source.id.raw());
-        let mut extra = Vec::new();
-        if let Some(loc) = &c.locator {
-            extra.push(loc.shown().to_owned());
-        }
-        if let Some(note) = &c.note {
-            extra.push(note.shown().to_owned());
-        }
-        if !extra.is_empty() {
-            l.push(format!(" — {}", extra.join("; ")), Tone::Dim);
-        }
-        l.indent = prefix.chars().count() as u16 + 2;
-        l.target = target.map(|source| Target::Citation {
-            source,
-            locator: c.locator.as_ref().map(|t| t.raw().to_owned()),
-        });
-        l.pos = Some(c.source.pos);
-        self.lines.push(l);
-    }
-
-    /// "according to a, b": the ids of the sources, short enough for one line.
-    fn attribution(cites: &[Citation]) -> String {
-        if cites.is_empty() {
-            return String::new();
-        }
-        let ids: Vec<&str> = cites.iter().map(|c| c.source.id.shown()).collect();
-        format!("according to {}", ids.join(", "))
-    }
-
-    /// A date field: one line per claim; disputed claims side by side, each with its source.
-    fn dates(&mut self, label: &str, dates: &Dates, field: &str) {
-        let disputed = dates.is_disputed();
-        for (n, claim) in dates.iter().enumerate() {
-            let mut l = Line::new();
-            let label = if n == 0 { label } else { "" };
-            l.push(format!("{label:<LABEL$}"), Tone::Label);
-            let broken = claim.date.span.is_none();
-            l.push(
-                claim.date.text.shown(),
-                if broken { Tone::Broken } else { Tone::Plain },
-            );
-            let mut notes = Vec::new();
-            if let Some(d) = claim.date.span.and_then(|s| s.describe()) {
-                notes.push(d);
-            }
-            if broken {
-                notes.push("not a date".into());
-            }
-            if disputed && n == 0 {
-                notes.push("disputed".into());
-            }
-            let who = Self::attribution(&claim.sources);
-            if !who.is_empty() {
-                notes.push(who);
-            }
-            if let Some(note) = &claim.note {
-                notes.push(note.shown().to_owned());
-            }
-            if !notes.is_empty() {
-                l.push(format!("  ({})", notes.join("; ")), Tone::Dim);
-            }
-            l.indent = LABEL as u16;
-            l.pos = Some(claim.date.pos)
-                .filter(|p| p.line > 0)
-                .or_else(|| self.record.field_pos(field));
-            l.target = claim
-                .sources
-                .first()
-                .and_then(|c| self.catalog.idx(c.source.id.raw()))
-                .map(Target::Record);
-            self.lines.push(l);
-        }
-    }
-
-    fn figure(&mut self, f: &crate::model::At<Figure>) {
-        let mut l = Line::new();
-        let what = f.what.as_ref().map_or("", |w| w.shown());
-        l.push("  ", Tone::Plain);
-        if !what.is_empty() {
-            l.push(format!("{what}: "), Tone::Label);
-        }
-        l.push(f.amount(), Tone::Plain);
-        let mut notes = Vec::new();
-        if let Some(d) = &f.date {
-            notes.push(format!("as of {}", d.text.shown()));
-        }
-        let who = Self::attribution(&f.sources);
-        if !who.is_empty() {
-            notes.push(who);
-        }
-        if let Some(n) = &f.note {
-            notes.push(n.shown().to_owned());
-        }
-        if !notes.is_empty() {
-            l.push(format!("  ({})", notes.join("; ")), Tone::Dim);
-        }
-        l.indent = 4;
-        l.pos = Some(f.pos);
-        l.target = f
-            .sources
-            .first()
-            .and_then(|c| self.catalog.idx(c.source.id.raw()))
-            .map(Target::Record);
-        self.lines.push(l);
-    }
-
-    fn figures(&mut self, label: &str, figures: &[crate::model::At<Figure>], field: &str) {
-        if figures.is_empty() {
-            return;
-        }
-        self.heading(label, Some(field));
-        // Figures about the same thing from different sources sit together, so a disagreement
-        // is seen at a glance.
-        let mut order: Vec<usize> = (0..figures.len()).collect();
-        order.sort_by_key(|&i| {
-            let what = figures[i].what.as_ref().map(|w| w.raw().to_lowercase());
-            (
-                figures
-                    .iter()
-                    .position(|f| f.what.as_ref().map(|w| w.raw().to_lowercase()) == what),
-                i,
-            )
-        });
-        for i in order {
-            self.figure(&figures[i]);
-        }
-    }
-
-    /// The records that point here: "mentioned in", or "cited by" for a source.
-    fn backlinks(&mut self, idx: RecordIdx) {
-        let (catalog, record) = (self.catalog, self.record);
-        let back = catalog.backlinks(idx);
-        if !back.is_empty() {
-            self.heading(
-                match record.kind {
-                    Kind::Source => "Cited by",
-                    _ => "Mentioned in",
-                },
-                None,
-            );
-            for link in back {
-                let from = catalog.get(link.from);
-                let mut l = Line::new();
-                l.push("  ← ", Tone::Label);
-                l.push(format!("{} ", from.kind.letter()), Tone::Dim);
-                l.push(
-                    from.name.shown(),
-                    if from.broken {
-                        Tone::Broken
-                    } else {
-                        Tone::Link
-                    },
-                );
-                let mut extra = vec![from.subtitle()];
-                if link.field != LinkField::Source || record.kind != Kind::Source {
-                    extra.push(backlink_role(from, record, link.field));
+    fn inlines(&self, l: &mut Line, inlines: &[Inline]) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(t) => {
+                    l.push(t.clone(), Tone::Plain);
                 }
-                let extra: Vec<String> = extra.into_iter().filter(|e| !e.is_empty()).collect();
-                if !extra.is_empty() {
-                    l.push(format!(" — {}", extra.join("; ")), Tone::Dim);
+                Inline::Label(t) => {
+                    l.push(t.clone(), Tone::Label);
                 }
-                l.indent = 6;
-                l.target = Some(Target::Record(link.from));
-                self.lines.push(l);
+                Inline::Note(t) => {
+                    l.push(t.clone(), Tone::Dim);
+                }
+                Inline::Invalid(t) => {
+                    l.push(t.clone(), Tone::Broken);
+                    if self.out == For::Text {
+                        l.push(" [broken]", Tone::Plain);
+                    }
+                }
+                Inline::Link(link) => self.link(l, link),
+                Inline::Citation {
+                    source,
+                    locator,
+                    note,
+                } => {
+                    self.link(l, source);
+                    let extra: Vec<&str> = locator.iter().chain(note).map(String::as_str).collect();
+                    if !extra.is_empty() {
+                        l.push(format!(" — {}", extra.join("; ")), Tone::Dim);
+                    }
+                }
             }
         }
     }
 
-    fn person(&mut self, p: &crate::model::Person) {
-        self.field(
-            "Status",
-            p.status.as_ref().map_or("", |s| s.shown()),
-            "status",
-        );
-        self.field("Sex", p.sex.as_ref().map_or("", |s| s.shown()), "sex");
-        self.field(
-            "Nationality",
-            p.nationality.as_ref().map_or("", |s| s.shown()),
-            "nationality",
-        );
-        let aff: Vec<&str> = p.affiliations.iter().map(Text::shown).collect();
-        self.field("Affiliations", &aff.join("; "), "affiliations");
-        self.dates("Born", &p.born, "born");
-        self.dates("Died", &p.died, "died");
-        if !p.positions.is_empty() {
-            self.heading("Positions", Some("positions"));
-            for pos in &p.positions {
-                let mut l = Line::new();
-                l.push(format!("  {}", pos.title.shown()), Tone::Plain);
-                if let Some(org) = &pos.organisation {
-                    l.push(format!(", {}", org.shown()), Tone::Plain);
-                }
-                let span = match (&pos.from, &pos.to) {
-                    (None, None) => String::new(),
-                    (f, t) => format!(
-                        " ({}–{})",
-                        f.as_ref().map_or("", |d| d.text.shown()),
-                        t.as_ref().map_or("", |d| d.text.shown())
-                    ),
+    fn block(&mut self, block: &Block) {
+        let mut l = Line::new();
+        match block {
+            Block::Heading { text, pos } => {
+                self.blank();
+                l.push(text.clone(), Tone::Heading);
+                l.pos = *pos;
+            }
+            Block::Field {
+                label,
+                value,
+                pos,
+                target,
+            } => {
+                l.push(format!("{label:<LABEL$}"), Tone::Label);
+                self.inlines(&mut l, value);
+                // A link's continuation rows line up with its name, past the kind's letter.
+                let past_letter = if matches!(value.first(), Some(Inline::Link(_))) {
+                    2
+                } else {
+                    0
                 };
-                l.push(span, Tone::Dim);
-                let who = Self::attribution(&pos.sources);
-                if !who.is_empty() {
-                    l.push(format!("  ({who})"), Tone::Dim);
-                }
-                l.indent = 4;
-                l.pos = Some(pos.pos);
-                l.target = pos
-                    .sources
-                    .first()
-                    .and_then(|c| self.catalog.idx(c.source.id.raw()))
-                    .map(Target::Record);
-                self.lines.push(l);
+                l.indent = (LABEL + past_letter) as u16;
+                l.pos = *pos;
+                l.target.clone_from(target);
+            }
+            Block::Item {
+                marker,
+                inlines,
+                pos,
+                target,
+            } => {
+                let (prefix, indent) = match marker {
+                    Marker::Out => ("  → ", 6),
+                    Marker::In => ("  ← ", 6),
+                    Marker::None => ("  ", 4),
+                    Marker::Unlinked => ("    ", 6),
+                };
+                let tone = if matches!(marker, Marker::Out | Marker::In) {
+                    Tone::Label
+                } else {
+                    Tone::Plain
+                };
+                l.push(prefix, tone);
+                self.inlines(&mut l, inlines);
+                l.indent = indent;
+                l.pos = *pos;
+                l.target.clone_from(target);
+            }
+            Block::Paragraph { text, pos } => {
+                l.push(format!("  {text}"), Tone::Plain);
+                l.indent = 2;
+                l.pos = *pos;
+            }
+            Block::Warning(text) => {
+                l.push(text.clone(), Tone::Warning);
+            }
+            Block::Gap => {
+                self.blank();
+                return;
             }
         }
-        if !p.camps.is_empty() {
-            self.heading("Camps", Some("camps"));
-            for c in &p.camps {
-                self.link_line("  → ", c.id.raw(), c.pos, "");
-            }
-        }
-    }
-
-    fn incident(&mut self, i: &crate::model::Incident) {
-        self.field("Type", i.kind.as_ref().map_or("", |s| s.shown()), "type");
-        self.dates("Date", &i.date, "date");
-        if let Some(c) = &i.camp {
-            self.link_line(&format!("{:<LABEL$}", "Camp"), c.id.raw(), c.pos, "");
-        }
-        self.field("Place", i.place.as_ref().map_or("", |s| s.shown()), "place");
-        if !i.participants.is_empty() {
-            self.heading("Participants", Some("participants"));
-            for p in &i.participants {
-                let mut what: Vec<String> = p
-                    .role
-                    .iter()
-                    .chain(&p.act)
-                    .map(|t| t.shown().to_owned())
-                    .collect();
-                let who = Self::attribution(&p.sources);
-                if !who.is_empty() {
-                    what.push(who);
-                }
-                if let Some(n) = &p.note {
-                    what.push(n.shown().to_owned());
-                }
-                match (&p.person, &p.group) {
-                    (Some(person), _) => {
-                        self.link_line("  → ", person.id.raw(), p.pos, &what.join("; "));
-                    }
-                    (None, group) => {
-                        let mut l = Line::new();
-                        l.push("    ", Tone::Plain);
-                        l.push(group.as_ref().map_or("?", |g| g.shown()), Tone::Plain);
-                        if !what.is_empty() {
-                            l.push(format!(" — {}", what.join("; ")), Tone::Dim);
-                        }
-                        l.indent = 6;
-                        l.pos = Some(p.pos);
-                        self.lines.push(l);
-                    }
-                }
-            }
-        }
-        self.figures("Figures", &i.figures, "figures");
-    }
-
-    fn camp(&mut self, c: &crate::model::Camp) {
-        if let Some(loc) = &c.location {
-            let place: Vec<&str> = loc
-                .province
-                .iter()
-                .chain(&loc.country)
-                .map(Text::shown)
-                .collect();
-            self.field("Location", &place.join(", "), "location");
-            if let Some(d) = &loc.description {
-                self.field("", d.shown(), "location");
-            }
-            if let Some(xy) = loc.coordinates {
-                self.field(
-                    "Coordinates",
-                    &format!("{:.5}, {:.5}", xy.lat, xy.lon),
-                    "location",
-                );
-            }
-        }
-        self.dates("Opened", &c.opened, "opened");
-        self.dates("Closed", &c.closed, "closed");
-        self.field("Area", c.area.as_ref().map_or("", |s| s.shown()), "area");
-        self.figures("Population", &c.population, "population");
-        if !c.control.is_empty() {
-            self.heading("Control", Some("control"));
-            for ctl in &c.control {
-                let mut l = Line::new();
-                l.push(format!("  {}", ctl.by.shown()), Tone::Plain);
-                let from = ctl.from.as_ref().map_or("", |d| d.text.shown());
-                let to = ctl.to.as_ref().map_or("", |d| d.text.shown());
-                if !from.is_empty() || !to.is_empty() {
-                    l.push(format!(" ({from}–{to})"), Tone::Dim);
-                }
-                let mut notes = Vec::new();
-                let who = Self::attribution(&ctl.sources);
-                if !who.is_empty() {
-                    notes.push(who);
-                }
-                if let Some(n) = &ctl.note {
-                    notes.push(n.shown().to_owned());
-                }
-                if !notes.is_empty() {
-                    l.push(format!("  ({})", notes.join("; ")), Tone::Dim);
-                }
-                l.indent = 4;
-                l.pos = Some(ctl.pos);
-                l.target = ctl
-                    .sources
-                    .first()
-                    .and_then(|c| self.catalog.idx(c.source.id.raw()))
-                    .map(Target::Record);
-                self.lines.push(l);
-            }
-        }
-    }
-
-    fn source(&mut self, s: &crate::model::Source) {
-        self.field(
-            "Publisher",
-            s.publisher.as_ref().map_or("", |t| t.shown()),
-            "publisher",
-        );
-        self.field("Type", s.kind.as_ref().map_or("", |t| t.shown()), "type");
-        self.dates("Issued", &s.issued, "issued");
-        self.field(
-            "Reference",
-            s.reference.as_ref().map_or("", |t| t.shown()),
-            "reference",
-        );
-        self.field(
-            "Perspective",
-            s.perspective.as_ref().map_or("", |t| t.shown()),
-            "perspective",
-        );
-        self.field("URL", s.url.as_ref().map_or("", |t| t.shown()), "url");
-        self.field(
-            "Document",
-            s.document.as_ref().map_or("", |t| t.shown()),
-            "document",
-        );
+        self.lines.push(l);
     }
 }
 
-/// A Markdown citation of a record, for pasting into a report: what it is, its date as
-/// written, and each source it cites with title, publisher, type, date of issue and reference.
-/// A source cites itself. Text is the terminal-safe form, with Markdown's own characters
-/// escaped: a citation never carries escapes, and a name cannot turn it into a link or HTML.
-pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
-    use crate::markdown::escape;
-    let record = catalog.get(idx);
-    if let crate::model::Body::Source(_) = &record.body {
-        return source_citation(record);
-    }
-    let mut head = format!("**{}**", escape(record.name.shown()));
-    let mut facts = vec![record.kind.name().to_owned()];
-    if let crate::model::Body::Incident(i) = &record.body {
-        facts.extend(first_date(&i.date));
-        let camp = i.camp.as_ref().map(|c| {
-            catalog
-                .by_id(c.id.raw())
-                .map_or_else(|| escape(c.id.shown()), |r| escape(r.name.shown()))
-        });
-        facts.extend(camp.or_else(|| i.place.as_ref().map(|p| escape(p.shown()))));
-    }
-    head = format!("{head} ({})", facts.join(", "));
-    let sources: Vec<String> = record
-        .sources
-        .iter()
-        .map(|c| {
-            let mut s = catalog
-                .by_id(c.source.id.raw())
-                .map_or_else(|| escape(c.source.id.shown()), source_citation);
-            if let Some(l) = &c.locator {
-                s = format!("{s}, {}", escape(l.shown()));
-            }
-            s
-        })
-        .collect();
-    if sources.is_empty() {
-        head
-    } else {
-        format!("{head}. Sources: {}.", sources.join("; "))
-    }
-}
+/// Width of the label column.
+const LABEL: usize = doc::LABEL;
 
-/// The first date claimed, as written.
-fn first_date(d: &Dates) -> Option<String> {
-    d.0.first()
-        .map(|c| crate::markdown::escape(c.date.text.shown()))
-}
-
-/// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks; in
-/// Markdown, escaped. Only a web address becomes a link: a `javascript:` one stays out.
-pub fn source_citation(record: &Record) -> String {
-    use crate::markdown::escape;
-    let crate::model::Body::Source(s) = &record.body else {
-        return escape(record.name.shown());
-    };
-    let title = format!("\u{201c}{}\u{201d}", escape(record.name.shown()));
-    let title = match s
-        .url
-        .as_ref()
-        .and_then(|u| crate::markdown::link_destination(u.shown()))
-    {
-        Some(u) => format!("[{title}]({u})"),
-        None => title,
-    };
-    let mut out = match &s.publisher {
-        Some(p) => format!("{}, {title}", escape(p.shown())),
-        None => title,
-    };
-    let details: Vec<String> = s
-        .kind
-        .iter()
-        .map(|k| escape(k.shown()))
-        .chain(first_date(&s.issued))
-        .chain(s.reference.iter().map(|r| escape(r.shown())))
-        .collect();
-    if !details.is_empty() {
-        out = format!("{out} ({})", details.join(", "));
-    }
-    out
-}
-
-/// The lines describing record `idx`, top to bottom.
-pub fn detail(catalog: &Catalog, idx: RecordIdx) -> Vec<Line> {
-    let record = catalog.get(idx);
-    let mut b = Builder {
-        catalog,
-        record,
+/// A document as lines, top to bottom: its name and place, then its blocks.
+fn lines(doc: &Doc, out: For) -> Vec<Line> {
+    let mut b = Lines {
+        out,
         lines: Vec::new(),
     };
     let mut title = Line::new();
-    title.push(record.name.shown(), Tone::Title);
-    title.push(format!("  {}", record.kind), Tone::Dim);
-    title.pos = record.field_pos(record.name_field.key());
+    title.push(doc.name.clone(), Tone::Title);
+    title.push(format!("  {}", doc.kind), Tone::Dim);
+    title.pos = doc.name_pos;
     b.lines.push(title);
     let mut origin = Line::new();
-    origin.push(
-        format!(
-            "{} · {}:{}",
-            record.id,
-            crate::text::shown(&record.path),
-            record.line
-        ),
-        Tone::Dim,
-    );
+    origin.push(format!("{} · {}:{}", doc.id, doc.path, doc.line), Tone::Dim);
     origin.pos = Some(Pos {
-        line: record.line,
+        line: doc.line,
         col: 1,
     });
     b.lines.push(origin);
-    if record.broken {
-        let mut l = Line::new();
-        l.push(
-            "This file has errors; only its name could be read. See the diagnostics (!).",
-            Tone::Warning,
-        );
-        b.lines.push(l);
+    let warnings = doc
+        .blocks
+        .iter()
+        .take_while(|b| matches!(b, Block::Warning(_)))
+        .count();
+    for block in &doc.blocks[..warnings] {
+        b.block(block);
     }
     b.blank();
-    if !record.aliases.is_empty() {
-        let aliases: Vec<&str> = record.aliases.iter().map(Text::shown).collect();
-        b.field("Aliases", &aliases.join("; "), "aliases");
+    for block in &doc.blocks[warnings..] {
+        b.block(block);
     }
-
-    match &record.body {
-        crate::model::Body::Person(p) => b.person(p),
-        crate::model::Body::Incident(i) => b.incident(i),
-        crate::model::Body::Camp(c) => b.camp(c),
-        crate::model::Body::Source(s) => b.source(s),
-    }
-
-    if let Some(s) = &record.summary {
-        b.paragraph("Summary", s.shown(), "summary");
-    }
-    if let Some(n) = &record.notes {
-        b.paragraph("Notes", n.shown(), "notes");
-    }
-    if !record.tags.is_empty() {
-        b.blank();
-        let tags: Vec<&str> = record.tags.iter().map(Text::shown).collect();
-        b.field("Tags", &tags.join(", "), "tags");
-    }
-    if !record.sources.is_empty() {
-        b.heading("Sources", Some("sources"));
-        for c in &record.sources {
-            b.citation_line("  → ", c);
-        }
-    }
-    if !record.related.is_empty() {
-        b.heading("Related", Some("related"));
-        for r in &record.related {
-            b.link_line("  → ", r.id.raw(), r.pos, "");
-        }
-    }
-    b.backlinks(idx);
     b.lines
 }
 
-/// How `from` mentions `to`: "as victim, killed", "cites it", "camp".
-fn backlink_role(from: &Record, to: &Record, field: LinkField) -> String {
-    if field == LinkField::Participant
-        && let Some(i) = from.incident()
-    {
-        let roles: Vec<String> = i
-            .participants
-            .iter()
-            .filter(|p| p.person.as_ref().is_some_and(|p| p.id.raw() == &*to.id))
-            .map(|p| {
-                p.role
-                    .iter()
-                    .chain(&p.act)
-                    .map(|t| t.shown().to_owned())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .filter(|s| !s.is_empty())
-            .collect();
-        if !roles.is_empty() {
-            return format!("as {}", roles.join("; "));
-        }
-    }
-    field.label().to_owned()
+/// The lines of the detail pane for record `idx`.
+pub fn detail(catalog: &Catalog, idx: RecordIdx) -> Vec<Line> {
+    lines(&doc::record(catalog, idx), For::Pane)
+}
+
+/// Record `idx` as plain text (`dossier show`): the detail pane's lines, with the words that
+/// stand in for what colour says there.
+pub fn text(catalog: &Catalog, idx: RecordIdx) -> Vec<String> {
+    lines(&doc::record(catalog, idx), For::Text)
+        .iter()
+        .map(|l| l.text().trim_end().to_owned())
+        .collect()
 }
 
 #[cfg(test)]
@@ -807,6 +361,7 @@ mod tests {
 
     use super::*;
     use crate::load::parse_record;
+    use crate::model::Kind;
 
     fn catalog() -> Catalog {
         let files = [
@@ -913,6 +468,41 @@ mod tests {
             "  ← I Raid — 2009-07-28 (disputed); as victim, killed"
         );
         assert_eq!(back.target, Some(Target::Record(c.idx("raid").unwrap())));
+    }
+
+    #[test]
+    fn mentioned_in_lists_each_record_once_and_not_what_related_shows() {
+        let files = [
+            ("sources/ai.yaml", "title: Release\n"),
+            (
+                "people/ks.yaml",
+                "name: Kolthoum Sarahati\nrelated: [raid-b]\nsources: [ai]\n",
+            ),
+            (
+                "incidents/raid-a.yaml",
+                "name: Raid A\nparticipants:\n  - person: ks\n    role: victim\n  - person: ks\n    role: witness\nrelated: [ks]\nsources: [ai]\n",
+            ),
+            (
+                "incidents/raid-b.yaml",
+                "name: Raid B\nparticipants:\n  - person: ks\n    role: victim\nsources: [ai]\n",
+            ),
+        ];
+        let mut records = Vec::new();
+        for (path, text) in files {
+            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
+            records.extend(parse_record(path, kind, text).0);
+        }
+        let c = Catalog::build(PathBuf::from("/x"), records, vec![]);
+        let t = texts(&detail(&c, c.idx("ks").unwrap()));
+        let mentions: Vec<&String> = t.iter().filter(|l| l.contains("← I")).collect();
+        assert_eq!(mentions.len(), 1, "{t:#?}");
+        assert!(mentions[0].contains("Raid A"), "{t:#?}");
+        assert!(
+            mentions[0].contains("victim; witness") || mentions[0].contains("as victim"),
+            "{t:#?}"
+        );
+        assert!(mentions[0].contains("related"), "{t:#?}");
+        assert!(t.iter().any(|l| l.contains("→ I Raid B")), "{t:#?}");
     }
 
     #[test]

@@ -5,53 +5,59 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Theme, fit};
-use crate::app::State;
+use super::{Screen, fit};
+use crate::app::{Mode, State};
 use crate::diagnostic::{Tally, plural};
 use crate::index::Catalog;
 use crate::keymap::{Command, Context, Keymap};
 
-pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
+/// The search bar: the prompt, the scope chip, the query (selected, when typing will replace
+/// it), and on the right the view, the kind filter and the count.
+pub fn search(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen {
+        state,
+        catalog,
+        theme,
+    } = *screen;
     if area.height == 0 {
         return;
     }
+    let typing = state.mode == Mode::Search && state.overlay.is_none();
     let mut right = Vec::new();
     if state.timeline {
         right.push(Span::styled("[timeline] ", theme.key()));
     } else if let Some(k) = state.kind {
         right.push(Span::styled(format!("[{}] ", k.folder()), theme.kind(k)));
     }
-    if state.requested > state.results.generation {
+    if state.search_pending() {
         right.push(Span::styled("… ", theme.dim()));
     }
     right.push(Span::styled(
         format!("{}/{} ", state.results.hits.len(), catalog.len()),
         theme.dim(),
     ));
-    let right_width: usize = right.iter().map(|s| crate::view::width(&s.content)).sum();
+    let right_width: usize = right.iter().map(Span::width).sum();
 
-    let prompt = Span::styled(
-        " / ",
-        if state.typing {
-            theme.key()
-        } else {
-            theme.dim()
-        },
-    );
+    let prompt = Span::styled(" / ", if typing { theme.key() } else { theme.dim() });
     let left_width = usize::from(area.width).saturating_sub(right_width + 1);
     let mut left = vec![prompt];
-    if state.input.text.is_empty() && !state.typing {
-        left.push(Span::styled(placeholder(state), theme.dim()));
+    let chip = scope_chip(state, catalog);
+    if let Some(chip) = &chip {
+        left.push(Span::styled(chip.clone(), theme.chip()));
+        left.push(Span::raw(" "));
+    }
+    if state.input.text.is_empty() {
+        if chip.is_none() || !typing {
+            left.push(Span::styled(placeholder(state), theme.dim()));
+        }
+    } else if state.input.selected && typing {
+        left.push(Span::styled(state.input.text.clone(), theme.selected(true)));
     } else {
         left.push(Span::raw(state.input.text.clone()));
     }
     let left = fit(left, left_width);
-    let pad = usize::from(area.width).saturating_sub(
-        left.iter()
-            .map(|s| crate::view::width(&s.content))
-            .sum::<usize>()
-            + right_width,
-    );
+    let pad = usize::from(area.width)
+        .saturating_sub(left.iter().map(Span::width).sum::<usize>() + right_width);
     let mut spans = left;
     spans.push(Span::raw(" ".repeat(pad)));
     spans.extend(right);
@@ -60,22 +66,58 @@ pub fn search(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         area,
     );
 
-    if state.typing && state.overlay.is_none() {
+    if typing {
+        let chip_width = chip.map_or(0, |c| crate::view::width(&c) + 1);
         let before = crate::view::width(&state.input.text[..state.input.cursor]);
-        let x = area.x + 3 + u16::try_from(before).unwrap_or(u16::MAX);
-        if x < area.right() {
+        let x = usize::from(area.x) + 3 + chip_width + before;
+        if let Ok(x) = u16::try_from(x)
+            && x < area.right()
+        {
             frame.set_cursor_position(Position::new(x, area.y));
         }
     }
 }
 
-pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
+/// The scope of the search as a chip: `person: Kolthoum Sarahati ×`.
+fn scope_chip(state: &State, catalog: &Catalog) -> Option<String> {
+    let scope = state.scope.as_ref()?;
+    let name = catalog.by_id(&scope.id).map_or_else(
+        || crate::text::shown(&scope.id).into_owned(),
+        |r| r.name.shown().to_owned(),
+    );
+    Some(format!(" {}: {name} × ", scope.kind.name()))
+}
+
+/// The mode, always on screen: in the search box letters are text, in the detail pane they
+/// are commands, and a user should never have to guess which.
+fn mode_badge(state: &State) -> &'static str {
+    match state.context() {
+        Context::Search | Context::Global => " SEARCH ",
+        Context::Detail => " READ ",
+        Context::Help => " HELP ",
+        Context::Viewer => " VIEW ",
+        Context::Diagnostics => " PROBLEMS ",
+    }
+}
+
+pub fn status(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen {
+        state,
+        catalog,
+        theme,
+    } = *screen;
     if area.height == 0 {
         return;
     }
-    let mut left = Vec::new();
+    let mut left = vec![Span::styled(mode_badge(state), theme.badge())];
     if let Some(m) = &state.message {
         left.push(Span::styled(format!(" {m}"), theme.warning()));
+    } else if let Some(note) = state.results.notes.first() {
+        let more = match state.results.notes.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        left.push(Span::styled(format!(" {note}{more}"), theme.warning()));
     } else {
         let tally = Tally::of(catalog.diagnostics());
         if tally.errors > 0 {
@@ -94,7 +136,7 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
             left.push(Span::styled(
                 format!(
                     " ({} shows them)",
-                    hint_key(&state.keymap, Context::Global, Command::Diagnostics)
+                    hint_key(&state.keymap, state.context(), Command::Diagnostics)
                 ),
                 theme.dim(),
             ));
@@ -107,8 +149,8 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
         right.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
     let width = usize::from(area.width);
-    let left_width: usize = left.iter().map(|s| crate::view::width(&s.content)).sum();
-    let right_width: usize = right.iter().map(|s| crate::view::width(&s.content)).sum();
+    let left_width: usize = left.iter().map(Span::width).sum();
+    let right_width: usize = right.iter().map(Span::width).sum();
     let mut spans = left;
     if left_width + right_width < width {
         spans.push(Span::raw(" ".repeat(width - left_width - right_width)));
@@ -130,29 +172,23 @@ fn hint_key(keymap: &Keymap, context: Context, command: Command) -> String {
 /// The search bar's text before anything is typed, with the keys in effect.
 fn placeholder(state: &State) -> String {
     let keymap = &state.keymap;
-    let key = |c: Command| hint_key(keymap, Context::List, c);
+    if state.mode == Mode::Detail {
+        let back = hint_key(keymap, Context::Detail, Command::FocusList);
+        return format!("{back} goes back to the search box");
+    }
+    let key = |c: Command| hint_key(keymap, Context::Search, c);
     let mut parts = Vec::new();
     if state.timeline {
         parts.push("type to filter the timeline".to_owned());
-        let leave: Vec<String> = [key(Command::Timeline), key(Command::Clear)]
-            .into_iter()
-            .filter(|k| !k.is_empty())
-            .collect();
+        let leave = key(Command::Timeline);
         if !leave.is_empty() {
-            parts.push(format!("{} leaves it", leave.join(" or ")));
+            parts.push(format!("{leave} leaves it"));
         }
     } else {
-        parts.push("type to search".to_owned());
-        let kinds: Vec<String> = crate::model::Kind::ALL
-            .into_iter()
-            .map(|k| key(Command::KindFilter(Some(k))))
-            .collect();
-        if kinds == ["1", "2", "3", "4"] {
-            parts.push("1-4 kinds".to_owned());
-        }
-        let timeline = key(Command::Timeline);
-        if !timeline.is_empty() {
-            parts.push(format!("{timeline} timeline"));
+        parts.push("type a name, a date, a word".to_owned());
+        let read = key(Command::FocusDetail);
+        if !read.is_empty() {
+            parts.push(format!("↓↑ {read} read"));
         }
     }
     let help = key(Command::Help);
@@ -165,25 +201,22 @@ fn placeholder(state: &State) -> String {
 /// The few keys worth showing in each context, with the keys in effect.
 fn hints(keymap: &Keymap, context: Context) -> Vec<(String, &'static str)> {
     let wanted: &[(Command, &str)] = match context {
-        Context::List | Context::Global => &[
-            (Command::Search, "search"),
+        Context::Search | Context::Global => &[
             (Command::FocusDetail, "read"),
+            (Command::CopyCitation, "cite"),
             (Command::Edit, "edit"),
-            (Command::Back, "back"),
+            (Command::Clear, "clear"),
             (Command::Help, "keys"),
             (Command::Quit, "quit"),
         ],
         Context::Detail => &[
             (Command::Open, "follow"),
+            (Command::CopyCitation, "cite"),
             (Command::Edit, "edit"),
             (Command::Back, "back"),
-            (Command::FocusList, "list"),
+            (Command::FocusList, "search"),
             (Command::Help, "keys"),
-        ],
-        Context::Search => &[
-            (Command::Accept, "browse"),
-            (Command::Down, "next"),
-            (Command::Clear, "clear"),
+            (Command::Quit, "quit"),
         ],
         Context::Help => &[(Command::Close, "close")],
         Context::Viewer | Context::Diagnostics => {

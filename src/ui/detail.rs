@@ -6,17 +6,25 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::Theme;
-use crate::app::{Pane, State};
+use super::Screen;
+use crate::app::Mode;
 use crate::view;
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen { state, theme, .. } = *screen;
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let focused = state.focus == Pane::Detail && !state.typing;
+    let focused = state.mode == Mode::Detail;
     let inner_width = usize::from(area.width.saturating_sub(2));
-    let rows = view::wrap(&state.detail.lines, inner_width.max(1));
+    // Wrapped by `update` for the pane's width; wrapped here only if drawn at another one.
+    let wrapped;
+    let rows: &[view::Row] = if state.detail.wrapped_width == inner_width.max(1) {
+        &state.detail.rows
+    } else {
+        wrapped = view::wrap(&state.detail.lines, inner_width.max(1));
+        &wrapped
+    };
     let height = usize::from(area.height.saturating_sub(2));
     let mut title = " Detail ".to_owned();
     if rows.len() > height && height > 0 {
@@ -38,21 +46,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         .skip(state.detail.scroll)
         .take(usize::from(inner.height))
         .map(|row| {
+            let selected = focused && row.line == state.detail.cursor;
+            let style = |tone| {
+                if selected {
+                    theme.on_selected(theme.tone(tone), true)
+                } else {
+                    theme.tone(tone)
+                }
+            };
             let mut spans: Vec<Span> = row
                 .segs
                 .iter()
-                .map(|s| Span::styled(s.text.clone(), theme.tone(s.tone)))
+                .map(|s| Span::styled(s.text.clone(), style(s.tone)))
                 .collect();
-            if focused && row.line == state.detail.cursor {
+            if selected {
                 // Fill the row so the selection reads as a bar, not as highlighted words.
-                let used: usize = row.segs.iter().map(|s| view::width(&s.text)).sum();
-                spans.push(Span::raw(
+                let used = row.width();
+                spans.push(Span::styled(
                     " ".repeat(usize::from(inner.width).saturating_sub(used)),
+                    style(view::Tone::Plain),
                 ));
-                Line::from(spans).style(theme.selected(true))
-            } else {
-                Line::from(spans)
             }
+            Line::from(spans)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -7,16 +7,21 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{Theme, fit};
-use crate::app::{Pane, State};
+use super::{Screen, Theme, fit};
+use crate::app::Mode;
 use crate::index::Catalog;
 use crate::search::{Field, Hit};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, theme: Theme) {
+pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
+    let Screen {
+        state,
+        catalog,
+        theme,
+    } = *screen;
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let focused = state.focus == Pane::List || state.typing;
+    let focused = state.mode == Mode::Search;
     let total = state.results.hits.len();
     let name = if state.results.timeline {
         "Timeline"
@@ -39,40 +44,58 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, catalog: &Catalog, t
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
     if total == 0 {
-        let msg = if state.results.timeline && state.input.text.is_empty() {
+        let msg = if state.results.timeline && state.input.text.is_empty() && state.scope.is_none()
+        {
             "no incidents in this folder"
-        } else if state.input.text.is_empty() && state.kind.is_none() {
+        } else if state.input.text.is_empty() && state.kind.is_none() && state.scope.is_none() {
             "no records in this folder"
         } else {
             "nothing matches"
         };
         lines.push(Line::from(Span::styled(msg, theme.dim())));
     }
-    for (row, hit) in state
+    let shown: Vec<(usize, &Hit)> = state
         .results
         .hits
         .iter()
         .enumerate()
         .skip(state.offset)
         .take(usize::from(inner.height))
-    {
+        .collect();
+    // The timeline's date column is as wide as the widest date on screen, whole intervals
+    // included, so no date is cut to look like another.
+    let date_width = if state.results.timeline {
+        shown
+            .iter()
+            .map(|(_, h)| crate::view::width(&timeline_date(catalog.get(h.record))))
+            .max()
+            .unwrap_or(0)
+            .clamp(4, width / 2)
+    } else {
+        0
+    };
+    // The detail pane shows the selected row, unless a followed link is shown there instead:
+    // then the row is marked, not lit, so nobody mistakes it for what the keys act on.
+    let previewed = state.selected() == state.current_idx(catalog);
+    for (row, hit) in shown {
         let spans = if state.results.timeline {
-            timeline_spans(hit, catalog, theme)
+            timeline_spans(hit, catalog, theme, date_width, width)
         } else {
             row_spans(hit, catalog, theme)
         };
-        let mut line = Line::from(fit(spans, width));
+        let mut spans = fit(spans, width);
         if row == state.cursor {
-            let used: usize = line
-                .spans
-                .iter()
-                .map(|s| crate::view::width(&s.content))
-                .sum();
-            line.spans
-                .push(Span::raw(" ".repeat(width.saturating_sub(used))));
-            line = line.style(theme.selected(focused));
+            let lit = focused && previewed;
+            for span in &mut spans {
+                span.style = theme.on_selected(span.style, lit);
+            }
+            let used: usize = spans.iter().map(Span::width).sum();
+            spans.push(Span::styled(
+                " ".repeat(width.saturating_sub(used)),
+                theme.on_selected(Style::new(), lit),
+            ));
         }
-        lines.push(line);
+        lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
@@ -100,26 +123,63 @@ fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>>
     spans
 }
 
-/// A timeline row: the date as written in a column, the name, how exact the date is, the camp.
-fn timeline_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>> {
+/// The date of a timeline row in full, in a form that cannot be misread (`2012–2016?`).
+fn timeline_date(record: &crate::model::Record) -> String {
+    crate::date::Span::compact(&crate::timeline::when(record).0)
+}
+
+/// A timeline row: the date in a column, the name, how exact the date is, the camp. The
+/// name gives way first, so the date and its exactness are always seen whole.
+fn timeline_spans<'a>(
+    hit: &Hit,
+    catalog: &'a Catalog,
+    theme: Theme,
+    date_width: usize,
+    width: usize,
+) -> Vec<Span<'a>> {
     let record = catalog.get(hit.record);
-    let (date, exactness) = crate::timeline::when(record);
-    // An interval shows its start, which is what it sorts by, so the column stays aligned; the
-    // detail pane has the whole date.
-    let date = match date.split_once('/') {
-        Some((start, _)) if !start.is_empty() && start != ".." => format!("{start}/…"),
-        _ => date,
-    };
+    let exactness = crate::timeline::when(record).1;
+    let date = timeline_date(record);
     let mut spans = vec![Span::styled(
-        format!("{date:<10} "),
+        format!("{date:<date_width$} "),
         theme.tone(crate::view::Tone::Label),
     )];
-    spans.extend(name_spans(hit, record, theme));
-    if let Some(words) = exactness {
-        spans.push(Span::styled(format!(" ({words})"), theme.dim()));
+    let date_columns = crate::view::width(&spans[0].content);
+    let mut words = exactness.map(|w| format!(" ({w})")).unwrap_or_default();
+    // Where the row is narrow, keep only the words the date as written cannot show (`?`, `~`,
+    // a year alone and a whole interval say the rest), so the name keeps some room.
+    if width.saturating_sub(date_columns + crate::view::width(&words)) < 12 {
+        let kept: Vec<&str> = words
+            .trim_matches(|c| c == ' ' || c == '(' || c == ')')
+            .split(", ")
+            .filter(|w| matches!(*w, "disputed" | "not a date" | "no date"))
+            .collect();
+        words = if kept.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", kept.join(", "))
+        };
     }
+    let room = width
+        .saturating_sub(date_columns)
+        .saturating_sub(crate::view::width(&words));
+    let name = name_spans(hit, record, theme);
+    let name_width: usize = name.iter().map(Span::width).sum();
+    if name_width > room {
+        spans.extend(fit(name, room));
+    } else {
+        spans.extend(name);
+    }
+    if !words.is_empty() {
+        spans.push(Span::styled(words, theme.dim()));
+    }
+    // The place comes last, and only whole: it must not push the date's words off the row.
     if let Some(at) = record.incident().and_then(crate::model::Incident::at) {
-        spans.push(Span::styled(format!("  {at}"), theme.dim()));
+        let at = format!("  {at}");
+        let used: usize = spans.iter().map(Span::width).sum();
+        if used + crate::view::width(&at) <= width {
+            spans.push(Span::styled(at, theme.dim()));
+        }
     }
     spans
 }

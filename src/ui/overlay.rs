@@ -5,13 +5,12 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{Theme, fit};
-use crate::app::{Input, State, Viewer, help_rows};
-use crate::index::Catalog;
-use crate::keymap::Context;
+use super::{Screen, fit};
+use crate::app::{Input, Viewer, help_rows};
 use crate::layout;
 
-fn frame_box(frame: &mut Frame, state: &State, title: String, theme: Theme) -> Option<Rect> {
+fn frame_box(frame: &mut Frame, screen: &Screen, title: String) -> Option<Rect> {
+    let Screen { state, theme, .. } = *screen;
     let area = layout::overlay(state.width, state.height);
     if area.width < 3 || area.height < 3 {
         return None;
@@ -25,8 +24,9 @@ fn frame_box(frame: &mut Frame, state: &State, title: String, theme: Theme) -> O
     Some(inner)
 }
 
-pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, theme: Theme) {
-    let Some(inner) = frame_box(frame, state, " Keys — type to filter ".to_owned(), theme) else {
+pub fn help(frame: &mut Frame, screen: &Screen, filter: &Input, scroll: usize) {
+    let Screen { state, theme, .. } = *screen;
+    let Some(inner) = frame_box(frame, screen, " Keys — type to filter ".to_owned()) else {
         return;
     };
     let width = usize::from(inner.width);
@@ -37,33 +37,50 @@ pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, the
     let rows = help_rows(&state.keymap, &filter.text);
     let key_width = rows
         .iter()
-        .map(|(_, k, _)| crate::view::width(k))
+        .map(|r| crate::view::width(&r.keys))
         .max()
         .unwrap_or(0)
         .min(width / 2);
-    let mut body = Vec::new();
-    let mut last: Option<Context> = None;
-    for (ctx, keys, help) in &rows {
-        if last != Some(*ctx) {
-            body.push(Line::from(Span::styled(
-                ctx.title(),
-                theme.tone(crate::view::Tone::Heading),
-            )));
-            last = Some(*ctx);
+    // Each line with its section's heading, so the heading of the first line shown stays on
+    // top however far the help is scrolled.
+    let mut body: Vec<(Line, Option<&str>)> = Vec::new();
+    let mut last: Option<&str> = None;
+    for row in &rows {
+        if last != Some(row.section) {
+            body.push((
+                Line::from(Span::styled(
+                    row.section,
+                    theme.tone(crate::view::Tone::Heading),
+                )),
+                None,
+            ));
+            last = Some(row.section);
         }
-        let pad = key_width.saturating_sub(crate::view::width(keys));
+        let pad = key_width.saturating_sub(crate::view::width(&row.keys));
         let spans = vec![
             Span::raw("  "),
-            Span::styled(keys.clone(), theme.key()),
+            Span::styled(row.keys.clone(), theme.key()),
             Span::raw(" ".repeat(pad + 2)),
-            Span::raw(*help),
+            Span::raw(row.help),
         ];
-        body.push(Line::from(fit(spans, width)));
+        body.push((Line::from(fit(spans, width)), Some(row.section)));
     }
     if rows.is_empty() {
-        body.push(Line::from(Span::styled("  no key matches", theme.dim())));
+        body.push((
+            Line::from(Span::styled("  no key matches", theme.dim())),
+            None,
+        ));
     }
-    lines.extend(body.into_iter().skip(scroll));
+    // Scrolled to the end, the last page is full rather than one line at the top.
+    let room = usize::from(inner.height).saturating_sub(1);
+    let start = scroll.min(body.len().saturating_sub(room));
+    if let Some((_, Some(section))) = body.get(start) {
+        lines.push(Line::from(Span::styled(
+            *section,
+            theme.tone(crate::view::Tone::Heading),
+        )));
+    }
+    lines.extend(body.into_iter().skip(start).map(|(line, _)| line));
     lines.truncate(usize::from(inner.height));
     frame.render_widget(Paragraph::new(lines), inner);
     let x = inner.x
@@ -74,9 +91,10 @@ pub fn help(frame: &mut Frame, state: &State, filter: &Input, scroll: usize, the
     }
 }
 
-pub fn viewer(frame: &mut Frame, state: &State, v: &Viewer, theme: Theme) {
+pub fn viewer(frame: &mut Frame, screen: &Screen, v: &Viewer) {
+    let theme = screen.theme;
     let name = crate::text::shown(&v.path.display().to_string()).into_owned();
-    let Some(inner) = frame_box(frame, state, format!(" {name} "), theme) else {
+    let Some(inner) = frame_box(frame, screen, format!(" {name} ")) else {
         return;
     };
     let number_width = v.lines.len().max(1).to_string().len();
@@ -112,19 +130,13 @@ pub fn viewer(frame: &mut Frame, state: &State, v: &Viewer, theme: Theme) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-pub fn diagnostics(
-    frame: &mut Frame,
-    state: &State,
-    catalog: &Catalog,
-    cursor: usize,
-    theme: Theme,
-) {
+pub fn diagnostics(frame: &mut Frame, screen: &Screen, cursor: usize) {
+    let Screen { catalog, theme, .. } = *screen;
     let diags = catalog.diagnostics();
     let Some(inner) = frame_box(
         frame,
-        state,
+        screen,
         format!(" Problems in the case files: {} ", diags.len()),
-        theme,
     ) else {
         return;
     };

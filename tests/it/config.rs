@@ -83,12 +83,12 @@ fn each_mistake_is_reported_at_its_line_and_column_with_what_to_do() {
         ),
         (
             "wrong-context.toml",
-            &["3:10: `kind-person` does nothing in [keys.search]; bind it under [keys.list]"],
+            &["3:5: `kind-person` does nothing in [keys.detail]; bind it under [keys.search]"],
         ),
         (
             "unknown-context.toml",
             &[
-                "2:7: unknown key context `lsit`; did you mean `list`? (one of global, list, detail, search, help, viewer, diagnostics)",
+                "2:7: unknown key context `serch`; did you mean `search`? (one of global, search, detail, help, viewer, diagnostics)",
             ],
         ),
         (
@@ -112,7 +112,7 @@ fn each_mistake_is_reported_at_its_line_and_column_with_what_to_do() {
                 "6:15: 300 is not a colour number; numbers go from 0 to 255",
                 "9:1: `ctrl-` has no key after the modifier; keys are written like `j`, `G`, `?`, `ctrl-d`, `alt-left`, `shift-tab`, `f1`, `space`, `enter`",
                 "10:5: unknown command `dwon`; did you mean `down`? The README lists every command; \"none\" unbinds the key",
-                "13:5: `kind-camp` does nothing in [keys.viewer]; bind it under [keys.list]",
+                "13:5: `kind-camp` does nothing in [keys.viewer]; bind it under [keys.search]",
             ],
         ),
     ];
@@ -150,7 +150,7 @@ fn the_printed_configuration_reads_back_unchanged() {
     case.write(
         "mine.toml",
         "editor = \"nvim -u NONE\"\ntheme = \"light\"\n[colors]\nheading = \"#d7875f\"\nlink = 33\n\
-         [keys.list]\nx = \"down\"\ne = \"none\"\nE = \"edit\"\n[keys.viewer]\nctrl-q = \"quit\"\n",
+         [keys.detail]\nx = \"down\"\ne = \"none\"\nE = \"edit\"\n[keys.viewer]\nctrl-q = \"quit\"\n",
     );
     let first = dossier(
         case.path(),
@@ -262,7 +262,7 @@ fn open(case: &Case, env: &[(&str, &str)]) -> Pty {
 }
 
 fn quit(mut pty: Pty) {
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
@@ -304,32 +304,51 @@ fn remapped_keys_work_and_the_help_and_hints_show_them() {
     // In the XDG place, which the harness points at the case's folder.
     case.write(
         "dossier/config.toml",
-        "[keys.list]\nx = \"down\"\ne = \"none\"\nE = \"edit\"\n",
+        "[keys.detail]\nx = \"down\"\ne = \"none\"\nE = \"edit\"\n[keys.search]\nctrl-g = \"edit\"\n",
     );
     let mut pty = open(&case, &[]);
+    pty.key("enter");
     // The hint for editing is the new key.
+    pty.wait_for("the detail pane's hints", |_| {
+        row(&pty, 23).contains("READ")
+    });
     let status = row(&pty, 23);
     assert!(status.contains("E edit"), "{status}");
     assert!(!status.contains(" e edit"), "{status}");
+    // `x` moves the selection; `e` is no key there any more, and the status bar says so.
     pty.send("x");
-    pty.wait_for("the second record selected by x", |_| {
-        row(&pty, 1).contains("Records 2/4")
+    pty.wait_for("the selection moved by x", |s| {
+        s.contains("kolthoum-sarahati ·")
     });
-    // `e` is unbound in the list now: a letter that is not a key starts a search.
     pty.send("e");
-    pty.wait_for("`e` typed into the search box", |_| {
-        row(&pty, 0).contains("/ e")
+    pty.wait_for("`e` named as no key", |_| {
+        row(&pty, 23).contains("`e` is not a key in the detail pane")
     });
-    pty.key("esc");
-    pty.wait_for("the search box left", |_| !row(&pty, 0).contains("/ e "));
-    pty.send("?");
+    pty.key("f1");
     pty.wait_text("Keys — type to filter");
-    pty.send("next record");
-    let screen = pty.wait_text("filter: next record");
-    assert!(screen.contains("j ↓ Ctrl-n x"), "{screen}");
+    pty.send("next field");
+    let screen = pty.wait_text("filter: next field");
+    assert!(screen.contains("x j ↓ Ctrl-N"), "{screen}");
     pty.key("esc");
     pty.wait_for("help closed", |s| !s.contains("Keys — type"));
     quit(pty);
+}
+
+#[test]
+fn a_config_cannot_bind_a_letter_where_text_is_typed() {
+    let case = Case::good();
+    let config = case.write("letters.toml", "[keys.search]\nq = \"quit\"\n");
+    let run = dossier(
+        case.path(),
+        &["--print-config"],
+        &[("DOSSIER_CONFIG", &config)],
+    );
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(
+        run.stderr
+            .contains("letters.toml:2:1: `q` types text in [keys.search]"),
+        "{run:?}"
+    );
 }
 
 /// Every colour an SGR sequence in the output sets, as `fg:31`, `bg:44`, `fg:38;5;173`,
@@ -431,7 +450,7 @@ fn no_color_and_color_never_draw_without_colour_but_keep_the_selection_visible()
         ),
     ] {
         let mut pty = open(&case, &env);
-        pty.send("j");
+        pty.key("down");
         pty.wait_for("the second record", |_| {
             row(&pty, 1).contains("Records 2/4")
         });
@@ -511,7 +530,7 @@ fn the_config_editor_is_the_one_that_runs() {
             ("EDITOR", "/nonexistent/editor"),
         ],
     );
-    pty.send("e");
+    pty.key("f4");
     let mut args = None;
     for _ in 0..500 {
         if let Ok(text) = std::fs::read_to_string(&out)

@@ -18,4 +18,5 @@ mod timeline;
 mod tmux;
 mod tui;
 mod tui_safety;
+mod typing;
 mod util;

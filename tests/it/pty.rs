@@ -121,9 +121,26 @@ impl Pty {
             "down" => "\x1b[B",
             "right" => "\x1b[C",
             "left" => "\x1b[D",
+            "home" => "\x1b[H",
+            "end" => "\x1b[F",
+            "pgdn" => "\x1b[6~",
+            "pgup" => "\x1b[5~",
+            "ctrl-home" => "\x1b[1;5H",
+            "ctrl-end" => "\x1b[1;5F",
+            "f1" => "\x1bOP",
+            "f2" => "\x1bOQ",
+            "f3" => "\x1bOR",
+            "f4" => "\x1bOS",
             "ctrl-c" => "\x03",
-            "ctrl-z" => "\x1a",
+            "ctrl-n" => "\x0e",
             "ctrl-o" => "\x0f",
+            "ctrl-t" => "\x14",
+            "ctrl-u" => "\x15",
+            "ctrl-y" => "\x19",
+            "ctrl-z" => "\x1a",
+            "alt-t" => "\x1bt",
+            "alt-1" => "\x1b1",
+            "alt-right" => "\x1b[1;3C",
             other => panic!("no key {other}"),
         };
         self.send(seq);
@@ -135,6 +152,14 @@ impl Pty {
 
     pub fn alternate_screen(&self) -> bool {
         self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    pub fn application_keypad(&self) -> bool {
+        self.parser.lock().unwrap().screen().application_keypad()
+    }
+
+    pub fn application_cursor(&self) -> bool {
+        self.parser.lock().unwrap().screen().application_cursor()
     }
 
     pub fn cell_bg(&self, row: u16, col: u16) -> Option<vt100::Color> {

@@ -15,7 +15,6 @@ fn a_saved_change_shows_by_itself_and_the_place_and_history_stay() {
     let mut pty = open(&case, 80, 24, &[]);
     search(&mut pty, "kolthoum", "P Kolthoum Sarahati");
     pty.key("enter");
-    pty.key("enter");
     follow(
         &mut pty,
         "← I Rocket attack",

@@ -22,7 +22,7 @@ fn incidents_in_date_order_with_partial_dates_first_and_marked() {
     let case = case();
     let (editor, args) = stub_editor(&case);
     let mut pty = open(&case, 160, 24, &[("EDITOR", &editor)]);
-    pty.send("t");
+    pty.key("ctrl-t");
     pty.wait_for("the timeline", |s| s.contains("Timeline 1/3"));
     assert!(
         row(&pty, 2).contains("2013       Shortages reported (year only)  camp-liberty"),
@@ -42,18 +42,17 @@ fn incidents_in_date_order_with_partial_dates_first_and_marked() {
     assert!(row(&pty, 0).contains("[timeline]"), "{}", row(&pty, 0));
 
     // A query filters (here by field) and the order stays by date.
-    pty.send("/type:attack");
+    pty.send("type:attack");
     pty.wait_for("two incidents", |s| s.contains("Timeline 1/2"));
     assert!(row(&pty, 2).contains("Rocket attack"), "{}", pty.screen());
     assert!(row(&pty, 3).contains("September raid"), "{}", pty.screen());
 
-    // The same jump keys: the editor opens the selected incident's file.
-    pty.key("enter");
-    pty.send("j");
+    // The same keys: ↓ selects the next incident and shows it, the edit chord opens it.
+    pty.key("down");
     pty.wait_for("September selected", |s| {
         s.contains("September raid  incident")
     });
-    pty.send("e");
+    pty.key("f4");
     let file = std::path::absolute(case.path())
         .unwrap()
         .join("incidents/september.yaml");
@@ -69,10 +68,46 @@ fn incidents_in_date_order_with_partial_dates_first_and_marked() {
 }
 
 #[test]
-fn the_timeline_of_a_person_holds_only_their_incidents() {
+fn the_whole_interval_shows_in_the_date_column_with_its_exactness() {
+    let case = case();
+    case.write(
+        "incidents/long.yaml",
+        "name: A long detention\ntype: detention\ndate: \"2012/2016?\"\nsources: [ai-release]\n",
+    );
+    case.write(
+        "incidents/before.yaml",
+        "name: Something before 2003\ntype: other\ndate: \"../2003\"\nsources: [ai-release]\n",
+    );
+    // At 100 columns the list is 40 wide: the whole interval still shows, `?` and all.
+    let mut pty = open(&case, 100, 30, &[]);
+    pty.key("ctrl-t");
+    pty.wait_for("the timeline", |s| s.contains("Timeline 1/5"));
+    let screen = pty.screen();
+    assert!(screen.contains("to 2003"), "{screen}");
+    assert!(screen.contains("2012–2016? A long detention"), "{screen}");
+    // Wide enough, the words say it too.
+    pty.resize(200, 30);
+    pty.wait_for("the exactness in words", |s| {
+        s.contains("2012–2016? A long detention (interval, uncertain)")
+    });
+    // `year:` overlaps intervals, open ones too.
+    pty.send("year:2014");
+    pty.wait_for("the interval found by a year inside it", |s| {
+        s.contains("Timeline 1/1") && s.contains("2012–2016?")
+    });
+    pty.key("ctrl-u");
+    pty.send("year:1990");
+    pty.wait_for("the open interval found by a year before its end", |s| {
+        s.contains("Timeline 1/1") && s.contains("to 2003")
+    });
+    quit(pty);
+}
+
+#[test]
+fn the_timeline_of_a_person_holds_only_their_incidents_behind_a_chip() {
     let case = case();
     let mut pty = open(&case, 160, 24, &[]);
-    pty.send("/kolthoum");
+    pty.send("kolthoum");
     pty.wait_for("Kolthoum first", |_| {
         row(&pty, 2).contains("P Kolthoum Sarahati")
     });
@@ -80,7 +115,7 @@ fn the_timeline_of_a_person_holds_only_their_incidents() {
     pty.send("T");
     pty.wait_for("her timeline", |s| s.contains("Timeline 1/1"));
     assert!(
-        row(&pty, 0).contains("person:kolthoum-sarahati"),
+        row(&pty, 0).contains("person: Kolthoum Sarahati ×"),
         "{}",
         row(&pty, 0)
     );
@@ -89,11 +124,21 @@ fn the_timeline_of_a_person_holds_only_their_incidents() {
         "{}",
         pty.screen()
     );
-    // `t` goes back to the ranked list, keeping the filter in the search box.
-    pty.send("t");
-    pty.wait_for("the records", |s| s.contains("Records 1/1"));
-    // An incident has no timeline of its own: the status bar says what to do.
-    pty.send("T");
+    // New typing filters within the scope, not glued to it.
+    pty.send("rocket");
+    pty.wait_for("the query beside the chip", |_| {
+        let bar = row(&pty, 0);
+        bar.contains("Kolthoum Sarahati × ")
+            && bar.contains(" rocket ")
+            && row(&pty, 1).contains("Timeline 1/1")
+    });
+    pty.key("ctrl-u");
+    pty.key("backspace");
+    pty.wait_for("the chip removed: every incident", |_| {
+        !row(&pty, 0).contains('×') && row(&pty, 1).contains("Timeline 1/3")
+    });
+    // An incident has no timeline of its own: the status bar says so.
+    pty.key("alt-t");
     pty.wait_for("the hint", |s| {
         s.contains("a timeline is for a person or a camp")
     });

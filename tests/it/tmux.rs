@@ -44,12 +44,13 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn a_citation_copied_inside_tmux_lands_in_its_clipboard() {
+/// dossier on the good folder inside a tmux of the test's own, with `set-clipboard` as given;
+/// the rocket attack read and copied.
+fn copy_inside_tmux(clipboard: &str) -> (Case, Tmux) {
     let case = Case::good();
-    let conf = case.write("tmux.conf", "set -g set-clipboard on\n");
+    let conf = case.write("tmux.conf", format!("set -g set-clipboard {clipboard}\n"));
     let tmux = Tmux {
-        socket: format!("dossier-test-{}", std::process::id()),
+        socket: format!("dossier-test-{}-{clipboard}", std::process::id()),
     };
     let command = format!("cd '{}' && {BIN} .", case.path().display());
     tmux.run(&[
@@ -60,7 +61,7 @@ fn a_citation_copied_inside_tmux_lands_in_its_clipboard() {
         "-s",
         "t",
         "-x",
-        "100",
+        "120",
         "-y",
         "30",
         "-e",
@@ -68,15 +69,37 @@ fn a_citation_copied_inside_tmux_lands_in_its_clipboard() {
         &command,
     ]);
     tmux.wait_screen("Records 1/4");
-    tmux.run(&["send-keys", "-t", "t", "/rocket", "Enter", "Enter"]);
+    tmux.run(&["send-keys", "-t", "t", "rocket", "Enter"]);
     tmux.wait_screen("Rocket attack on Camp Liberty  incident");
     tmux.run(&["send-keys", "-t", "t", "c"]);
+    (case, tmux)
+}
+
+#[test]
+fn a_citation_copied_inside_tmux_lands_in_its_clipboard() {
+    let (_case, tmux) = copy_inside_tmux("on");
     let screen = tmux.wait_screen("through tmux");
-    assert!(screen.contains("set-clipboard on"), "{screen}");
+    assert!(
+        screen.contains("copied a citation of “Rocket attack on Camp Liberty”"),
+        "{screen}"
+    );
     let buffer = tmux.run(&["show-buffer"]);
     assert!(
         buffer.starts_with("**Rocket attack on Camp Liberty** (incident, 2013-06-15"),
         "tmux's buffer holds {buffer:?}"
+    );
+    tmux.run(&["send-keys", "-t", "t", "q"]);
+}
+
+#[test]
+fn a_copy_that_tmux_drops_is_reported_as_not_copied_with_the_fix() {
+    // tmux's default: programs' copies go nowhere. Saying "copied" would be a lie.
+    let (_case, tmux) = copy_inside_tmux("external");
+    let screen = tmux.wait_screen("NOT copied");
+    assert!(screen.contains("set -g set-clipboard on"), "{screen}");
+    assert!(
+        tmux.run(&["show-buffer"]).is_empty(),
+        "tmux got the copy after all: the message would be wrong"
     );
     tmux.run(&["send-keys", "-t", "t", "q"]);
 }

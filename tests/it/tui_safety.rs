@@ -79,7 +79,6 @@ fn hostile_text_is_shown_as_text_in_every_pane_and_nothing_is_written() {
         "{screen}"
     );
     pty.key("enter");
-    pty.key("enter");
     let screen = pty.wait_text("and rings \\u{7} the bell");
     assert!(
         screen.contains("clears the screen \\u{1b}[2J\\u{1b}[H"),
@@ -108,7 +107,7 @@ fn hostile_text_is_shown_as_text_in_every_pane_and_nothing_is_written() {
     pty.send("\x1b]52;c;UGFzdGU=\x07");
     pty.key("esc");
     pty.key("esc");
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
     assert_clean(&pty.raw(), "while browsing hostile records");
@@ -167,20 +166,20 @@ fn an_editor_that_fails_or_crashes_leaves_dossier_running() {
     let failing = script(&case, "failing-editor", "exit 3");
     let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &failing)], 80, 24);
     pty.wait_text("Records");
-    pty.send("e");
+    pty.key("f4");
     pty.wait_text("exited with exit status: 3");
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 
     let crashing = script(&case, "crashing-editor", "kill -SEGV $$");
     let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &crashing)], 80, 24);
     pty.wait_text("Records");
-    pty.send("e");
+    pty.key("f4");
     pty.wait_text("signal: 11");
-    pty.send("j");
+    pty.key("down");
     pty.wait_text("Records 2/4");
-    pty.send("q");
+    pty.key("ctrl-c");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
@@ -255,4 +254,136 @@ fn a_panic_restores_the_terminal() {
         "{}",
         pty.screen()
     );
+}
+
+/// `stty -a` before dossier ran and after it quit, from the shell that ran it, with keys sent
+/// while it ran.
+fn terminal_settings_around(
+    case: &Case,
+    editor: &str,
+    keys: impl FnOnce(&mut Pty),
+) -> (String, String, Pty) {
+    let cmd = format!(
+        "stty -a > before.txt; EDITOR='{editor}' '{BIN}' .; stty -a > after.txt; echo done"
+    );
+    let mut pty = Pty::spawn_program(case.path(), "bash", &["--norc", "-c", &cmd], &[], 80, 24);
+    pty.wait_text("Records");
+    keys(&mut pty);
+    pty.wait_exit();
+    let read = |f: &str| std::fs::read_to_string(case.path().join(f)).unwrap_or_default();
+    (read("before.txt"), read("after.txt"), pty)
+}
+
+#[test]
+fn an_editor_that_leaves_the_terminal_raw_leaves_the_shell_as_it_was() {
+    // The regression: the terminal library saved the editor's raw settings as the ones to
+    // restore, and the shell was left `-icanon -echo -isig` after quitting. The editor also
+    // leaves a scroll region, application cursor keys and keypad.
+    let case = Case::good();
+    let editor = script(
+        &case,
+        "raw-editor",
+        "stty raw -echo; printf '\\033[5;10r\\033[?1h\\033='; exit 0",
+    );
+    let (before, after, pty) = terminal_settings_around(&case, &editor, |pty| {
+        pty.key("f4");
+        pty.wait_text("back from");
+        pty.key("down");
+        pty.wait_text("Records 2/4");
+        pty.key("ctrl-c");
+    });
+    assert!(before.contains("icanon"), "{before}");
+    assert_eq!(after, before, "the shell's terminal settings changed");
+    assert!(pty.screen().contains("done"), "{}", pty.screen());
+    pty.assert_restored();
+    assert!(!pty.application_keypad(), "keypad left in application mode");
+    assert!(
+        !pty.application_cursor(),
+        "cursor keys left in application mode"
+    );
+}
+
+#[test]
+fn an_editor_killed_while_it_runs_leaves_dossier_and_the_shell_whole() {
+    // As `kill -KILL <vim>` leaves it: raw, no echo.
+    let case = Case::good();
+    let editor = script(&case, "killed-editor", "stty raw -echo; kill -KILL $$");
+    let (before, after, pty) = terminal_settings_around(&case, &editor, |pty| {
+        pty.key("f4");
+        pty.wait_text("signal: 9");
+        pty.key("ctrl-c");
+    });
+    assert_eq!(after, before, "the shell's terminal settings changed");
+    pty.assert_restored();
+}
+
+#[test]
+fn ctrl_c_in_a_waiting_editor_reaches_the_editor_only() {
+    // `code -w`-style: the editor waits; Ctrl-C typed meanwhile is a SIGINT to the whole
+    // foreground group. The editor ends; dossier must not.
+    let case = Case::good();
+    let editor = script(&case, "waiting-editor", "echo waiting; exec sleep 30");
+    let mut pty = Pty::spawn(case.path(), &["."], &[("EDITOR", &editor)], 80, 24);
+    pty.wait_text("Records");
+    pty.key("f4");
+    pty.wait_text("waiting");
+    pty.key("ctrl-c");
+    pty.wait_text("Records 1/4");
+    assert!(
+        pty.screen().contains("signal: 2"),
+        "the editor was interrupted, and the status bar says so:\n{}",
+        pty.screen()
+    );
+    pty.key("ctrl-c");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+#[test]
+fn sigterm_while_the_editor_runs_ends_the_editor_too() {
+    // Under a shell, as users run it: the shell leads the session, so nothing but dossier
+    // would end the editor when dossier goes (the regression: it stayed, PPID 1, screen up).
+    let case = Case::good();
+    let pidfile = case.path().join("editor.pid");
+    let editor = script(
+        &case,
+        "waiting-editor",
+        &format!(
+            "echo $$ > '{}'; echo waiting; exec sleep 30",
+            pidfile.display()
+        ),
+    );
+    let cmd = format!("EDITOR='{editor}' '{BIN}' .; echo dossier ended; sleep 30");
+    let mut pty = Pty::spawn_program(case.path(), "bash", &["--norc", "-c", &cmd], &[], 80, 24);
+    pty.wait_text("Records");
+    let shell = pty.pid();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+    let dossier = children
+        .split_whitespace()
+        .next()
+        .expect("dossier runs")
+        .to_owned();
+    pty.key("f4");
+    pty.wait_text("waiting");
+    let editor_pid = std::fs::read_to_string(&pidfile).unwrap().trim().to_owned();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &dossier])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    pty.wait_text("dossier ended");
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{editor_pid}")).exists() {
+        let proc_stat =
+            std::fs::read_to_string(format!("/proc/{editor_pid}/stat")).unwrap_or_default();
+        if proc_stat.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the editor was left running as an orphan: {proc_stat}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    pty.assert_restored();
 }
