@@ -324,10 +324,22 @@ impl Follower {
 /// with the watch itself.
 fn wanted(root: Option<&Path>, named: &Path, event: &notify::Result<notify::Event>) -> bool {
     let Ok(event) = event else { return true };
+    // First: a reload opens the folder itself, and that must not start the next reload.
+    if reading(event.kind) {
+        return false;
+    }
     if event.need_rescan() || event.paths.iter().any(|p| p == named) {
         return true;
     }
     root.is_some_and(|root| relevant(root, event))
+}
+
+/// Opening and reading files and folders, and access times: what every reload does itself.
+fn reading(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
+    )
 }
 
 /// Wait for a change, then for `QUIET` without one (but no longer than `MAX_WAIT` in all), then
@@ -357,10 +369,7 @@ fn debounce(rx: &mpsc::Receiver<()>, mut flush: impl FnMut()) {
 /// removed or renamed.
 fn relevant(root: &Path, event: &notify::Event) -> bool {
     let kind = event.kind;
-    if matches!(
-        kind,
-        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
-    ) {
+    if reading(kind) {
         return false;
     }
     event.paths.iter().any(|p| {
@@ -608,6 +617,20 @@ mod tests {
             Path::new("/elsewhere"),
             &event(write, "people/a.yaml")
         ));
+    }
+
+    /// Opening the folder itself (every reload does) is not a change, even though the folder's
+    /// own name is watched for replacement: it made each reload start the next, for ever.
+    #[test]
+    fn reading_the_folder_itself_is_not_a_change() {
+        use notify::event::{AccessKind, AccessMode, RemoveKind};
+        let root = Path::new("/cases");
+        let open = notify::Event::new(EventKind::Access(AccessKind::Open(AccessMode::Any)))
+            .add_path(root.to_owned());
+        assert!(!wanted(Some(root), root, &Ok(open)));
+        let removed =
+            notify::Event::new(EventKind::Remove(RemoveKind::Folder)).add_path(root.to_owned());
+        assert!(wanted(Some(root), root, &Ok(removed)));
     }
 
     /// ... and changes that never stop still reach the browser, once a second.

@@ -116,6 +116,34 @@ fn idle_means_idle_with_the_folder_watched() {
     quit(pty);
 }
 
+/// The same after a reload: the reload's own reads of the folder must not start another. (They
+/// did, once the folder's own name was watched for its replacement: reload after reload, for
+/// ever, with the list looking idle.)
+#[test]
+fn idle_means_idle_after_a_reload() {
+    let case = Case::good();
+    let pty = open(&case, 80, 24, &[]);
+    pty.wait_for("the first record shown", |s| {
+        s.contains("Kolthoum Sarahati  person")
+    });
+    retitle(
+        case.path(),
+        "Rocket attack on Camp Liberty",
+        "Reloaded attack",
+    );
+    shows(&pty, "Reloaded attack");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let before = wakeups(pty.pid());
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let after = wakeups(pty.pid());
+    assert!(
+        after - before <= 2,
+        "the browser woke {} times in 3 s after a reload, with nobody typing",
+        after - before
+    );
+    quit(pty);
+}
+
 /// A copy of `tests/fixtures/good` at `dest`, with the incident's title changed to `title`.
 fn good_copy(dest: &std::path::Path, title: &str) {
     let case = Case::good();
