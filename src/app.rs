@@ -1390,7 +1390,16 @@ fn diagnostics_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Op
         Command::Bottom => *cursor = last,
         Command::Edit | Command::View => {
             let d: &Diagnostic = catalog.diagnostics().get(*cursor)?;
-            let line = d.line.max(1);
+            if d.line == 0 {
+                // A folder that could not be read: there is no file to open.
+                state.message = Some(format!(
+                    "{} is a folder, not a file to open: {}",
+                    crate::text::shown(&d.path),
+                    d.hint.as_deref().unwrap_or("check its permissions")
+                ));
+                return None;
+            }
+            let line = d.line;
             let req = ViewRequest {
                 path: catalog.root().join(&d.path),
                 line,

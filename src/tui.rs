@@ -28,7 +28,7 @@ use ratatui::Terminal;
 
 use crate::app::{self, Action, Effect, Results, SearchRequest, State, ViewRequest, Viewer};
 use crate::backend::Sgr;
-use crate::config::{Config, Env};
+use crate::config::{Config, Env, WatchMode};
 use crate::index::Catalog;
 use crate::keymap::{Command, Context, Keymap};
 use crate::load::{Limits, LoadError, Progress};
@@ -157,8 +157,8 @@ enum Event {
     /// The folder is watched (or why it cannot be). Setting up a watch walks the whole tree,
     /// a quarter of a second at 100,000 files, so it is done on a thread of its own.
     Watching(Box<Result<crate::watch::Watch, String>>),
-    /// Files under the folder changed (one event per burst; see `watch`).
-    FilesChanged,
+    /// Something changed on disk (one event per burst; see `watch`).
+    Changed(crate::watch::Change),
     /// The catalog read again after a change, on a thread of its own.
     Reloaded(Box<Result<Catalog, LoadError>>),
 }
@@ -361,12 +361,13 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     spawn_reader(tx.clone(), Arc::clone(&pause))?;
     let searcher = SearchWorker::spawn(tx.clone())?;
     // Watching starts with the first load, so a save during a long load is not missed.
-    {
+    if config.watch != WatchMode::Off {
         let (tx, dir) = (tx.clone(), dir.to_owned());
+        let polling = config.watch == WatchMode::Poll;
         spawn("watch-start", move || {
             let events = tx.clone();
-            let watch = crate::watch::start(&dir, move || {
-                let _ = events.send(Event::FilesChanged);
+            let watch = crate::watch::follow(&dir, polling, move |change| {
+                let _ = events.send(Event::Changed(change));
             });
             let _ = tx.send(Event::Watching(Box::new(watch)));
         })?;
@@ -581,10 +582,7 @@ impl Browser {
                     "{why}; changes show after `e` or a restart"
                 ))),
             },
-            Event::FilesChanged => {
-                self.start_reload();
-                None
-            }
+            Event::Changed(change) => self.changed(change),
             Event::Reloaded(result) => self.reloaded(*result),
         };
         let Some(action) = action else {
@@ -659,7 +657,7 @@ impl Browser {
                     self.suspend(terminal)?;
                     None
                 }
-                Effect::View(req) => Some(open_viewer(&req, None)),
+                Effect::View(req) => Some(open_viewer(&self.dir, &req, None)),
                 Effect::Copy { text, what } => Some(copy(terminal, &text, &what)),
                 Effect::Edit(req) => self.edit(terminal, &req)?,
             };
@@ -744,7 +742,7 @@ impl Browser {
     ) -> anyhow::Result<Option<Action>> {
         let editor = match crate::editor::resolve(self.editor.as_deref()) {
             Ok(e) => e,
-            Err(why) => return Ok(Some(open_viewer(req, Some(why)))),
+            Err(why) => return Ok(Some(open_viewer(&self.dir, req, Some(why)))),
         };
         let path = req.path.clone();
         let line = req.line;
@@ -773,7 +771,7 @@ impl Browser {
                         editor[0]
                     )
                 };
-                return Ok(Some(open_viewer(req, Some(why))));
+                return Ok(Some(open_viewer(&self.dir, req, Some(why))));
             }
             Ok(s) if !s.success() => {
                 note = Some(format!(
@@ -815,6 +813,33 @@ impl Browser {
         };
     }
 
+    /// What a change on disk asks for: a reload, or a word on why none is coming.
+    fn changed(&mut self, change: crate::watch::Change) -> Option<Action> {
+        use crate::watch::Change;
+        match change {
+            Change::Files => {
+                self.start_reload();
+                None
+            }
+            Change::Replaced => {
+                self.start_reload();
+                Some(Action::Message(
+                    "the folder was replaced: reading the new one".into(),
+                ))
+            }
+            Change::Gone => Some(Action::Message(
+                "the folder is gone (removed or moved away): showing what was read; it reloads if it comes back"
+                    .into(),
+            )),
+            Change::Stopped(why) => {
+                self.watch = None;
+                Some(Action::Message(format!(
+                    "live reload stopped: {why}; changes show after the editor or a restart"
+                )))
+            }
+        }
+    }
+
     /// Swap the new catalog in; the state keeps its place by id.
     fn reloaded(&mut self, result: Result<Catalog, LoadError>) -> Option<Action> {
         let again = self.reload == Reload::RunningThenAgain;
@@ -845,7 +870,9 @@ impl Browser {
                 }
                 None
             }
-            Err(e) => Some(Action::Message(format!("reload failed: {e}"))),
+            Err(e) => Some(Action::Message(format!(
+                "reload failed: {e}; showing what was read before"
+            ))),
         }
     }
 }
@@ -906,15 +933,26 @@ fn full_redraw(terminal: &mut Terminal<Backend>) -> anyhow::Result<()> {
 const VIEWER_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Read a file for the viewer, scrolled so the line is in view with a little context above.
-fn open_viewer(req: &ViewRequest, note: Option<String>) -> Action {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(&req.path)
-        .and_then(|f| f.take(VIEWER_MAX_BYTES).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        let shown = crate::text::shown(&req.path.display().to_string()).into_owned();
-        return Action::Message(format!("cannot read {shown}: {e}"));
-    }
+/// By the loader's rules: opened once, no link out of the folder followed, never blocking on a
+/// pipe, a regular file only, at most `VIEWER_MAX_BYTES` read.
+fn open_viewer(root: &Path, req: &ViewRequest, note: Option<String>) -> Action {
+    let mut bytes = match crate::load::read_bounded(root, &req.path, VIEWER_MAX_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let shown = crate::text::shown(&req.path.display().to_string()).into_owned();
+            return Action::Message(format!("cannot read {shown}: {e}"));
+        }
+    };
+    let cut = bytes.len() as u64 > VIEWER_MAX_BYTES;
+    bytes.truncate(usize::try_from(VIEWER_MAX_BYTES).unwrap_or(usize::MAX));
+    let note = note.or_else(|| {
+        cut.then(|| {
+            format!(
+                "the file is over {} MB: its start is shown",
+                VIEWER_MAX_BYTES >> 20
+            )
+        })
+    });
     let text = String::from_utf8_lossy(&bytes);
     let lines: Vec<String> = text.lines().map(crate::text::clean).collect();
     let top = (req.line as usize).saturating_sub(3);

@@ -276,3 +276,59 @@ fn constant_writes_do_not_put_a_reload_off() {
     drop(busy);
     quit(pty);
 }
+
+/// A folder removed while the browser shows it: the list stays, and the status bar says why
+/// nothing reloads (not "reload failed: no such file or folder").
+#[test]
+fn a_folder_removed_keeps_the_list_and_says_so() {
+    let parent = tempfile::tempdir().unwrap();
+    let cf = parent.path().join("cf");
+    good_copy(&cf, "Rocket attack on Camp Liberty");
+    let pty = Pty::spawn(parent.path(), &["cf"], &[], 120, 24);
+    shows(&pty, "Rocket attack on Camp");
+    std::fs::remove_dir_all(&cf).unwrap();
+    pty.wait_for("the folder said gone", |_| {
+        status(&pty).contains("the folder is gone")
+    });
+    assert!(pty.screen().contains("Records 1/4"), "{}", pty.screen());
+    // It comes back: read again.
+    good_copy(&cf, "Returned attack");
+    shows(&pty, "Returned attack");
+    quit(pty);
+}
+
+/// Issue 17, item 22: `watch = "off"` is honoured by the browser: a change on disk does not
+/// reload it (on a network folder where polling would walk the tree).
+#[test]
+fn watch_off_in_the_config_leaves_the_folder_unwatched() {
+    let case = Case::good();
+    let config = case.write("off.toml", "watch = \"off\"\n");
+    let pty = Pty::spawn(
+        case.path(),
+        &["."],
+        &[("DOSSIER_CONFIG", config.to_str().unwrap())],
+        80,
+        24,
+    );
+    pty.wait_text("Records 1/4");
+    let threads = || {
+        std::fs::read_dir(format!("/proc/{}/task", pty.pid()))
+            .unwrap()
+            .flatten()
+            .map(|t| std::fs::read_to_string(t.path().join("comm")).unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !threads().iter().any(|t| t.trim() == "watch"),
+        "a watch thread runs: {:?}",
+        threads()
+    );
+    case.write(
+        "people/new.yaml",
+        "name: Someone New\nsources: [ai-release]\n",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(pty.screen().contains("Records 1/4"), "{}", pty.screen());
+    quit(pty);
+}

@@ -387,3 +387,67 @@ fn sigterm_while_the_editor_runs_ends_the_editor_too() {
     }
     pty.assert_restored();
 }
+
+/// Issue 17, item 6: `v` on a record whose file became a pipe blocked the browser (`q` and
+/// Ctrl-C did nothing). The viewer opens files by the loader's rules: never blocking.
+#[test]
+fn the_viewer_does_not_block_on_a_file_that_became_a_pipe() {
+    let case = Case::good();
+    let mut pty = Pty::spawn(
+        case.path(),
+        &["."],
+        &[("EDITOR", "/nonexistent/editor")],
+        80,
+        24,
+    );
+    pty.wait_text("Records 1/4");
+    let file = case.path().join("people/kolthoum-sarahati.yaml");
+    std::fs::remove_file(&file).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    pty.key("f3");
+    pty.wait_text("cannot read");
+    pty.key("ctrl-c");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+/// An unreadable folder is listed among the problems; Enter on it says what it is rather than
+/// opening a folder as a file.
+#[test]
+fn enter_on_an_unreadable_folder_in_the_problems_says_what_it_is() {
+    let case = Case::good();
+    let locked = case.path().join("people");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(case.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Root reads any folder: drop to nobody for the permission to bite.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    let mut pty = if root {
+        let args = [
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            BIN,
+            ".",
+        ];
+        Pty::spawn_program(case.path(), "setpriv", &args, &[], 100, 24)
+    } else {
+        Pty::spawn(case.path(), &["."], &[], 100, 24)
+    };
+    pty.wait_text("Records");
+    pty.key("f2");
+    pty.wait_text("cannot read this folder");
+    pty.key("enter");
+    pty.wait_text("is a folder, not a file to open");
+    pty.key("ctrl-c");
+    assert_eq!(pty.wait_exit(), 0);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
