@@ -20,10 +20,9 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dossier::app::State;
-use dossier::index::Catalog;
-use dossier::load::{Limits, load_dir};
-use dossier::search::{Incremental, Query, Searcher};
+use dossier_core::index::Catalog;
+use dossier_core::load::{Limits, load_dir};
+use dossier_core::search::{Filter, Incremental, Query, Searcher};
 use rayon::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
@@ -128,7 +127,7 @@ fn ensure_data(root: &Path, n: usize) -> PathBuf {
     if !done.exists() {
         let _ = std::fs::remove_dir_all(&dir);
         let t = Instant::now();
-        dossier::generate::write(&dir, n, 1).expect("generate case files");
+        casegen::write(&dir, n, 1).expect("generate case files");
         println!("generated {n} records in {:.1?}", t.elapsed());
         std::fs::write(&done, b"").expect("marker");
     }
@@ -267,15 +266,17 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
 fn timeline(catalog: &Catalog, reps: usize) {
     for query in ["", "camp:ashraf"] {
         let took = median((0..reps.max(3)).map(|_| {
-            let req = dossier::app::SearchRequest {
-                generation: 1,
-                query: query.to_owned(),
-                kind: None,
-                scope: None,
-                timeline: true,
-            };
             let t = Instant::now();
-            std::hint::black_box(req.run(&mut Incremental::default(), catalog, &|| false));
+            let mut hits = Incremental::default()
+                .search(
+                    catalog,
+                    query,
+                    &[Filter::Kind(vec![dossier_core::model::Kind::Incident])],
+                    &|| false,
+                )
+                .unwrap_or_default();
+            dossier_core::timeline::order(catalog, &mut hits);
+            std::hint::black_box(hits);
             t.elapsed()
         }));
         println!("timeline {query:?}: {took:.2?}");
@@ -383,25 +384,10 @@ fn wall(args: &[&str], dir: &Path) -> Duration {
 }
 
 fn frame_time(catalog: &Catalog) -> Duration {
-    let backend = ratatui::backend::TestBackend::new(80, 24);
-    let mut terminal = ratatui::Terminal::new(backend).unwrap();
-    let state = State::new(catalog, 80, 24);
-    let theme = dossier::ui::theme::Theme::new(true);
     let samples: Vec<Duration> = (0..200)
         .map(|_| {
             let t = Instant::now();
-            terminal
-                .draw(|f| {
-                    dossier::ui::render(
-                        f,
-                        &dossier::ui::Screen {
-                            state: &state,
-                            catalog,
-                            theme,
-                        },
-                    );
-                })
-                .unwrap();
+            dossier::bench::draw_first_screen(catalog, 80, 24);
             t.elapsed()
         })
         .collect();

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::index::{Catalog, RecordIdx};
-use crate::keymap::{Command, Context, Copied, Keymap};
+use crate::keymap::{Command, Context, Copied, Keymap, Kinds};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Record};
 use crate::search::{Filter, Hit, Incremental};
@@ -1146,13 +1146,12 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
     if let Some(what) = cmd.copied() {
         return state.copy(catalog, what);
     }
-    if let Some(k) = cmd.kind_filter() {
+    if let Some(kinds) = cmd.kinds() {
         // The timeline holds incidents only; choosing a kind goes back to the ranked list.
         state.timeline = false;
-        state.kind = if k.is_some() && state.kind == k {
-            None
-        } else {
-            k
+        state.kind = match kinds {
+            Kinds::Only(k) if state.kind != Some(k) => Some(k),
+            _ => None,
         };
         state.enter_search();
         return Some(state.search_request());

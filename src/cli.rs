@@ -157,17 +157,6 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Write a deterministic folder of generated case files, for benchmarks and trials
-    Gen {
-        /// Where to write (created; must be empty or absent)
-        dir: PathBuf,
-        /// How many records in all
-        #[arg(short = 'n', long, default_value_t = 10_000)]
-        records: usize,
-        /// Seed: the same seed and count give the same files
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
     /// Fuzzy search over names, aliases, titles, summaries, places and dates
     Search {
         /// Words and filters such as kind:person camp:liberty year:2013 act:abducted
@@ -412,18 +401,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = match command {
-        Command::Gen { dir, records, seed } => crate::generate::write(&dir, records, seed)
-            .map_err(|e| {
-                Failure::Fatal(format!(
-                    "cannot generate into {}: {}",
-                    dir.display(),
-                    message(&e.to_string())
-                ))
-            })
-            .and_then(|n| {
-                writeln!(out, "wrote {n} records to {}", dir.display())?;
-                Ok(())
-            }),
         Command::Check { dir, json } => check(&mut out, &resolve_dir(dir), limits, json),
         Command::List { dir, kind, json } => {
             let dir = resolve_dir(dir);

@@ -308,6 +308,13 @@ commands! {
     }
 }
 
+/// What a kind key shows: one kind (again: every kind), or every kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kinds {
+    Only(Kind),
+    Every,
+}
+
 /// What the copy keys put on the clipboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Copied {
@@ -323,14 +330,14 @@ impl Command {
         Command::ALL.iter().copied().find(|c| c.name() == name)
     }
 
-    /// The kind a kind key narrows the list to: `Some(None)` for every kind.
-    pub fn kind_filter(self) -> Option<Option<Kind>> {
+    /// What a kind key shows.
+    pub fn kinds(self) -> Option<Kinds> {
         match self {
-            Command::KindPerson => Some(Some(Kind::Person)),
-            Command::KindIncident => Some(Some(Kind::Incident)),
-            Command::KindCamp => Some(Some(Kind::Camp)),
-            Command::KindSource => Some(Some(Kind::Source)),
-            Command::KindAll => Some(None),
+            Command::KindPerson => Some(Kinds::Only(Kind::Person)),
+            Command::KindIncident => Some(Kinds::Only(Kind::Incident)),
+            Command::KindCamp => Some(Kinds::Only(Kind::Camp)),
+            Command::KindSource => Some(Kinds::Only(Kind::Source)),
+            Command::KindAll => Some(Kinds::Every),
             _ => None,
         }
     }
@@ -363,6 +370,7 @@ impl Command {
 
 /// The key table as Markdown, one section per context, for the README (a test keeps the
 /// README's copy identical, so the documented keys are the dispatched keys).
+#[cfg(test)]
 pub fn markdown() -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
@@ -389,6 +397,7 @@ pub fn markdown() -> String {
 
 /// The list of command names for the README: what each does and where it can be bound (a test
 /// keeps the README's copy identical).
+#[cfg(test)]
 pub fn commands_markdown() -> String {
     use std::fmt::Write as _;
     let mut out = String::from("| Command | Does | In |\n| --- | --- | --- |\n");

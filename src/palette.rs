@@ -496,6 +496,7 @@ impl Palette {
 
 /// The colour roles and the two themes' colours, for the README (a test keeps the README's
 /// copy identical).
+#[cfg(test)]
 pub fn roles_markdown() -> String {
     use std::fmt::Write as _;
     let (dark, light) = (

@@ -95,17 +95,11 @@ impl Watch {
     }
 }
 
-/// Watch `root` and call `changed` after each burst of changes that could alter the catalog,
-/// and when the folder is replaced, gone or no longer watched (a reload then says what is
-/// wrong). Errors say why neither file events nor polling could start; the browser then works
-/// without live reload.
-pub fn start(root: &Path, changed: impl Fn() + Send + 'static) -> Result<Watch, String> {
-    follow(root, false, move |_| changed())
-}
-
-/// Watch `root` as [`start`] does, telling `on` what kind of change it was. `polling` asks for
+/// Watch `root` and tell `on` after each burst of changes that could alter the catalog, and
+/// when the folder is replaced, gone or no longer watched, which it was. `polling` asks for
 /// polling even where file events are available (for network file systems whose events are
-/// not to be trusted).
+/// not to be trusted). Errors say why neither file events nor polling could start; the browser
+/// then works without live reload.
 pub fn follow(
     root: &Path,
     polling: bool,

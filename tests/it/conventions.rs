@@ -7,12 +7,11 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::util::{BIN, Case, Run, run_command};
 
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 6] = [
     "check",
     "list",
     "show",
     "search",
-    "gen",
     "completions",
     "man",
 ];

@@ -1,10 +1,11 @@
-//! `dossier gen`: generated folders load clean, the same seed gives the same files, and nothing
-//! is ever written over an existing folder's contents.
+//! The benchmark's generated case files (`casegen`, outside the `dossier` program): they load
+//! clean in the real `dossier check`, the same seed gives the same files, and nothing is ever
+//! written over an existing folder's contents.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::util::{Case, run_in};
+use crate::util::Case;
 
 /// Every file under `dir`, by relative path, with its bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -20,20 +21,8 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 fn generate(case: &Case, out: &str, records: usize, seed: u64) {
-    let run = case.run(&[
-        "gen",
-        out,
-        "--records",
-        &records.to_string(),
-        "--seed",
-        &seed.to_string(),
-    ]);
-    assert_eq!(run.code, Some(0), "{run:?}");
-    assert_eq!(
-        run.stdout,
-        format!("wrote {records} records to {out}\n"),
-        "{run:?}"
-    );
+    let written = casegen::write(&case.path().join(out), records, seed).expect("generate");
+    assert_eq!(written, records);
 }
 
 #[test]
@@ -98,8 +87,7 @@ fn an_existing_empty_folder_is_used() {
 fn a_folder_with_files_in_it_is_refused_and_left_alone() {
     let case = Case::good();
     let before = tree(case.path());
-    let run = run_in(case.path(), &["gen", ".", "--records", "50"]);
-    assert_eq!(run.code, Some(2), "{run:?}");
-    assert!(run.stderr.contains("not empty"), "{}", run.stderr);
+    let refused = casegen::write(case.path(), 50, 1).expect_err("a folder with files is refused");
+    assert!(refused.to_string().contains("not empty"), "{refused}");
     assert_eq!(tree(case.path()), before, "the folder was changed");
 }

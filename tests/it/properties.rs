@@ -6,10 +6,10 @@
 
 use proptest::prelude::*;
 
-use dossier::index::Catalog;
-use dossier::load::{Limits, parse_record};
-use dossier::model::Kind;
-use dossier::search::{Query, Searcher};
+use dossier_core::index::Catalog;
+use dossier_core::load::{Limits, parse_record};
+use dossier_core::model::Kind;
+use dossier_core::search::{Query, Searcher};
 
 /// Fields a record may have, and a few it may not, so that generated files reach the code
 /// behind each key and the unknown-field path alike.
@@ -98,7 +98,7 @@ fn kind() -> impl Strategy<Value = Kind> {
 
 /// Every diagnostic points inside the file (or just past its end), with 1-based lines and
 /// columns, and says something.
-fn assert_diagnostics_point_into(text: &str, diags: &[dossier::diagnostic::Diagnostic]) {
+fn assert_diagnostics_point_into(text: &str, diags: &[dossier_core::diagnostic::Diagnostic]) {
     // YAML breaks lines at \n, \r\n and a lone \r alike (a file from an old Mac editor).
     let lines = text
         .replace("\r\n", "\n")
@@ -143,7 +143,7 @@ proptest! {
         prop_assert!(hits.len() <= catalog.len());
         for h in &hits {
             let r = catalog.get(h.record);
-            let len = [r.name.shown()].into_iter().chain(r.aliases.iter().map(dossier::text::Text::shown))
+            let len = [r.name.shown()].into_iter().chain(r.aliases.iter().map(dossier_core::text::Text::shown))
                 .chain([&*r.id])
                 .map(|s| s.chars().count())
                 .max()
@@ -154,14 +154,14 @@ proptest! {
 
     #[test]
     fn cleaned_text_has_nothing_a_terminal_would_act_on(s in "\\PC{0,40}|[\\x00-\\x1f\\x7f-\\u{9f}\\u{200b}-\\u{202e}]{0,20}") {
-        let shown = dossier::text::clean(&s);
+        let shown = dossier_core::text::clean(&s);
         prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
         prop_assert!(!shown.contains('\u{1b}'), "{:?}", shown);
     }
 
     #[test]
     fn dates_parse_or_say_why_and_an_interval_never_ends_before_it_starts(s in "[0-9?~/.-]{0,24}") {
-        match dossier::date::parse(&s) {
+        match dossier_core::date::parse(&s) {
             Ok(span) => prop_assert!(span.earliest() <= span.latest(), "{s:?}"),
             Err(e) => prop_assert!(!e.0.is_empty()),
         }

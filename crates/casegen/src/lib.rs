@@ -1,6 +1,7 @@
 //! Generated case files, for benchmarks and trials: deterministic, realistic, linked.
 //!
-//! `dossier gen DIR -n N --seed S` writes N records in the format people write by hand: Persian
+//! `casegen DIR [RECORDS] [SEED]` (or `casegen::write` from the benchmark and the tests) writes
+//! RECORDS records in the format people write by hand: Persian
 //! and Arabic names in several transliterations (Ja'far, Ja’far, Jafar; `al-` and `Abd al-`
 //! forms), partial, uncertain and disputed dates, figures that disagree between sources, and
 //! citations both bare and with locators. Every link resolves, so `dossier check` is clean on
@@ -18,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::model::{Kind, STATUSES};
+use dossier_core::date::days_in_month;
+use dossier_core::model::{Kind, STATUSES};
 
 /// Write `records` records generated from `seed` into `dir`, which must be absent or empty;
 /// returns how many were written.
@@ -1012,13 +1014,12 @@ fn paragraph(out: &mut String, key: &str, text: &str) {
 // ---------------------------------------------------------------------------------------------
 // Dates.
 
+/// The days of a month, by the calendar the loader checks dates against.
 fn days_in(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    let (Ok(year), Ok(month)) = (u16::try_from(year), u8::try_from(month)) else {
+        return 28;
+    };
+    u32::from(days_in_month(year, month))
 }
 
 /// A date as researchers write them: a day, a month, a year, approximate (`~`), uncertain (`?`),
@@ -1868,8 +1869,8 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::index::Catalog;
-    use crate::load::parse_record;
+    use dossier_core::index::Catalog;
+    use dossier_core::load::parse_record;
 
     #[test]
     fn the_plan_adds_up_and_keeps_every_kind() {

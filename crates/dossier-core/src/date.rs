@@ -232,7 +232,8 @@ fn pack(year: u16, month: u8, day: u8) -> Day {
     u32::from(year) * 10_000 + u32::from(month) * 100 + u32::from(day)
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
+/// The days in a month of a year, leap years by the Gregorian rule.
+pub fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
             29
