@@ -281,6 +281,9 @@ pub struct State {
     pub overlays_below: Vec<Overlay>,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
+    /// How many keys (and clicks and pastes) the user has given: a reload that began before the
+    /// latest of them does not talk over what that key said.
+    pub acts: u64,
     pub width: u16,
     pub height: u16,
     /// The keys in effect (the table with the user's config applied): dispatch, the help
@@ -311,6 +314,8 @@ pub enum Action {
     Reloaded {
         previous: Arc<Catalog>,
         after: Option<String>,
+        /// `State::acts` when the reload began.
+        acts_at_start: u64,
     },
     /// A file read for the viewer; the note says why it is the viewer and not the editor.
     ViewerReady {
@@ -365,6 +370,7 @@ impl State {
             overlay: None,
             overlays_below: Vec::new(),
             message: None,
+            acts: 0,
             width,
             height,
             keymap: Arc::new(Keymap::default()),
@@ -889,6 +895,7 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
         Action::Command(_) | Action::Insert(_) | Action::Paste(_) | Action::Click { .. }
     ) {
         state.message = None;
+        state.acts += 1;
     }
     match action {
         Action::Command(cmd) => command(state, catalog, cmd),
@@ -917,8 +924,15 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             search_done(state, catalog, results);
             None
         }
-        Action::Reloaded { previous, after } => {
-            Some(catalog_replaced(state, catalog, &previous, after))
+        Action::Reloaded {
+            previous,
+            after,
+            acts_at_start,
+        } => {
+            let newer_key = state.acts != acts_at_start;
+            Some(catalog_replaced(
+                state, catalog, &previous, after, newer_key,
+            ))
         }
         Action::ViewerReady {
             mut viewer,
@@ -979,6 +993,7 @@ fn catalog_replaced(
     catalog: &Catalog,
     old: &Catalog,
     after: Option<String>,
+    newer_key: bool,
 ) -> Effect {
     // Carry the list over by id until the new search answers, and show the same record.
     let hits = std::mem::take(&mut state.results.hits);
@@ -1013,20 +1028,23 @@ fn catalog_replaced(
             *cursor = (*cursor).min(catalog.diagnostics().len() - 1);
         }
     }
-    // The newest event speaks: a reload's note replaces what an earlier key said, after what
-    // started it (the editor, and on which record).
-    let note = reload_note(old, catalog, &state.keymap);
-    state.message = Some(match after {
-        Some(after) => format!("{after}; {note}"),
-        None => note,
-    });
+    // The newest event speaks: a reload's note replaces what a key said before the reload
+    // began, after what started it (the editor, and on which record); not what a key said
+    // since (a copy made meanwhile), unless the reload found new problems.
+    let (note, new_problems) = reload_note(old, catalog, &state.keymap);
+    if new_problems || !newer_key || state.message.is_none() {
+        state.message = Some(match after {
+            Some(after) => format!("{after}; {note}"),
+            None => note,
+        });
+    }
     state.search_request()
 }
 
 /// What a reload changed that the user should hear about: problems that appeared (the first
-/// one in full, so a typo just saved is named at once) or went away, else how many records
-/// there are now.
-fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> String {
+/// one in full, so a typo just saved is named at once; then `true`) or went away, else how many
+/// records there are now.
+fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) {
     use std::collections::HashSet;
     // Compared by place and message; sets, because a broken folder can hold many thousands.
     fn key_of(d: &Diagnostic) -> (&str, u32, u32, &str) {
@@ -1049,21 +1067,30 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> String {
             1 => String::new(),
             n => format!(" (+{} more)", n - 1),
         };
-        return format!(
-            "reloaded: {}{more}; {key} lists the problems",
-            first.render("").lines().next().unwrap_or_default()
+        return (
+            format!(
+                "reloaded: {}{more}; {key} lists the problems",
+                first.render("").lines().next().unwrap_or_default()
+            ),
+            true,
         );
     }
     if fixed > 0 {
-        return format!(
-            "reloaded: {} fixed, {} left",
-            crate::diagnostic::plural(fixed, "problem"),
-            new.diagnostics().len()
+        return (
+            format!(
+                "reloaded: {} fixed, {} left",
+                crate::diagnostic::plural(fixed, "problem"),
+                new.diagnostics().len()
+            ),
+            false,
         );
     }
-    format!(
-        "reloaded: {}",
-        crate::diagnostic::plural(new.len(), "record")
+    (
+        format!(
+            "reloaded: {}",
+            crate::diagnostic::plural(new.len(), "record")
+        ),
+        false,
     )
 }
 
@@ -1841,6 +1868,7 @@ mod tests {
             Action::Reloaded {
                 previous: Arc::new(catalog()),
                 after: None,
+                acts_at_start: 0,
             },
         );
         assert_eq!(shown_title(&s), "Abduction of seven residents");
@@ -1991,6 +2019,7 @@ mod tests {
             Action::Reloaded {
                 previous: Arc::new(c),
                 after: None,
+                acts_at_start: 0,
             },
         );
         assert_eq!(current(&s), before);
@@ -2017,6 +2046,7 @@ mod tests {
             Action::Reloaded {
                 previous: Arc::new(c),
                 after: None,
+                acts_at_start: 0,
             },
         );
         assert!(s.current.is_some(), "the pane shows something");
@@ -2074,6 +2104,36 @@ mod tests {
     }
 
     #[test]
+    fn a_reload_does_not_talk_over_a_key_pressed_after_it_began() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "ratebi");
+        let began = s.acts;
+        cmd(&mut s, &c, Command::CopyCitation);
+        // The terminal loop carries out the copy and says so.
+        update(&mut s, &c, Action::Message("copied a citation".into()));
+        let copied = s.message.clone();
+        let c2 = Catalog::build(PathBuf::from("/cases"), c.records().to_vec(), vec![]);
+        let reloaded = |s: &mut State, acts_at_start| {
+            act(
+                s,
+                &c2,
+                Action::Reloaded {
+                    previous: Arc::new(catalog()),
+                    after: None,
+                    acts_at_start,
+                },
+            );
+        };
+        reloaded(&mut s, began);
+        assert_eq!(s.message, copied, "the copy's note stays");
+        // A reload that began after the last key does speak.
+        let now = s.acts;
+        reloaded(&mut s, now);
+        assert!(s.message.as_deref().unwrap().starts_with("reloaded:"));
+    }
+
+    #[test]
     fn the_problems_panel_closes_when_the_last_problem_is_fixed() {
         let c = catalog();
         let broken = Catalog::build(
@@ -2094,6 +2154,7 @@ mod tests {
             Action::Reloaded {
                 previous: Arc::new(broken),
                 after: None,
+                acts_at_start: 0,
             },
         );
         assert!(s.overlay.is_none());

@@ -394,6 +394,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
         watch: None,
         held: std::collections::VecDeque::new(),
         after_edit: None,
+        reload_acts: 0,
     };
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
@@ -496,6 +497,8 @@ struct Browser {
     /// What the editor was opened on, said again when the reload that follows it lands, so
     /// the status bar names the record edited rather than only the reload.
     after_edit: Option<String>,
+    /// `State::acts` when the reload under way began.
+    reload_acts: u64,
 }
 
 /// Where a reload stands. One runs at a time; changes that arrive meanwhile ask for one more,
@@ -555,6 +558,12 @@ impl Browser {
                 {
                     panic!("DOSSIER_TEST_PANIC is set: panicking on purpose");
                 }
+                if let Some((esc, key)) = self.split_alt(&t) {
+                    if let exit @ Flow::Exit(_) = self.handle(terminal, esc)? {
+                        return Ok(exit);
+                    }
+                    return self.handle(terminal, key);
+                }
                 if self.holds(&t) {
                     self.held.push_back(t);
                     return Ok(Flow::Continue);
@@ -589,6 +598,29 @@ impl Browser {
             return Ok(Flow::Continue);
         };
         self.dispatch(terminal, action)
+    }
+
+    /// An Alt chord that is no command, taken apart into the Esc and the key it was: a terminal
+    /// sends Alt-s as ESC then `s`, so Esc then `s` typed quickly (or sent over a slow link in
+    /// one packet) arrives as Alt-s, and the letter would be lost.
+    fn split_alt(&self, t: &TermEvent) -> Option<(Event, Event)> {
+        let TermEvent::Key(k) = t else { return None };
+        let KeyCode::Char(_) = k.code else {
+            return None;
+        };
+        if !k.modifiers.contains(KeyModifiers::ALT)
+            || k.modifiers.contains(KeyModifiers::CONTROL)
+            || self.state.keymap.lookup(self.state.context(), *k).is_some()
+        {
+            return None;
+        }
+        let esc = crossterm::event::KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        let mut plain = *k;
+        plain.modifiers.remove(KeyModifiers::ALT);
+        Some((
+            Event::Term(TermEvent::Key(esc)),
+            Event::Term(TermEvent::Key(plain)),
+        ))
     }
 
     /// Whether a key must wait for the search under way. Typed fast (or pasted, or sent over a
@@ -800,6 +832,7 @@ impl Browser {
             return;
         }
         let (tx, dir, limits) = (self.events.clone(), self.dir.clone(), self.limits);
+        self.reload_acts = self.state.acts;
         let spawned = spawn("reload", move || {
             let result = Catalog::open(&dir, limits);
             let _ = tx.send(Event::Reloaded(Box::new(result)));
@@ -842,6 +875,7 @@ impl Browser {
 
     /// Swap the new catalog in; the state keeps its place by id.
     fn reloaded(&mut self, result: Result<Catalog, LoadError>) -> Option<Action> {
+        let acts_at_start = self.reload_acts;
         let again = self.reload == Reload::RunningThenAgain;
         self.reload = Reload::Idle;
         if again {
@@ -864,6 +898,7 @@ impl Browser {
                         } else {
                             self.after_edit.take()
                         },
+                        acts_at_start,
                     },
                 ) {
                     self.searcher.send(req, &self.catalog);

@@ -7,14 +7,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::util::{BIN, Case, Run, run_command};
 
-const SUBCOMMANDS: [&str; 6] = [
-    "check",
-    "list",
-    "show",
-    "search",
-    "completions",
-    "man",
-];
+const SUBCOMMANDS: [&str; 6] = ["check", "list", "show", "search", "completions", "man"];
 
 /// What a Markdown renderer makes of a document: its blocks, the links, and anything that
 /// means the text was taken for markup (HTML, emphasis, maths, a quote, a table...).

@@ -374,3 +374,25 @@ fn q_quits_only_where_letters_are_commands() {
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
+
+#[test]
+fn esc_and_a_letter_arriving_together_are_both_kept() {
+    // Over a slow link Esc and the next letter can come in one packet, which reads as Alt and
+    // the letter. With no Alt chord bound there, it is taken for what it was: Esc, then a letter.
+    let case = Case::good();
+    let mut pty = Pty::spawn(case.path(), &["."], &[], 100, 30);
+    pty.wait_text("Records 1/4");
+    type_query(&mut pty, "kolthoum");
+    pty.send("\x1brocket");
+    pty.wait_for("the query replaced by the letters after Esc", |_| {
+        row(&pty, 0).starts_with(" / rocket ")
+    });
+    // In the detail pane, Esc goes back to the search box: the letters land in the query.
+    pty.key("enter");
+    pty.wait_for("the record read", |_| row(&pty, 29).starts_with(" READ"));
+    pty.send("\x1bsaremi");
+    pty.wait_for("back in the search box with the new query", |_| {
+        row(&pty, 0).starts_with(" / saremi ") && row(&pty, 29).starts_with(" SEARCH")
+    });
+    quit(pty);
+}

@@ -1,6 +1,6 @@
 //! Generated case files, for benchmarks and trials: deterministic, realistic, linked.
 //!
-//! `casegen DIR [RECORDS] [SEED]` (or `casegen::write` from the benchmark and the tests) writes
+//! `casegen::write` (from the benchmark, the tests, and `cargo run -p casegen --example write`) writes
 //! RECORDS records in the format people write by hand: Persian
 //! and Arabic names in several transliterations (Ja'far, Ja’far, Jafar; `al-` and `Abd al-`
 //! forms), partial, uncertain and disputed dates, figures that disagree between sources, and

@@ -11,7 +11,7 @@
 use std::fmt;
 
 /// One calendar day packed as `yyyymmdd`, so that integer order is calendar order.
-pub type Day = u32;
+pub(crate) type Day = u32;
 
 /// How much of a date was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,7 +80,7 @@ impl Span {
     /// its ends, and an open end reaches as far as time goes (`2012/..` may still be going on in
     /// 2016; `../2003` began at some time before 2003), so a filter never hides what a record
     /// leaves possible.
-    pub fn years(&self) -> (u16, u16) {
+    pub(crate) fn years(&self) -> (u16, u16) {
         match *self {
             Span::Point(p) => (p.year, p.year),
             Span::Interval(a, b) => (a.map_or(0, |p| p.year), b.map_or(u16::MAX, |p| p.year)),
@@ -98,11 +98,11 @@ impl Span {
         }
     }
 
-    pub fn is_uncertain(&self) -> bool {
+    pub(crate) fn is_uncertain(&self) -> bool {
         self.points().any(|p| p.uncertain)
     }
 
-    pub fn is_approximate(&self) -> bool {
+    pub(crate) fn is_approximate(&self) -> bool {
         self.points().any(|p| p.approximate)
     }
 
@@ -115,7 +115,7 @@ impl Span {
     }
 
     /// A few words on how exact the date is, for readers ("year only", "approximate", ...).
-    pub fn describe(&self) -> Option<String> {
+    pub(crate) fn describe(&self) -> Option<String> {
         let mut words = Vec::new();
         match self {
             Span::Point(p) => match p.precision() {
@@ -146,7 +146,7 @@ impl fmt::Display for DateError {
     }
 }
 
-pub const DATE_HINT: &str = "write YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ (approximate) or ? (uncertain), or an interval such as 2011-01/2011-02 or 2008-07/..";
+pub(crate) const DATE_HINT: &str = "write YYYY, YYYY-MM or YYYY-MM-DD, optionally followed by ~ (approximate) or ? (uncertain), or an interval such as 2011-01/2011-02 or 2008-07/..";
 
 pub fn parse(text: &str) -> Result<Span, DateError> {
     let text = text.trim();

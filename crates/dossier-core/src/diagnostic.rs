@@ -38,7 +38,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// Messages often quote the file; they are made terminal-safe here, once.
-    pub fn new(severity: Severity, path: &str, pos: Pos, message: impl AsRef<str>) -> Self {
+    pub(crate) fn new(severity: Severity, path: &str, pos: Pos, message: impl AsRef<str>) -> Self {
         Self {
             path: text::shown(path).into_owned(),
             line: pos.line,
@@ -53,12 +53,12 @@ impl Diagnostic {
         Self::new(Severity::Error, path, pos, message)
     }
 
-    pub fn warning(path: &str, pos: Pos, message: impl AsRef<str>) -> Self {
+    pub(crate) fn warning(path: &str, pos: Pos, message: impl AsRef<str>) -> Self {
         Self::new(Severity::Warning, path, pos, message)
     }
 
     #[must_use]
-    pub fn hint(mut self, hint: impl AsRef<str>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl AsRef<str>) -> Self {
         self.hint = Some(text::shown(hint.as_ref()).into_owned());
         self
     }

@@ -177,7 +177,7 @@ impl Catalog {
         &self.diagnostics
     }
 
-    pub fn haystacks(&self) -> &Haystacks {
+    pub(crate) fn haystacks(&self) -> &Haystacks {
         &self.haystacks
     }
 

@@ -108,7 +108,7 @@ pub fn load_dir(root: &Path, limits: Limits) -> Result<Loaded, LoadError> {
 }
 
 /// `load_dir`, counting files in `progress` as it goes.
-pub fn load_dir_with(
+pub(crate) fn load_dir_with(
     root: &Path,
     limits: Limits,
     progress: &Progress,
@@ -1381,7 +1381,7 @@ fn check_document(canonical_root: &Path, record: &mut Record) -> Vec<Diagnostic>
 
 /// Can this be an id? Ids are shown on screen and typed in references, so they may not hide or
 /// reorder text (control, bidi and zero-width characters), nor look like paths.
-pub fn usable_id(id: &str) -> bool {
+pub(crate) fn usable_id(id: &str) -> bool {
     !id.is_empty()
         && id.trim() == id
         && !id.starts_with('.')

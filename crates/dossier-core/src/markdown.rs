@@ -18,7 +18,7 @@ use crate::model::{Dates, Record};
 /// emphasis, code, a link, HTML, an entity, a table cell, maths, a heading or its attributes
 /// (`CommonMark`, GitHub's and Pandoc's extensions) are backslash-escaped, and a line break becomes
 /// a space (paragraphs are split before they get here).
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
@@ -46,7 +46,7 @@ pub fn escape(s: &str) -> String {
 
 /// A web address as a Markdown link destination, or none if it is not one: spaces, brackets
 /// and angle brackets are percent-encoded so the link ends where the address does.
-pub fn link_destination(url: &str) -> Option<String> {
+pub(crate) fn link_destination(url: &str) -> Option<String> {
     let url = url.trim();
     let scheme = url.split_once(':')?.0.to_ascii_lowercase();
     if !matches!(scheme.as_str(), "http" | "https") {
@@ -86,7 +86,7 @@ fn escape_line_start(s: &str) -> String {
 }
 
 /// `text` as a code span, whatever backticks it holds.
-pub fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -255,7 +255,7 @@ fn first_date(d: &Dates) -> Option<String> {
 
 /// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks; in
 /// Markdown, escaped. Only a web address becomes a link: a `javascript:` one stays out.
-pub fn source_citation(record: &Record) -> String {
+pub(crate) fn source_citation(record: &Record) -> String {
     let crate::model::Body::Source(s) = &record.body else {
         return escape(record.name.shown());
     };

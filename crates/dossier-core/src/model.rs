@@ -76,7 +76,7 @@ impl std::fmt::Display for Kind {
 /// The form in which ids are compared: Unicode NFC, so that `josé` written with a precomposed
 /// `é` and with `e` plus a combining accent (as macOS writes file names) is one id. Capitals
 /// count: `Case` and `case` are two ids (`check` warns that they look alike).
-pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
     if id.is_ascii() || is_nfc_quick(id.chars()) == IsNormalized::Yes {
         std::borrow::Cow::Borrowed(id)
@@ -87,7 +87,7 @@ pub fn id_key(id: &str) -> std::borrow::Cow<'_, str> {
 
 /// The form in which ids look alike to a reader: compatibility-normalized (NFKC: `ﬁ` is `fi`,
 /// full-width letters are letters) and in lower case.
-pub fn look_alike_key(id: &str) -> String {
+pub(crate) fn look_alike_key(id: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     id.nfkc().flat_map(char::to_lowercase).collect()
 }
@@ -149,7 +149,7 @@ impl Dates {
     }
 
     /// Claims disagree when they name different dates.
-    pub fn is_disputed(&self) -> bool {
+    pub(crate) fn is_disputed(&self) -> bool {
         self.0
             .windows(2)
             .any(|w| w[0].date.text.raw() != w[1].date.text.raw())
@@ -163,7 +163,7 @@ impl Dates {
             .min()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &DateClaim> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &DateClaim> {
         self.0.iter()
     }
 }
@@ -192,11 +192,11 @@ pub struct Figure {
 }
 
 /// Qualifiers that stand for a number on their own.
-pub const VAGUE_QUANTITIES: &[&str] =
+pub(crate) const VAGUE_QUANTITIES: &[&str] =
     &["some", "several", "dozens", "hundreds", "thousands", "many"];
 
 /// Qualifiers that modify a number.
-pub const NUMBER_QUALIFIERS: &[&str] = &[
+pub(crate) const NUMBER_QUALIFIERS: &[&str] = &[
     "at least",
     "about",
     "around",
@@ -213,7 +213,7 @@ pub const NUMBER_QUALIFIERS: &[&str] = &[
 
 impl Figure {
     /// The amount in words: "at least 52", "400-800", "dozens".
-    pub fn amount(&self) -> String {
+    pub(crate) fn amount(&self) -> String {
         let number = match (self.count, self.min, self.max) {
             (Some(n), _, _) => Some(group_thousands(n)),
             (None, Some(a), Some(b)) => {
@@ -298,7 +298,7 @@ pub struct Coordinates {
     pub lon: f64,
 }
 
-pub const SEXES: &[&str] = &["female", "male", "unknown"];
+pub(crate) const SEXES: &[&str] = &["female", "male", "unknown"];
 
 pub const STATUSES: &[&str] = &[
     "alive",
@@ -314,7 +314,7 @@ pub const STATUSES: &[&str] = &[
     "unknown",
 ];
 
-pub const INCIDENT_TYPES: &[&str] = &[
+pub(crate) const INCIDENT_TYPES: &[&str] = &[
     "attack",
     "raid",
     "abduction",
@@ -452,7 +452,7 @@ pub enum Body {
 }
 
 impl Body {
-    pub fn empty(kind: Kind) -> Body {
+    pub(crate) fn empty(kind: Kind) -> Body {
         match kind {
             Kind::Person => Body::Person(Person::default()),
             Kind::Incident => Body::Incident(Incident::default()),
@@ -624,7 +624,7 @@ impl LinkField {
     }
 
     /// The kind a reference in this field must point to, if any.
-    pub fn target(self) -> Option<Kind> {
+    pub(crate) fn target(self) -> Option<Kind> {
         match self {
             LinkField::Source => Some(Kind::Source),
             LinkField::Camp | LinkField::Camps => Some(Kind::Camp),
@@ -704,11 +704,11 @@ impl Record {
     }
 
     /// The line of a top-level field, if the record has it.
-    pub fn field_pos(&self, key: &str) -> Option<Pos> {
+    pub(crate) fn field_pos(&self, key: &str) -> Option<Pos> {
         self.fields.iter().find(|(k, _)| *k == key).map(|&(_, p)| p)
     }
 
-    pub fn person(&self) -> Option<&Person> {
+    pub(crate) fn person(&self) -> Option<&Person> {
         match &self.body {
             Body::Person(p) => Some(p),
             _ => None,
@@ -738,7 +738,7 @@ impl Record {
 
     /// The record's own date field: when an incident happened, a camp opened, a source was
     /// issued, a person was born.
-    pub fn dates(&self) -> &Dates {
+    pub(crate) fn dates(&self) -> &Dates {
         match &self.body {
             Body::Incident(i) => &i.date,
             Body::Camp(c) => &c.opened,
@@ -797,7 +797,7 @@ impl Record {
 
     /// Every text in the record with the top-level field it was written under, for checks
     /// that look at all of them (invisible characters).
-    pub fn texts(&self, f: &mut impl FnMut(&'static str, &Text)) {
+    pub(crate) fn texts(&self, f: &mut impl FnMut(&'static str, &Text)) {
         f(self.name_field.key(), &self.name);
         self.aliases.iter().for_each(|t| f("aliases", t));
         self.summary.iter().for_each(|t| f("summary", t));
@@ -809,7 +809,7 @@ impl Record {
     }
 
     /// Every date written anywhere in the record.
-    pub fn all_dates(&self) -> Vec<&DateText> {
+    pub(crate) fn all_dates(&self) -> Vec<&DateText> {
         fn claims<'r>(out: &mut Vec<&'r DateText>, d: &'r Dates) {
             out.extend(d.0.iter().map(|c| &c.date));
         }

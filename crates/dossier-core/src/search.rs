@@ -43,7 +43,7 @@ fn fold_char(c: char) -> char {
 }
 
 /// Fold a string for comparisons in filters: lowercase, no accents, no apostrophes.
-pub fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.chars()
         .filter(|c| !is_ignorable(*c))
         .map(|c| nucleo_matcher::chars::to_lower_case(fold_char(c)))
@@ -108,14 +108,14 @@ struct Entry {
 }
 
 #[derive(Debug, Default)]
-pub struct Haystacks {
+pub(crate) struct Haystacks {
     entries: Vec<Entry>,
 }
 
 impl Haystacks {
     /// `name_of` resolves an id to the shown name of its record, so that an incident is found
     /// by the name of its camp and not only by the camp's id.
-    pub fn build<'a>(
+    pub(crate) fn build<'a>(
         records: &'a [Record],
         name_of: impl Fn(&str) -> Option<&'a str> + Sync,
     ) -> Haystacks {
@@ -534,7 +534,7 @@ const CHUNK: usize = 2048;
 
 /// Hits that get their matched letters computed; nobody scrolls further, and computing them
 /// for every hit of a one-letter query over a million records would cost more than the search.
-pub const HIGHLIGHTED: usize = 1000;
+pub(crate) const HIGHLIGHTED: usize = 1000;
 
 impl Searcher {
     /// All records that match, best first; with an empty query, every record in catalog order.
@@ -543,7 +543,7 @@ impl Searcher {
     }
 
     /// Search only `candidates` (ascending), for narrowing a previous result as the user types.
-    pub fn search_within(
+    pub(crate) fn search_within(
         &mut self,
         catalog: &Catalog,
         query: &Query,
@@ -555,7 +555,7 @@ impl Searcher {
 
     /// The search, on every core, giving up (`None`) as soon as `cancelled` says a newer
     /// query has arrived.
-    pub fn search_cancellable(
+    pub(crate) fn search_cancellable(
         &mut self,
         catalog: &Catalog,
         query: &Query,
@@ -618,7 +618,7 @@ impl Searcher {
 /// Whether every record that matches `new` also matches `old`, so that `new` need only search
 /// `old`'s results: `new` adds letters or words to `old`, and the word it extends neither is nor
 /// becomes a filter, a negation or an anchored suffix (extending those can widen).
-pub fn narrows(old: &str, new: &str) -> bool {
+pub(crate) fn narrows(old: &str, new: &str) -> bool {
     let Some(added) = new.strip_prefix(old) else {
         return false;
     };

@@ -41,12 +41,12 @@ impl Default for Text {
 
 impl Text {
     /// A value shown on one line: a line break in it is spelled out.
-    pub fn new(raw: impl Into<String>) -> Self {
+    pub(crate) fn new(raw: impl Into<String>) -> Self {
         Self::with(raw.into(), Lines::One)
     }
 
     /// A paragraph (a summary, notes): its line breaks are kept.
-    pub fn paragraph(raw: impl Into<String>) -> Self {
+    pub(crate) fn paragraph(raw: impl Into<String>) -> Self {
         Self::with(raw.into(), Lines::Kept)
     }
 
@@ -75,7 +75,7 @@ impl Text {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.raw().trim().is_empty()
     }
 }
@@ -105,7 +105,9 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// For `#[serde(deserialize_with)]` on the fields shown as paragraphs.
-pub fn paragraph<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Text>, D::Error> {
+pub(crate) fn paragraph<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Text>, D::Error> {
     Option::<String>::deserialize(deserializer).map(|s| s.map(Text::paragraph))
 }
 
@@ -140,7 +142,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// Unicode's default-ignorable code points (DerivedCoreProperties.txt, Unicode 16): drawn as
 /// nothing, or as a blank, by terminals and fonts. They make a name look blank, or identical on
 /// screen to another name.
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
         | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
@@ -245,7 +247,7 @@ pub fn shown(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// The first character of a text that is spelled out where it is shown, if any: what `check`
 /// warns about. `paragraph` says how the text was made (see [`Text::paragraph`]).
-pub fn first_hidden(text: &Text, paragraph: bool) -> Option<char> {
+pub(crate) fn first_hidden(text: &Text, paragraph: bool) -> Option<char> {
     if let Repr::Plain(_) = text.0 {
         return None;
     }
@@ -258,7 +260,7 @@ pub fn first_hidden(text: &Text, paragraph: bool) -> Option<char> {
 
 /// Whether a text shows nothing a reader could see: only spaces, invisible characters and
 /// characters drawn as blanks (the Hangul fillers, the blank Braille pattern).
-pub fn looks_blank(s: &str) -> bool {
+pub(crate) fn looks_blank(s: &str) -> bool {
     s.chars().all(|c| {
         c.is_whitespace()
             || c.is_control()

@@ -13,7 +13,7 @@ use crate::model::{Dates, Record};
 use crate::search::Hit;
 
 /// Where a record sorts: earliest day (undated last), then coarser dates first.
-pub fn key(record: &Record) -> (u32, u8) {
+pub(crate) fn key(record: &Record) -> (u32, u8) {
     let Some(dates) = dates(record) else {
         return (u32::MAX, 0);
     };

@@ -1,11 +1,13 @@
-//! `casegen DIR [RECORDS] [SEED]`: write generated case files for trials and benchmarks
+//! `cargo run --release -p casegen --example write -- DIR [RECORDS] [SEED]`: write generated
+//! case files for trials and benchmarks
 //! (10,000 records and seed 1 unless told), as `bench/run` does.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: casegen DIR [RECORDS] [SEED]   (an absent or empty folder; 10000 records, seed 1)";
+    let usage =
+        "usage: casegen DIR [RECORDS] [SEED]   (an absent or empty folder; 10000 records, seed 1)";
     let (Some(dir), records, seed) = (args.first(), args.get(1), args.get(2)) else {
         eprintln!("{usage}");
         return ExitCode::from(2);
