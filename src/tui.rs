@@ -602,19 +602,28 @@ impl Browser {
 
     /// An Alt chord that is no command, taken apart into the Esc and the key it was: a terminal
     /// sends Alt-s as ESC then `s`, so Esc then `s` typed quickly (or sent over a slow link in
-    /// one packet) arrives as Alt-s, and the letter would be lost.
+    /// one packet) arrives as Alt-s, and the letter would be lost. Only where that Esc leads to
+    /// the search box, where the letters after it are text: elsewhere (closing a box over the
+    /// detail pane, where letters are commands) stray bytes that look like Alt chords must not
+    /// turn into commands.
     fn split_alt(&self, t: &TermEvent) -> Option<(Event, Event)> {
         let TermEvent::Key(k) = t else { return None };
         let KeyCode::Char(_) = k.code else {
             return None;
         };
-        if !k.modifiers.contains(KeyModifiers::ALT)
+        let context = self.state.context();
+        let esc = crossterm::event::KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+        let to_search = matches!(
+            (context, self.state.keymap.lookup(context, esc)),
+            (Context::Search, Some(Command::Clear)) | (Context::Detail, Some(Command::FocusList))
+        );
+        if !to_search
+            || !k.modifiers.contains(KeyModifiers::ALT)
             || k.modifiers.contains(KeyModifiers::CONTROL)
-            || self.state.keymap.lookup(self.state.context(), *k).is_some()
+            || self.state.keymap.lookup(context, *k).is_some()
         {
             return None;
         }
-        let esc = crossterm::event::KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
         let mut plain = *k;
         plain.modifiers.remove(KeyModifiers::ALT);
         Some((

@@ -674,53 +674,69 @@ fn yaml_error(
         .map(|l| loc_pos(&l))
         .or(last_key.map(|(_, p)| *p))
         .unwrap_or(Pos { line: 1, col: 1 });
-    let message = serde_saphyr::DefaultMessageFormatter
-        .format_message(inner)
-        .into_owned();
-    let (message, hint): (String, String) = match inner {
-        E::SerdeUnknownField { field, .. } => unknown_field(kind, field),
-        E::DuplicateMappingKey { key, .. } => (
-            match key {
-                Some(k) => format!("duplicate key `{k}`"),
-                None => "duplicate key".into(),
+    // The parser's own sentence, shown where dossier has no better words; never read to decide.
+    let message = || {
+        serde_saphyr::DefaultMessageFormatter
+            .format_message(inner)
+            .into_owned()
+    };
+    let (message, hint): (String, String) = match YamlProblem::of(inner, last_key.is_none()) {
+        YamlProblem::UnknownField => match inner {
+            E::SerdeUnknownField { field, .. } => unknown_field(kind, field),
+            _ => (message(), String::new()),
+        },
+        YamlProblem::DuplicateKey => (
+            match inner {
+                E::DuplicateMappingKey { key: Some(k), .. } => format!("duplicate key `{k}`"),
+                _ => "duplicate key".into(),
             },
             "a key may appear once per mapping; merge the two values or remove one".into(),
         ),
-        E::MultipleDocuments { .. } | E::Budget { breach: serde_saphyr::budget::BudgetBreach::Documents { .. }, .. } => (
+        YamlProblem::SeveralDocuments => (
             "more than one YAML document (`---`) in one file".into(),
             "one record per file: move each document after `---` into a file of its own".into(),
         ),
-        E::Unexpected { .. } if message.contains("mapping") && last_key.is_none() => (
+        YamlProblem::NotAMapping => (
             "a record file must be a mapping of fields (`name: ...`), not a list or a single value".into(),
             "start the file with `name:` (or `title:` for a source) at the left margin".into(),
         ),
-        E::SerdeMissingField { field, .. } => (
-            format!("missing required field `{field}`"),
+        YamlProblem::MissingField => (
+            match inner {
+                E::SerdeMissingField { field, .. } => format!("missing required field `{field}`"),
+                _ => message(),
+            },
             "add the field".into(),
         ),
-        E::Budget { .. } | E::AliasError { .. } | E::AliasExpansionLimitExceeded { .. } | E::AliasReplayLimitExceeded { .. } => (
+        YamlProblem::Limits => (
             match inner {
-                E::Budget { breach, .. } => budget_message(breach).unwrap_or(message),
-                _ => message,
+                E::Budget { breach, .. } => budget_message(breach).unwrap_or_else(message),
+                _ => message(),
             },
             "dossier caps anchors, aliases, nesting and size in record files; a record should not need them at this scale".into(),
         ),
-        _ if message.contains("recursion limit") => (
+        YamlProblem::TooDeep => (
             "nesting too deep".into(),
             "record files nest a few levels at most (32 is the limit); check for unclosed [ or {".into(),
         ),
-        _ if message.contains("unexpected character") => (
-            message,
+        YamlProblem::BadCharacter => (
+            message(),
             "remove the character, or quote the value; NUL and other control bytes have no place in a case file".into(),
         ),
-        _ if message.contains("invalid type") || message.contains("expected") => (
-            // Name the field: "expected string scalar" alone does not say where to look.
+        YamlProblem::WrongShape => (
             {
                 // The parser's words for YAML events, in the README's words.
-                let message = message
-                    .replace("expected mapping start", "expected a mapping (`key: value`)")
-                    .replace("expected sequence start", "expected a list")
-                    .replace("expected string scalar", "expected a single value, not a list or mapping");
+                let message = match inner {
+                    E::Unexpected { expected, .. } => match *expected {
+                        "mapping start" => "expected a mapping (`key: value`)".to_owned(),
+                        "sequence start" => "expected a list".to_owned(),
+                        "string scalar" | "scalar" => {
+                            "expected a single value, not a list or mapping".to_owned()
+                        }
+                        other => format!("expected {other}"),
+                    },
+                    _ => message(),
+                };
+                // Name the field: "expected a list" alone does not say where to look.
                 match last_key {
                     Some((key, p)) if p.line <= pos.line => format!("in `{key}`: {message}"),
                     _ => message,
@@ -728,12 +744,73 @@ fn yaml_error(
             },
             "check the value's shape against the file format in the README: a single value, a list (`- item` or [a, b]), or a mapping".into(),
         ),
-        _ => (
-            message,
+        YamlProblem::Syntax => (
+            message(),
             "fix the YAML here or just above it (an unclosed [ { or quote, a missing space after `:`, a tab in the indentation)".into(),
         ),
     };
     Diagnostic::error(rel, pos, message).hint(hint)
+}
+
+/// What went wrong in a record file, by the YAML library's own error kinds (the deserializer's
+/// variants and the parser's `ErrorKind`), never by the words of its English messages: a new
+/// version may reword those, and the tests below pin each kind to an input that produces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YamlProblem {
+    UnknownField,
+    DuplicateKey,
+    SeveralDocuments,
+    /// The file is a list or a single value, not fields.
+    NotAMapping,
+    MissingField,
+    /// A budget: anchors, aliases, nodes, size.
+    Limits,
+    TooDeep,
+    /// A character YAML does not allow (NUL, other controls).
+    BadCharacter,
+    /// A field holds the wrong shape: a list where a value goes, a number where a list goes.
+    WrongShape,
+    /// Anything else the parser could not read: an unclosed bracket, a missing space.
+    Syntax,
+}
+
+impl YamlProblem {
+    fn of(err: &serde_saphyr::Error, before_any_key: bool) -> YamlProblem {
+        use serde_saphyr::Error as E;
+        use serde_saphyr::granit_parser::ErrorKind as Scan;
+        match err {
+            E::SerdeUnknownField { .. } => YamlProblem::UnknownField,
+            E::DuplicateMappingKey { .. } => YamlProblem::DuplicateKey,
+            E::MultipleDocuments { .. }
+            | E::Budget {
+                breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
+                ..
+            } => YamlProblem::SeveralDocuments,
+            E::Unexpected {
+                expected: "mapping start",
+                ..
+            } if before_any_key => YamlProblem::NotAMapping,
+            E::SerdeMissingField { .. } => YamlProblem::MissingField,
+            E::Budget { .. }
+            | E::AliasError { .. }
+            | E::AliasExpansionLimitExceeded { .. }
+            | E::AliasReplayLimitExceeded { .. }
+            | E::AliasReplayStackDepthExceeded { .. } => YamlProblem::Limits,
+            E::ExternalMessage { source, .. } => match &**source {
+                serde_saphyr::ExternalMessageSource::Parser(scan) => match scan.kind() {
+                    Scan::RecursionLimitExceeded => YamlProblem::TooDeep,
+                    Scan::UnexpectedCharacter { .. } => YamlProblem::BadCharacter,
+                    _ => YamlProblem::Syntax,
+                },
+                _ => YamlProblem::Syntax,
+            },
+            E::Unexpected { .. }
+            | E::SerdeInvalidType { .. }
+            | E::SerdeInvalidValue { .. }
+            | E::SerdeInvalidLength { .. } => YamlProblem::WrongShape,
+            _ => YamlProblem::Syntax,
+        }
+    }
 }
 
 /// A budget breach in words, with the limit that was reached (see `yaml_options`).
@@ -1630,6 +1707,49 @@ impl<'de> Deserialize<'de> for Dates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each kind of YAML problem from an input that produces it, classified by the library's
+    /// error kinds: an upgrade that changes them fails here, not silently in the messages.
+    #[test]
+    fn yaml_problems_are_told_apart_by_the_parsers_kinds() {
+        let classify = |text: &str| {
+            let mut keys: Vec<(String, Pos)> = Vec::new();
+            let err = serde_saphyr::with_deserializer_from_str_with_options(
+                text,
+                yaml_options(serde_saphyr::DuplicateKeyPolicy::Error),
+                |de| {
+                    KeySpy {
+                        keys: &mut keys,
+                        marker: PhantomData::<RecordFile>,
+                    }
+                    .deserialize(de)
+                },
+            )
+            .err()
+            .unwrap_or_else(|| panic!("{text:?} parsed"));
+            YamlProblem::of(&err, keys.is_empty())
+        };
+        let deep = format!("name: A\nrelated: {}\n", "[".repeat(100_000));
+        // More anchors than the budget allows, in a field that takes a list of strings.
+        let anchors: Vec<String> = (0..1100).map(|i| format!("&a{i} x")).collect();
+        let bomb = format!("name: A\ntags: [{}]\n", anchors.join(", "));
+        for (text, expected) in [
+            ("name: A\nnmae: B\n", YamlProblem::UnknownField),
+            ("name: A\nname: B\n", YamlProblem::DuplicateKey),
+            ("name: A\n---\nname: B\n", YamlProblem::SeveralDocuments),
+            ("- a\n- b\n", YamlProblem::NotAMapping),
+            ("just text\n", YamlProblem::NotAMapping),
+            (bomb.as_str(), YamlProblem::Limits),
+            (deep.as_str(), YamlProblem::TooDeep),
+            ("name: a\u{0}b\n", YamlProblem::BadCharacter),
+            ("name: A\naliases: 3\n", YamlProblem::WrongShape),
+            ("name: [a, b]\n", YamlProblem::WrongShape),
+            ("name: A\n  status: x\n", YamlProblem::Syntax),
+            ("name: A\n\tstatus: x\n", YamlProblem::Syntax),
+        ] {
+            assert_eq!(classify(text), expected, "{:?}", text.get(..40));
+        }
+    }
 
     fn parse(kind: Kind, text: &str) -> (Record, Vec<Diagnostic>) {
         let (r, d) = parse_record("x/test.yaml", kind, text);
