@@ -258,6 +258,8 @@ enum Failure {
     Config(Vec<String>),
     /// The reader of our output went away (`dossier list | head`): their choice, not an error.
     ClosedPipe,
+    /// The browser ended with this exit code (a signal: 128 + its number), having said why.
+    Exit(u8),
 }
 
 impl From<io::Error> for Failure {
@@ -316,6 +318,7 @@ pub fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
+        Err(Failure::Exit(code)) => ExitCode::from(code),
     }
 }
 
@@ -586,7 +589,7 @@ fn cannot_open(dir: &Path, e: &crate::load::LoadError) -> Failure {
 fn browse(dir: &Path, limits: Limits, config: crate::config::Config) -> Result<(), Failure> {
     match crate::tui::run(dir, limits, config) {
         Ok(0) => Ok(()),
-        Ok(code) => std::process::exit(code),
+        Ok(code) => Err(Failure::Exit(u8::try_from(code).unwrap_or(u8::MAX))),
         // Each part of the chain in our form: "cannot set up the terminal: input/output error".
         Err(e) => Err(Failure::Fatal(
             e.chain()
