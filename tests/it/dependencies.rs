@@ -75,24 +75,17 @@ fn every_dependency_has_a_licence_we_can_ship() {
     assert!(!acceptable("MIT AND GPL-3.0-only"));
 }
 
-#[test]
-fn the_program_links_one_version_of_each_crate() {
-    let meta = metadata();
-    let packages: HashMap<&str, &Value> = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["id"].as_str().unwrap(), p))
-        .collect();
+/// Every package a package pulls into what it builds (normal and build dependencies; not
+/// dev-dependencies, which are not shipped), by package id.
+fn shipped<'m>(meta: &'m Value, root: &'m str) -> BTreeSet<&'m str> {
     let nodes: HashMap<&str, &Value> = meta["resolve"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|n| (n["id"].as_str().unwrap(), n))
         .collect();
-    // Walk normal and build dependencies from dossier; dev-dependencies are not shipped.
     let mut seen = BTreeSet::new();
-    let mut stack = vec![meta["resolve"]["root"].as_str().unwrap()];
+    let mut stack = vec![root];
     while let Some(id) = stack.pop() {
         if !seen.insert(id) {
             continue;
@@ -108,6 +101,34 @@ fn the_program_links_one_version_of_each_crate() {
             }
         }
     }
+    seen
+}
+
+fn packages(meta: &Value) -> HashMap<&str, &Value> {
+    meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p))
+        .collect()
+}
+
+/// The id of the workspace package called `name`.
+fn package_id<'m>(meta: &'m Value, name: &str) -> &'m str {
+    meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .and_then(|p| p["id"].as_str())
+        .unwrap_or_else(|| panic!("no package {name}"))
+}
+
+#[test]
+fn the_program_links_one_version_of_each_crate() {
+    let meta = metadata();
+    let packages = packages(&meta);
+    let seen = shipped(&meta, package_id(&meta, "dossier"));
     let mut versions: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for id in &seen {
         let p = packages[id];
@@ -126,4 +147,124 @@ fn the_program_links_one_version_of_each_crate() {
         "two versions of a crate in the program: {duplicates:?}"
     );
     assert!(seen.len() > 20, "the walk found the dependency graph");
+    // The benchmark's generator is not part of what ships.
+    assert!(!versions.contains_key("casegen"), "casegen is in the program");
+}
+
+#[test]
+fn the_core_crate_knows_no_terminal_and_no_command_line() {
+    let meta = metadata();
+    let packages = packages(&meta);
+    let names: BTreeSet<&str> = shipped(&meta, package_id(&meta, "dossier-core"))
+        .into_iter()
+        .map(|id| packages[id]["name"].as_str().unwrap())
+        .collect();
+    for outside in [
+        "ratatui",
+        "crossterm",
+        "clap",
+        "clap_complete",
+        "clap_mangen",
+        "notify",
+        "signal-hook",
+        "toml",
+        "anyhow",
+    ] {
+        assert!(
+            !names.contains(outside),
+            "dossier-core depends on {outside}: {names:?}"
+        );
+    }
+    assert!(names.contains("serde-saphyr") && names.contains("nucleo-matcher"));
+}
+
+/// `crate::name` references between the modules of one crate's `src/` (a file in `src/ui/` is
+/// part of `ui`), as edges from module to module.
+fn module_edges(src: &std::path::Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(src) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(src).unwrap();
+        let module = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        // Only the code, not the tests beside it: a test may use anything.
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        for (at, _) in code.match_indices("crate::") {
+            let name: String = code[at + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != module && name != "assert_readme_has" {
+                edges.entry(module.clone()).or_default().insert(name);
+            }
+        }
+        // `use crate::{a, b}` lists.
+        for (at, _) in code.match_indices("use crate::{") {
+            let list: String = code[at + 12..].chars().take_while(|c| *c != '}').collect();
+            for name in list.split(',').map(|n| n.trim().split("::").next().unwrap_or("")) {
+                if !name.is_empty() && name != module {
+                    edges.entry(module.clone()).or_default().insert(name.to_owned());
+                }
+            }
+        }
+    }
+    edges
+}
+
+/// A cycle in the graph, if there is one: the modules around it.
+fn a_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|p| p == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges
+        .keys()
+        .find_map(|n| visit(n, edges, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_module_of_either_crate_depends_on_itself_through_another() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for src in [root.join("src"), root.join("crates/dossier-core/src")] {
+        let edges = module_edges(&src);
+        assert!(edges.len() > 5, "read the modules of {}", src.display());
+        if let Some(cycle) = a_cycle(&edges) {
+            panic!("a cycle in {}: {}", src.display(), cycle.join(" -> "));
+        }
+    }
 }
