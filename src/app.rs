@@ -1573,6 +1573,19 @@ mod tests {
         effect
     }
 
+    /// The catalog read again: `c` replaces `previous`, a reload begun before any key.
+    fn reload(s: &mut State, c: &Catalog, previous: Catalog) {
+        act(
+            s,
+            c,
+            Action::Reloaded {
+                previous: Arc::new(previous),
+                after: None,
+                acts_at_start: 0,
+            },
+        );
+    }
+
     fn cmd(s: &mut State, c: &Catalog, cmd: Command) -> Option<Effect> {
         act(s, c, Action::Command(cmd))
     }
@@ -1862,15 +1875,7 @@ mod tests {
         acts_on_shown(&mut s, &c);
         // A reload and a search answered late keep what is shown.
         let c2 = Catalog::build(PathBuf::from("/cases"), c.records().to_vec(), vec![]);
-        act(
-            &mut s,
-            &c2,
-            Action::Reloaded {
-                previous: Arc::new(catalog()),
-                after: None,
-                acts_at_start: 0,
-            },
-        );
+        reload(&mut s, &c2, catalog());
         assert_eq!(shown_title(&s), "Abduction of seven residents");
         acts_on_shown(&mut s, &c2);
         // Moving the selection shows the selected row again.
@@ -2013,15 +2018,7 @@ mod tests {
             .0,
         );
         let c2 = Catalog::build(PathBuf::from("/cases"), records, vec![]);
-        act(
-            &mut s,
-            &c2,
-            Action::Reloaded {
-                previous: Arc::new(c),
-                after: None,
-                acts_at_start: 0,
-            },
-        );
+        reload(&mut s, &c2, c);
         assert_eq!(current(&s), before);
         assert_eq!(c2.get(s.selected().unwrap()).id.as_ref(), before);
     }
@@ -2040,15 +2037,7 @@ mod tests {
             .cloned()
             .collect();
         let c2 = Catalog::build(PathBuf::from("/cases"), records, vec![]);
-        act(
-            &mut s,
-            &c2,
-            Action::Reloaded {
-                previous: Arc::new(c),
-                after: None,
-                acts_at_start: 0,
-            },
-        );
+        reload(&mut s, &c2, c);
         assert!(s.current.is_some(), "the pane shows something");
         assert_eq!(s.selected(), s.current_idx(&c2));
         assert!(!s.detail.lines.is_empty());
@@ -2148,15 +2137,7 @@ mod tests {
         let mut s = State::new(&broken, 80, 24);
         cmd(&mut s, &broken, Command::Diagnostics);
         assert_eq!(s.context(), Context::Diagnostics);
-        act(
-            &mut s,
-            &c,
-            Action::Reloaded {
-                previous: Arc::new(broken),
-                after: None,
-                acts_at_start: 0,
-            },
-        );
+        reload(&mut s, &c, broken);
         assert!(s.overlay.is_none());
         assert!(s.message.as_deref().unwrap().contains("1 problem fixed"));
     }

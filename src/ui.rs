@@ -70,6 +70,23 @@ pub fn render_loading(frame: &mut Frame, found: usize, read: usize, theme: Theme
     );
 }
 
+/// A bordered pane with its title, its border lit when it has the keyboard; the area inside,
+/// or `None` when there is no room inside.
+fn pane(
+    frame: &mut Frame,
+    area: ratatui::layout::Rect,
+    title: String,
+    focused: bool,
+    theme: Theme,
+) -> Option<ratatui::layout::Rect> {
+    let block = ratatui::widgets::Block::bordered()
+        .title(title)
+        .border_style(theme.border(focused));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    (inner.width > 0 && inner.height > 0).then_some(inner)
+}
+
 /// Cut spans to `width` columns, marking the cut with `…`.
 fn fit(spans: Vec<Span<'_>>, width: usize) -> Vec<Span<'_>> {
     let total: usize = spans.iter().map(Span::width).sum();

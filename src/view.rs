@@ -379,6 +379,11 @@ mod tests {
                 "name: Raid\ndate:\n  - date: 2009-07-28\n    sources: [ncri]\n  - date: 2009-07\n    sources: [ai]\nparticipants:\n  - person: ks\n    role: victim\n    act: killed\n  - group: armed men\n    role: alleged_perpetrator\nfigures:\n  - what: killed\n    count: 9\n    sources: [ai]\n  - what: injured\n    qualifier: hundreds\n    sources: [ai]\n  - what: killed\n    count: 11\n    qualifier: at least\n    sources: [ncri]\nsources: [ai]\n",
             ),
         ];
+        build(&files)
+    }
+
+    /// A catalog of the files given by path and text.
+    fn build(files: &[(&str, &str)]) -> Catalog {
         let mut records = Vec::new();
         for (path, text) in files {
             let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
@@ -487,12 +492,7 @@ mod tests {
                 "name: Raid B\nparticipants:\n  - person: ks\n    role: victim\nsources: [ai]\n",
             ),
         ];
-        let mut records = Vec::new();
-        for (path, text) in files {
-            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
-            records.extend(parse_record(path, kind, text).0);
-        }
-        let c = Catalog::build(PathBuf::from("/x"), records, vec![]);
+        let c = build(&files);
         let t = texts(&detail(&c, c.idx("ks").unwrap()));
         let mentions: Vec<&String> = t.iter().filter(|l| l.contains("← I")).collect();
         assert_eq!(mentions.len(), 1, "{t:#?}");

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::Screen;
 use crate::app::Mode;
@@ -33,14 +33,9 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
             ((state.detail.scroll + height) * 100 / rows.len()).min(100)
         );
     }
-    let block = Block::bordered()
-        .title(title)
-        .border_style(theme.border(focused));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.width == 0 || inner.height == 0 {
+    let Some(inner) = super::pane(frame, area, title, focused, theme) else {
         return;
-    }
+    };
     let lines: Vec<Line> = rows
         .iter()
         .skip(state.detail.scroll)

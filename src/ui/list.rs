@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::{Screen, Theme, fit};
 use crate::app::Mode;
@@ -33,14 +33,9 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
     } else {
         format!(" {name} {}/{} ", state.cursor + 1, total)
     };
-    let block = Block::bordered()
-        .title(title)
-        .border_style(theme.border(focused));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if inner.width == 0 || inner.height == 0 {
+    let Some(inner) = super::pane(frame, area, title, focused, theme) else {
         return;
-    }
+    };
     let width = usize::from(inner.width);
     let mut lines = Vec::new();
     if total == 0 {

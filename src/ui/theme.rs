@@ -221,25 +221,10 @@ mod tests {
     }
 
     fn rgb(c: Color) -> (u8, u8, u8) {
-        let named = [
-            Color::Black,
-            Color::Red,
-            Color::Green,
-            Color::Yellow,
-            Color::Blue,
-            Color::Magenta,
-            Color::Cyan,
-            Color::Gray,
-            Color::DarkGray,
-            Color::LightRed,
-            Color::LightGreen,
-            Color::LightYellow,
-            Color::LightBlue,
-            Color::LightMagenta,
-            Color::LightCyan,
-            Color::White,
-        ];
-        let n = named.iter().position(|&x| x == c).expect("a named colour");
+        let n = crate::palette::NAMED
+            .iter()
+            .position(|&x| x == c)
+            .expect("a named colour");
         crate::palette::ANSI_RGB[n]
     }
 

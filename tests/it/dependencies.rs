@@ -148,7 +148,10 @@ fn the_program_links_one_version_of_each_crate() {
     );
     assert!(seen.len() > 20, "the walk found the dependency graph");
     // The benchmark's generator is not part of what ships.
-    assert!(!versions.contains_key("casegen"), "casegen is in the program");
+    assert!(
+        !versions.contains_key("casegen"),
+        "casegen is in the program"
+    );
 }
 
 #[test]
@@ -215,9 +218,15 @@ fn module_edges(src: &std::path::Path) -> BTreeMap<String, BTreeSet<String>> {
         // `use crate::{a, b}` lists.
         for (at, _) in code.match_indices("use crate::{") {
             let list: String = code[at + 12..].chars().take_while(|c| *c != '}').collect();
-            for name in list.split(',').map(|n| n.trim().split("::").next().unwrap_or("")) {
+            for name in list
+                .split(',')
+                .map(|n| n.trim().split("::").next().unwrap_or(""))
+            {
                 if !name.is_empty() && name != module {
-                    edges.entry(module.clone()).or_default().insert(name.to_owned());
+                    edges
+                        .entry(module.clone())
+                        .or_default()
+                        .insert(name.to_owned());
                 }
             }
         }

@@ -575,12 +575,7 @@ fn a_file_swapped_between_the_scan_and_the_read_is_judged_as_opened() {
     );
     case.run(&["list", "."]); // nothing left open on the pipe
     std::fs::remove_file(case.path().join(person)).unwrap();
-    let run = Command::new("sh")
-        .args(["-c", &restore])
-        .current_dir(case.path())
-        .status()
-        .unwrap();
-    assert!(run.success());
+    shell(&case, &restore);
     expect(
         &case,
         &format!("rm {person} && ln -s /dev/zero {person}"),
@@ -594,12 +589,7 @@ fn a_file_swapped_between_the_scan_and_the_read_is_judged_as_opened() {
         outside.path().join("kolthoum-sarahati.yaml"),
     )
     .unwrap();
-    let run = Command::new("sh")
-        .args(["-c", &restore])
-        .current_dir(case.path())
-        .status()
-        .unwrap();
-    assert!(run.success());
+    shell(&case, &restore);
     expect(
         &case,
         &format!(
@@ -619,4 +609,14 @@ fn a_file_swapped_between_the_scan_and_the_read_is_judged_as_opened() {
         run.stdout.starts_with("checked 4 records (1 person,"),
         "{run:?}"
     );
+}
+
+/// Run a shell command in the case's folder, as a user at a prompt would.
+fn shell(case: &Case, command: &str) {
+    let run = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(case.path())
+        .status()
+        .unwrap();
+    assert!(run.success(), "{command}");
 }
