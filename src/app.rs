@@ -213,6 +213,8 @@ impl SearchRequest {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Detail {
     pub record: Option<RecordIdx>,
+    /// The record, or its claims side by side.
+    pub page: view::Page,
     pub lines: Vec<view::Line>,
     /// `lines` wrapped to `wrapped_width` columns, kept until the lines or the width change:
     /// wrapping on every key and frame cost 50 ms a key for a record with a 4 MB summary.
@@ -252,9 +254,26 @@ pub struct ViewRequest {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Help { filter: Input, scroll: usize },
-    Diagnostics { cursor: usize },
+    Help {
+        filter: Input,
+        scroll: usize,
+    },
+    Diagnostics {
+        cursor: usize,
+    },
     Viewer(Viewer),
+    /// A claim cites more than one source: which to follow.
+    Choose(Choice),
+}
+
+/// The sources of one claim, offered to follow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The claim, as its line in the detail pane reads.
+    pub claim: String,
+    /// Each source's short title and locator, and its record.
+    pub options: Vec<(String, RecordIdx)>,
+    pub cursor: usize,
 }
 
 pub struct State {
@@ -406,6 +425,7 @@ impl State {
             Some(Overlay::Help { .. }) => Context::Help,
             Some(Overlay::Viewer(_)) => Context::Viewer,
             Some(Overlay::Diagnostics { .. }) => Context::Diagnostics,
+            Some(Overlay::Choose(_)) => Context::Choose,
             None => match self.mode {
                 Mode::Search => Context::Search,
                 Mode::Detail => Context::Detail,
@@ -480,7 +500,8 @@ impl State {
         let record = catalog.get(idx);
         let same = self.current.as_deref() == Some(&*record.id);
         self.current = Some(Arc::from(&*record.id));
-        let lines = view::detail(catalog, idx);
+        let page = self.detail.page;
+        let lines = view::detail(catalog, idx, page);
         let cursor = if same {
             self.detail.cursor.min(lines.len().saturating_sub(1))
         } else {
@@ -489,6 +510,7 @@ impl State {
         let scroll = if same { self.detail.scroll } else { 0 };
         self.detail = Detail {
             record: Some(idx),
+            page,
             lines,
             rows: Vec::new(),
             wrapped_width: 0,
@@ -675,6 +697,64 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// Follow what a line leads to: a record, or one of a claim's sources (a choice when it
+    /// cites more than one).
+    fn open_target(&mut self, catalog: &Catalog, target: &crate::doc::Target) {
+        match target {
+            crate::doc::Target::Sources(sources) if sources.len() > 1 => {
+                let claim = self
+                    .detail
+                    .lines
+                    .get(self.detail.cursor)
+                    .map(|l| l.segs.iter().map(|s| s.text.as_str()).collect::<String>())
+                    .unwrap_or_default();
+                let options = sources
+                    .iter()
+                    .map(|(idx, locator)| {
+                        let mut label = crate::doc::source_label(catalog, *idx);
+                        if let Some(l) = locator {
+                            label.push_str(", ");
+                            label.push_str(l);
+                        }
+                        (label, *idx)
+                    })
+                    .collect();
+                self.open_overlay(Overlay::Choose(Choice {
+                    claim: claim.trim().to_owned(),
+                    options,
+                    cursor: 0,
+                }));
+            }
+            t => {
+                if let Some(idx) = t.record() {
+                    self.follow(catalog, idx);
+                }
+            }
+        }
+    }
+
+    /// The record shown, or its claims side by side.
+    fn toggle_claims(&mut self, catalog: &Catalog) {
+        let Some(idx) = self.current_idx(catalog) else {
+            self.message = Some("no record shown: choose one in the list first".into());
+            return;
+        };
+        self.detail.page = match self.detail.page {
+            view::Page::Record => view::Page::Claims,
+            view::Page::Claims => view::Page::Record,
+        };
+        self.detail.cursor = 0;
+        self.detail.scroll = 0;
+        self.show(catalog, idx);
+        let key = self.key_for(self.context(), Command::Claims);
+        self.message = Some(match self.detail.page {
+            view::Page::Claims => {
+                format!("claims of {}; {key} shows the record", quoted(catalog, idx))
+            }
+            view::Page::Record => format!("showing {}", quoted(catalog, idx)),
+        });
+    }
+
     /// Follow a link: the current record goes on the back stack.
     fn follow(&mut self, catalog: &Catalog, target: RecordIdx) {
         if let Some(cur) = self.current.clone() {
@@ -684,6 +764,8 @@ impl State {
             self.history.back.push(cur);
         }
         self.history.forward.clear();
+        // A link leads to a record, not to its claims (a source has none).
+        self.detail.page = view::Page::Record;
         self.show(catalog, target);
         self.sync_list_to(target);
         self.message = Some(format!(
@@ -1154,6 +1236,7 @@ fn command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect>
         Context::Help => help_command(state, cmd),
         Context::Viewer => viewer_command(state, cmd),
         Context::Diagnostics => diagnostics_command(state, catalog, cmd),
+        Context::Choose => choose_command(state, catalog, cmd),
         Context::Search | Context::Global => search_command(state, catalog, cmd),
         Context::Detail => detail_command(state, catalog, cmd),
     }
@@ -1190,6 +1273,7 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::View => return state.view_request(catalog).map(Effect::View),
         Command::Timeline => return Some(state.toggle_timeline()),
         Command::TimelineOf => return state.timeline_of(catalog),
+        Command::Claims => state.toggle_claims(catalog),
         _ => {}
     }
     None
@@ -1288,7 +1372,7 @@ fn detail_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
             .get(state.detail.cursor)
             .and_then(|l| l.target.clone())
         {
-            Some(t) => state.follow(catalog, t.record()),
+            Some(t) => state.open_target(catalog, &t),
             None => {
                 state.message =
                     Some("not a link: move to a line marked → or ← and press Enter".into());
@@ -1323,11 +1407,29 @@ fn help_command(state: &mut State, cmd: Command) -> Option<Effect> {
         // The help draws a heading before each section: scrolling stops where the last page
         // is full.
         let rows = help_rows(&state.keymap, &filter.text);
-        let mut sections: Vec<&str> = rows.iter().map(|r| r.section).collect();
-        sections.dedup();
-        *scroll = (*scroll).min((rows.len() + sections.len()).saturating_sub(room));
+        *scroll = (*scroll).min(help_last_scroll(&rows, room));
     }
     None
+}
+
+/// How far the help can scroll: to where the last page is full. Each section has a heading
+/// line, and a page that starts inside a section repeats its heading on top, which takes a line
+/// of the page.
+pub fn help_last_scroll(rows: &[HelpRow], room: usize) -> usize {
+    let mut headings = Vec::with_capacity(rows.len() * 2);
+    let mut last = None;
+    for row in rows {
+        if last != Some(row.section) {
+            headings.push(true);
+            last = Some(row.section);
+        }
+        headings.push(false);
+    }
+    let start = headings.len().saturating_sub(room);
+    match headings.get(start) {
+        Some(false) if start > 0 => start + 1,
+        _ => start,
+    }
 }
 
 /// One line of the help screen: its section (a context, or the search syntax), the keys or
@@ -1394,6 +1496,27 @@ fn viewer_command(state: &mut State, cmd: Command) -> Option<Effect> {
                 highlight: v.highlight,
                 about: format!("{shown}:{line}"),
             }));
+        }
+        _ => {}
+    }
+    None
+}
+
+fn choose_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
+    let Some(Overlay::Choose(choice)) = &mut state.overlay else {
+        return None;
+    };
+    let last = choice.options.len().saturating_sub(1);
+    match cmd {
+        Command::Close => state.close_overlay(),
+        Command::Down => choice.cursor = (choice.cursor + 1).min(last),
+        Command::Up => choice.cursor = choice.cursor.saturating_sub(1),
+        Command::Top => choice.cursor = 0,
+        Command::Bottom => choice.cursor = last,
+        Command::Open => {
+            let (_, idx) = *choice.options.get(choice.cursor)?;
+            state.close_overlay();
+            state.follow(catalog, idx);
         }
         _ => {}
     }
@@ -1470,7 +1593,7 @@ fn click(state: &mut State, catalog: &Catalog, column: u16, row: u16) -> Option<
             state.detail.cursor = line;
         }
         if let Some(t) = state.detail.lines.get(line).and_then(|l| l.target.clone()) {
-            state.follow(catalog, t.record());
+            state.open_target(catalog, &t);
         }
     } else if areas.search.contains(at) {
         state.enter_search();
@@ -1498,7 +1621,7 @@ fn scroll(state: &mut State, catalog: &Catalog, column: u16, row: u16, down: boo
             };
             return;
         }
-        Some(Overlay::Diagnostics { .. }) => return,
+        Some(Overlay::Diagnostics { .. } | Overlay::Choose(_)) => return,
         None => {}
     }
     let areas = state.areas();

@@ -202,6 +202,9 @@ enum Format {
     Markdown,
     /// One line of Markdown citing the record and its sources, as the browser's `c` copies it
     Citation,
+    /// The record's claims (dates, figures, parties, inferred values), each with what is said of
+    /// it and the sources it rests on, as the browser's `C` shows them
+    Claims,
 }
 
 impl Format {
@@ -229,7 +232,9 @@ impl Format {
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
-    Kind::parse(s).ok_or_else(|| format!("`{s}` is not a kind (person, incident, camp, source)"))
+    Kind::parse(s).ok_or_else(|| {
+        format!("`{s}` is not a kind (person, incident, camp, organization, source)")
+    })
 }
 
 /// Which folder to read: the one named, else `$DOSSIER_DIR`, else `./casefiles`.
@@ -633,11 +638,14 @@ fn check(out: &mut impl Write, dir: &Path, limits: Limits, json: bool) -> Result
         for d in catalog.diagnostics() {
             writeln!(out, "{}", d.render(&crate::text::shown(&prefix)))?;
         }
+        // Only the kinds the folder has: most folders have no organisations, and "0 organizations"
+        // on every run reads like something missing. `--json` keeps every count.
         let kinds: Vec<String> = Kind::ALL
             .iter()
-            .map(|k| match counts[*k as usize] {
-                1 => format!("1 {}", k.name()),
-                n => format!("{n} {}", k.folder()),
+            .filter_map(|k| match counts[*k as usize] {
+                0 => None,
+                1 => Some(format!("1 {}", k.name())),
+                n => Some(format!("{n} {}", k.folder())),
             })
             .collect();
         writeln!(
@@ -663,7 +671,7 @@ fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(),
     Ok(())
 }
 
-fn counts_json(counts: [usize; 4]) -> Value {
+fn counts_json(counts: [usize; Kind::ALL.len()]) -> Value {
     Kind::ALL
         .iter()
         .map(|k| (k.name().to_owned(), json!(counts[*k as usize])))
@@ -699,7 +707,7 @@ fn list(
         let items: Vec<Value> = records
             .map(|r| {
                 let mut m = record_head(r);
-                m.insert("subtitle".into(), json!(r.subtitle()));
+                m.insert("subtitle".into(), json!(catalog.subtitle(r)));
                 Value::Object(m)
             })
             .collect();
@@ -713,7 +721,7 @@ fn list(
         .max()
         .unwrap_or(0);
     for r in records {
-        let subtitle = r.subtitle();
+        let subtitle = catalog.subtitle(r);
         let broken = if r.broken { " [broken]" } else { "" };
         let line = if subtitle.is_empty() {
             format!(
@@ -743,8 +751,9 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Re
         say(&format!("no record with id `{id}`{hint}"));
         return Err(Failure::Found);
     };
-    match format {
-        Format::Text => {}
+    let page = match format {
+        Format::Text => view::Page::Record,
+        Format::Claims => view::Page::Claims,
         Format::Json => return write_json(out, &record_json(catalog, idx)),
         Format::Markdown => {
             return Ok(out.write_all(crate::markdown::record(catalog, idx).as_bytes())?);
@@ -752,8 +761,8 @@ fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Re
         Format::Citation => {
             return Ok(put_line(out, &crate::markdown::citation(catalog, idx))?);
         }
-    }
-    for line in view::text(catalog, idx) {
+    };
+    for line in view::text(catalog, idx, page) {
         put_line(out, &line)?;
     }
     Ok(())
@@ -779,10 +788,17 @@ pub fn record_json(catalog: &Catalog, idx: RecordIdx) -> Value {
     put("tags", json!(r.tags));
     put("sources", json!(r.sources));
     put("related", json!(r.related));
+    let inferred: serde_json::Map<String, Value> = r
+        .inferred
+        .iter()
+        .map(|i| (i.field.to_owned(), json!(i.reason)))
+        .collect();
+    put("inferred", Value::Object(inferred));
     let body = match &r.body {
         crate::model::Body::Person(p) => serde_json::to_value(p),
         crate::model::Body::Incident(i) => serde_json::to_value(i),
         crate::model::Body::Camp(c) => serde_json::to_value(c),
+        crate::model::Body::Organization(o) => serde_json::to_value(o),
         crate::model::Body::Source(s) => serde_json::to_value(s),
     };
     if let Ok(Value::Object(fields)) = body {

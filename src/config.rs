@@ -858,7 +858,7 @@ mod tests {
         assert_eq!(
             problems("[keys.detial]\nj = \"down\"\n"),
             [
-                "c.toml:1:7: unknown key context `detial`; did you mean `detail`? (one of global, search, detail, help, viewer, diagnostics)"
+                "c.toml:1:7: unknown key context `detial`; did you mean `detail`? (one of global, search, detail, help, viewer, diagnostics, choose)"
             ]
         );
         assert_eq!(
@@ -878,7 +878,7 @@ mod tests {
                 "c.toml:2:9: `theme` should be text, not a number; write it in quotes",
                 "c.toml:4:11: a colour cannot be true or false; use a colour name, \"#rrggbb\", a number 0-255, or \"default\"",
                 "c.toml:6:10: `keys.detail` should be a table, not a number; write it as a [keys.detail] section",
-                "c.toml:8:10: `open` does nothing in [keys.search]; bind it under [keys.detail]",
+                "c.toml:8:10: `open` does nothing in [keys.search]; bind it under [keys.detail] or [keys.choose]",
             ]
         );
     }
@@ -921,7 +921,7 @@ mod tests {
         assert_eq!(
             problems("# ü\n[colors]\n\"ü\" = \"red\"\n"),
             [
-                "c.toml:3:1: unknown colour role `ü`; use one of title, heading, label, link, broken, dim, matched, selected-bg, selected-fg, border, key, error, warning, highlight, person, incident, camp, source"
+                "c.toml:3:1: unknown colour role `ü`; use one of title, heading, label, link, broken, dim, matched, selected-bg, selected-fg, border, key, error, warning, highlight, person, incident, camp, organization, source"
             ]
         );
         assert_eq!(line_col("a\nüb", 4), (2, 2));

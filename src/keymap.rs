@@ -30,17 +30,20 @@ pub enum Context {
     Help,
     Viewer,
     Diagnostics,
+    /// Choosing one of a claim's sources to follow.
+    Choose,
 }
 
 impl Context {
     /// In the order of the help screen and the config file's `[keys.*]` tables.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Search,
         Context::Detail,
         Context::Help,
         Context::Viewer,
         Context::Diagnostics,
+        Context::Choose,
     ];
 
     /// The name of the context's table in the config file: `[keys.search]`.
@@ -52,6 +55,7 @@ impl Context {
             Context::Help => "help",
             Context::Viewer => "viewer",
             Context::Diagnostics => "diagnostics",
+            Context::Choose => "choose",
         }
     }
 
@@ -73,6 +77,7 @@ impl Context {
             Context::Help => "Help",
             Context::Viewer => "Viewer",
             Context::Diagnostics => "Problems",
+            Context::Choose => "Choosing a source",
         }
     }
 }
@@ -137,6 +142,7 @@ commands! {
         Help ["down", "ctrl-n", "ctrl-j"] "scroll down",
         Viewer ["j", "down"] "scroll down",
         Diagnostics ["j", "down"] "next problem",
+        Choose ["j", "down", "ctrl-n"] "next source",
     }
     Up "up" "previous record, field, result, line or problem" {
         Search ["up", "ctrl-p", "ctrl-k"] "previous record",
@@ -144,6 +150,7 @@ commands! {
         Help ["up", "ctrl-p", "ctrl-k"] "scroll up",
         Viewer ["k", "up"] "scroll up",
         Diagnostics ["k", "up"] "previous problem",
+        Choose ["k", "up", "ctrl-p"] "previous source",
     }
     PageDown "page-down" "page down" {
         Search ["pgdn"] "page down",
@@ -187,7 +194,8 @@ commands! {
     }
     /// Follow the selected link.
     Open "open" "follow the selected link" {
-        Detail ["enter", "o", "l", "right"] "follow the selected link",
+        Detail ["enter", "o", "l", "right"] "follow the selected link (a claim's sources: choose one)",
+        Choose ["enter", "l", "right"] "follow the chosen source",
     }
     FocusList "focus-list" "back to the search box" {
         Detail ["esc", "h", "left", "/"] "back to the search box (the query is kept, selected: typing replaces it)",
@@ -232,6 +240,11 @@ commands! {
         Search ["ctrl-y"] "copy a Markdown citation of the record shown",
         Detail ["c", "ctrl-y"] "copy a Markdown citation of the record",
     }
+    /// The detail pane shows the record's claims side by side (again: the record).
+    Claims "claims" "the record's claims side by side, each with its sources (again: the record)" {
+        Search ["alt-c"] "the record's claims side by side, each with its sources (again: the record)",
+        Detail ["C"] "the record's claims side by side, each with its sources (again: the record)",
+    }
     /// Incidents in date order instead of the ranked list (again: back).
     Timeline "timeline" "timeline: incidents in date order (again: every record)" {
         Search ["ctrl-t"] "timeline: incidents in date order (again: every record)",
@@ -253,6 +266,9 @@ commands! {
     }
     KindSource "kind-source" "show only sources (again: all)" {
         Search ["alt-4"] "show only sources (again: all)",
+    }
+    KindOrganization "kind-organization" "show only organisations (again: all)" {
+        Search ["alt-5"] "show only organisations (again: all)",
     }
     KindAll "kind-all" "show every kind" {
         Search ["alt-0"] "show every kind",
@@ -287,6 +303,7 @@ commands! {
         Help ["esc", "f1"] "close the help",
         Viewer ["q", "esc", "v"] "close the viewer",
         Diagnostics ["q", "esc", "!"] "close the list of problems",
+        Choose ["esc", "q", "h", "left"] "close the choice",
     }
     Help "help" "show every key and the search syntax" {
         Global ["f1"] "show every key and the search syntax",
@@ -336,6 +353,7 @@ impl Command {
             Command::KindPerson => Some(Kinds::Only(Kind::Person)),
             Command::KindIncident => Some(Kinds::Only(Kind::Incident)),
             Command::KindCamp => Some(Kinds::Only(Kind::Camp)),
+            Command::KindOrganization => Some(Kinds::Only(Kind::Organization)),
             Command::KindSource => Some(Kinds::Only(Kind::Source)),
             Command::KindAll => Some(Kinds::Every),
             _ => None,

@@ -31,11 +31,12 @@ pub enum Role {
     Person,
     Incident,
     Camp,
+    Organization,
     Source,
 }
 
 impl Role {
-    pub const ALL: [Role; 18] = [
+    pub const ALL: [Role; 19] = [
         Role::Title,
         Role::Heading,
         Role::Label,
@@ -53,6 +54,7 @@ impl Role {
         Role::Person,
         Role::Incident,
         Role::Camp,
+        Role::Organization,
         Role::Source,
     ];
 
@@ -75,6 +77,7 @@ impl Role {
             Role::Person => "person",
             Role::Incident => "incident",
             Role::Camp => "camp",
+            Role::Organization => "organization",
             Role::Source => "source",
         }
     }
@@ -99,6 +102,7 @@ impl Role {
             Role::Person => "the P of people",
             Role::Incident => "the I of incidents",
             Role::Camp => "the C of camps",
+            Role::Organization => "the O of organisations",
             Role::Source => "the S of sources",
         }
     }
@@ -462,6 +466,7 @@ const BUILTIN: [(Role, ColorSpec, ColorSpec); Role::ALL.len()] = [
     (Role::Person, GREEN, GREEN),
     (Role::Incident, RED, RED),
     (Role::Camp, MAGENTA, MAGENTA),
+    (Role::Organization, CYAN, BLACK),
     (Role::Source, BLUE, BLUE),
 ];
 

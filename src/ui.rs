@@ -36,6 +36,7 @@ pub fn render(frame: &mut Frame, screen: &Screen) {
         Some(Overlay::Help { filter, scroll }) => overlay::help(frame, screen, filter, *scroll),
         Some(Overlay::Viewer(v)) => overlay::viewer(frame, screen, v),
         Some(Overlay::Diagnostics { cursor }) => overlay::diagnostics(frame, screen, *cursor),
+        Some(Overlay::Choose(choice)) => overlay::choose(frame, screen, choice),
         None => {}
     }
 }

@@ -224,6 +224,27 @@ impl Lines {
                     }
                 }
                 Inline::Link(link) => self.link(l, link),
+                Inline::Cited {
+                    source,
+                    title,
+                    locator,
+                    note,
+                } => {
+                    // Drawn as a link: the line leads to it.
+                    let tone = match source.record {
+                        Some(_) if source.broken => Tone::Broken,
+                        Some(_) => Tone::Link,
+                        None => Tone::Broken,
+                    };
+                    l.push(title.clone(), tone);
+                    if source.record.is_none() {
+                        l.push(" (not found)", Tone::Broken);
+                    }
+                    let place: Vec<&str> = locator.iter().chain(note).map(String::as_str).collect();
+                    if !place.is_empty() {
+                        l.push(format!(", {}", place.join(", ")), Tone::Dim);
+                    }
+                }
                 Inline::Citation {
                     source,
                     locator,
@@ -341,15 +362,34 @@ fn lines(doc: &Doc, out: For) -> Vec<Line> {
     b.lines
 }
 
+/// What the detail pane shows of a record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Page {
+    /// The record as written: its fields, links and the records that mention it.
+    #[default]
+    Record,
+    /// Its claims side by side, each with what is said of it and its sources.
+    Claims,
+}
+
+impl Page {
+    fn doc(self, catalog: &Catalog, idx: RecordIdx) -> doc::Doc {
+        match self {
+            Page::Record => doc::record(catalog, idx),
+            Page::Claims => doc::claims(catalog, idx),
+        }
+    }
+}
+
 /// The lines of the detail pane for record `idx`.
-pub fn detail(catalog: &Catalog, idx: RecordIdx) -> Vec<Line> {
-    lines(&doc::record(catalog, idx), For::Pane)
+pub fn detail(catalog: &Catalog, idx: RecordIdx, page: Page) -> Vec<Line> {
+    lines(&page.doc(catalog, idx), For::Pane)
 }
 
 /// Record `idx` as plain text (`dossier show`): the detail pane's lines, with the words that
 /// stand in for what colour says there.
-pub fn text(catalog: &Catalog, idx: RecordIdx) -> Vec<String> {
-    lines(&doc::record(catalog, idx), For::Text)
+pub fn text(catalog: &Catalog, idx: RecordIdx, page: Page) -> Vec<String> {
+    lines(&page.doc(catalog, idx), For::Text)
         .iter()
         .map(|l| l.text().trim_end().to_owned())
         .collect()
@@ -436,14 +476,18 @@ mod tests {
     #[test]
     fn disputed_figures_and_dates_sit_side_by_side_with_their_sources() {
         let c = catalog();
-        let lines = detail(&c, c.idx("raid").unwrap());
+        let lines = detail(&c, c.idx("raid").unwrap(), Page::Record);
         let t = texts(&lines);
         assert!(
-            t.contains(&"Date         2009-07-28  (disputed; according to ncri)".to_owned()),
+            t.contains(&"Date         2009-07-28  (according to NCRI, “NCRI page”)".to_owned()),
             "{t:#?}"
         );
+        // The month holds the day: the two claims agree, and nothing says otherwise.
         assert!(
-            t.contains(&"             2009-07  (month only; according to ai)".to_owned()),
+            t.contains(
+                &"             2009-07  (month only; according to Amnesty International, “Urgent action”)"
+                    .to_owned()
+            ),
             "{t:#?}"
         );
         let killed: Vec<_> = t
@@ -453,8 +497,8 @@ mod tests {
         assert_eq!(
             killed,
             [
-                "  killed: 9  (according to ai)",
-                "  killed: at least 11  (according to ncri)"
+                "  killed: 9  (disputed; according to Amnesty International, “Urgent action”)",
+                "  killed: at least 11  (disputed; according to NCRI, “NCRI page”)"
             ]
         );
         assert!(
@@ -466,12 +510,9 @@ mod tests {
     #[test]
     fn backlinks_say_how_the_record_is_mentioned() {
         let c = catalog();
-        let lines = detail(&c, c.idx("ks").unwrap());
+        let lines = detail(&c, c.idx("ks").unwrap(), Page::Record);
         let back = lines.iter().find(|l| l.text().contains("Raid")).unwrap();
-        assert_eq!(
-            back.text(),
-            "  ← I Raid — 2009-07-28 (disputed); as victim, killed"
-        );
+        assert_eq!(back.text(), "  ← I Raid — 2009-07-28; as victim, killed");
         assert_eq!(back.target, Some(Target::Record(c.idx("raid").unwrap())));
     }
 
@@ -493,7 +534,7 @@ mod tests {
             ),
         ];
         let c = build(&files);
-        let t = texts(&detail(&c, c.idx("ks").unwrap()));
+        let t = texts(&detail(&c, c.idx("ks").unwrap(), Page::Record));
         let mentions: Vec<&String> = t.iter().filter(|l| l.contains("← I")).collect();
         assert_eq!(mentions.len(), 1, "{t:#?}");
         assert!(mentions[0].contains("Raid A"), "{t:#?}");
@@ -508,7 +549,7 @@ mod tests {
     #[test]
     fn lines_know_their_file_line_for_jump_to_source() {
         let c = catalog();
-        let lines = detail(&c, c.idx("raid").unwrap());
+        let lines = detail(&c, c.idx("raid").unwrap(), Page::Record);
         let participant = lines
             .iter()
             .find(|l| l.text().contains("Kolthoum"))

@@ -97,6 +97,7 @@ fn mode_badge(state: &State) -> &'static str {
         Context::Help => " HELP ",
         Context::Viewer => " VIEW ",
         Context::Diagnostics => " PROBLEMS ",
+        Context::Choose => " CHOOSE ",
     }
 }
 
@@ -219,6 +220,7 @@ fn hints(keymap: &Keymap, context: Context) -> Vec<(String, &'static str)> {
             (Command::Quit, "quit"),
         ],
         Context::Help => &[(Command::Close, "close")],
+        Context::Choose => &[(Command::Open, "follow"), (Command::Close, "close")],
         Context::Viewer | Context::Diagnostics => {
             &[(Command::Edit, "edit"), (Command::Close, "close")]
         }

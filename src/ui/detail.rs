@@ -26,10 +26,14 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
         &wrapped
     };
     let height = usize::from(area.height.saturating_sub(2));
-    let mut title = " Detail ".to_owned();
+    let name = match state.detail.page {
+        view::Page::Record => "Detail",
+        view::Page::Claims => "Claims",
+    };
+    let mut title = format!(" {name} ");
     if rows.len() > height && height > 0 {
         title = format!(
-            " Detail {}% ",
+            " {name} {}% ",
             ((state.detail.scroll + height) * 100 / rows.len()).min(100)
         );
     }

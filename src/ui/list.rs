@@ -111,7 +111,7 @@ fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>>
             theme.matched(),
         ));
     }
-    let subtitle = record.subtitle();
+    let subtitle = catalog.subtitle(record);
     if !subtitle.is_empty() {
         spans.push(Span::styled(format!("  {subtitle}"), theme.dim()));
     }

@@ -10,8 +10,13 @@ use crate::app::{Input, Viewer, help_rows};
 use crate::layout;
 
 fn frame_box(frame: &mut Frame, screen: &Screen, title: String) -> Option<Rect> {
-    let Screen { state, theme, .. } = *screen;
-    let area = layout::overlay(state.width, state.height);
+    let area = layout::overlay(screen.state.width, screen.state.height);
+    framed(frame, screen, area, title)
+}
+
+/// A box in `area` with a title; the inside, or `None` when there is no room for one.
+fn framed(frame: &mut Frame, screen: &Screen, area: Rect, title: String) -> Option<Rect> {
+    let theme = screen.theme;
     if area.width < 3 || area.height < 3 {
         return None;
     }
@@ -73,7 +78,7 @@ pub fn help(frame: &mut Frame, screen: &Screen, filter: &Input, scroll: usize) {
     }
     // Scrolled to the end, the last page is full rather than one line at the top.
     let room = usize::from(inner.height).saturating_sub(1);
-    let start = scroll.min(body.len().saturating_sub(room));
+    let start = scroll.min(crate::app::help_last_scroll(&rows, room));
     if let Some((_, Some(section))) = body.get(start) {
         lines.push(Line::from(Span::styled(
             *section,
@@ -127,6 +132,61 @@ pub fn viewer(frame: &mut Frame, screen: &Screen, v: &Viewer) {
             Line::from(fit(vec![gutter, body], width))
         })
         .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A claim's sources, one per row, the chosen one highlighted; the claim above them.
+pub fn choose(frame: &mut Frame, screen: &Screen, choice: &crate::app::Choice) {
+    use crate::view::{Line as ViewLine, Seg, Tone};
+    let theme = screen.theme;
+    let title = format!(" Follow which of {} sources? ", choice.options.len());
+    let mut area = layout::overlay(screen.state.width, screen.state.height);
+    let width = usize::from(area.width.saturating_sub(2));
+    // Each source wrapped whole, so its locator is read, not cut: "→ " then the label, its
+    // continuation rows under the label's first letter.
+    let options: Vec<ViewLine> = choice
+        .options
+        .iter()
+        .map(|(label, _)| ViewLine {
+            segs: vec![Seg {
+                text: format!("→ {label}"),
+                tone: Tone::Plain,
+            }],
+            indent: 2,
+            target: None,
+            pos: None,
+        })
+        .collect();
+    let rows = crate::view::wrap(&options, width);
+    // As tall as the choice (the claim, then the sources), centred in the overlay's area: two
+    // sources do not hide the whole screen.
+    let wanted = u16::try_from(rows.len() + 3).unwrap_or(u16::MAX);
+    if wanted < area.height {
+        area.y += (area.height - wanted) / 2;
+        area.height = wanted;
+    }
+    let Some(inner) = framed(frame, screen, area, title) else {
+        return;
+    };
+    let room = usize::from(inner.height).saturating_sub(1).max(1);
+    // Keep the chosen source's last row in view below the claim.
+    let last_of_cursor = rows
+        .iter()
+        .rposition(|r| r.line == choice.cursor)
+        .unwrap_or(0);
+    let first = (last_of_cursor + 1).saturating_sub(room);
+    let mut lines = vec![Line::from(fit(
+        vec![Span::styled(choice.claim.clone(), theme.dim())],
+        width,
+    ))];
+    for row in rows.iter().skip(first).take(room) {
+        let text: String = row.segs.iter().map(|s| s.text.as_str()).collect();
+        let mut line = Line::from(fit(vec![Span::raw(text)], width));
+        if row.line == choice.cursor {
+            line = line.style(theme.selected(true));
+        }
+        lines.push(line);
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -74,6 +74,7 @@ impl Theme {
             Kind::Person => Role::Person,
             Kind::Incident => Role::Incident,
             Kind::Camp => Role::Camp,
+            Kind::Organization => Role::Organization,
             Kind::Source => Role::Source,
         })
         .add_modifier(Modifier::BOLD)

@@ -26,9 +26,13 @@ fn list_filters_by_kind() {
         run.lines(),
         ["camp     camp-liberty  Camp Liberty  (Baghdad)"]
     );
-    let run = Case::good().run(&["list", ".", "-k", "org"]);
+    let run = Case::good().run(&["list", ".", "-k", "group"]);
     assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("`org` is not a kind"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`group` is not a kind"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -88,7 +88,7 @@ fn each_mistake_is_reported_at_its_line_and_column_with_what_to_do() {
         (
             "unknown-context.toml",
             &[
-                "2:7: unknown key context `serch`; did you mean `search`? (one of global, search, detail, help, viewer, diagnostics)",
+                "2:7: unknown key context `serch`; did you mean `search`? (one of global, search, detail, help, viewer, diagnostics, choose)",
             ],
         ),
         (

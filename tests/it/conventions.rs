@@ -137,7 +137,7 @@ fn markdown_keeps_disputed_dates_each_with_its_source() {
     let md = show(&case, "rocket-attack", "markdown").stdout;
     assert!(
         md.contains(
-            "- **Date:** 2013-06-15 (disputed; according to ai-release)\n  - 2013-06-14 (according to other)\n"
+            "- **Date:** 2013-06-15 (disputed; according to Amnesty International, “A release about the camp” (`ai-release`))\n  - 2013-06-14 (according to “Another account” (`other`))\n"
         ),
         "{md}"
     );
@@ -346,7 +346,7 @@ fn bash_completion_parses_and_completes_commands_and_formats() {
     }
     assert_eq!(
         complete("dossier show x --format ''", 4),
-        "text\njson\nmarkdown\ncitation\n"
+        "text\njson\nmarkdown\ncitation\nclaims\n"
     );
     assert_eq!(complete("dossier completions z", 2), "zsh\n");
 }
@@ -545,7 +545,7 @@ fn usage_errors_are_claps_and_exit_2() {
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr.starts_with(
-            "error: invalid value 'yaml' for '--format <FORMAT>'\n  [possible values: text, json, markdown, citation]\n"
+            "error: invalid value 'yaml' for '--format <FORMAT>'\n  [possible values: text, json, markdown, citation, claims]\n"
         ),
         "{}",
         run.stderr

@@ -4,6 +4,7 @@
 //! runs the binary with a time limit.
 
 mod check;
+mod claims;
 mod cli;
 mod config;
 mod conventions;

@@ -21,6 +21,7 @@ pub fn row(pty: &Pty, n: usize) -> String {
 fn detail_column(pty: &Pty) -> usize {
     let top = row(pty, 1);
     top.find("┌ Detail")
+        .or_else(|| top.find("┌ Claims"))
         .map_or(0, |byte| top[..byte].chars().count())
 }
 

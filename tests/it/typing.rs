@@ -282,7 +282,7 @@ fn bad_filters_are_named_in_the_status_bar_as_you_type() {
             "campp: is not a filter; did you mean camp:?",
         ),
         ("camp:nowhere", "camp:nowhere matches nothing"),
-        ("kind:org", "kind:org is not a kind"),
+        ("kind:group", "kind:group is not a kind"),
     ] {
         pty.key("ctrl-u");
         type_query(&mut pty, query);

@@ -123,22 +123,26 @@ struct Plan {
     people: usize,
     incidents: usize,
     camps: usize,
+    organizations: usize,
     sources: usize,
 }
 
 impl Plan {
-    /// About 40% people, 45% incidents, 0.5% camps (at least 3) and the rest sources; at least
-    /// one source, since every other record cites one.
+    /// About 40% people, 45% incidents, 0.5% camps (at least 3), one organisation per
+    /// publisher once there are a hundred records, and the rest sources; at least one source,
+    /// since every other record cites one.
     fn new(n: usize, seed: u64) -> Plan {
         let sources = (n / 1000 * 145 + n % 1000 * 145 / 1000).max(1).min(n);
         let camps = (n / 200).max(3).min(n - sources);
-        let rest = n - sources - camps;
+        let organizations = PUBLISHERS.len().min(n / 100).min(n - sources - camps);
+        let rest = n - sources - camps - organizations;
         let people = rest * 40 / 85;
         Plan {
             seed,
             people,
             incidents: rest - people,
             camps,
+            organizations,
             sources,
         }
     }
@@ -154,6 +158,7 @@ impl Plan {
             (Kind::Person, self.people),
             (Kind::Incident, self.incidents),
             (Kind::Camp, self.camps),
+            (Kind::Organization, self.organizations),
         ] {
             if i < count {
                 return (kind, i);
@@ -171,6 +176,7 @@ impl Plan {
             Kind::Person => self.person(n, out),
             Kind::Incident => self.incident(n, out),
             Kind::Camp => self.camp(n, out),
+            Kind::Organization => self.organization(n, out),
             Kind::Source => self.source(n, out),
         };
         (kind, id)
@@ -498,6 +504,8 @@ struct Publisher {
     short: &'static str,
     the: bool,
     reference: Reference,
+    /// What sort of body it is, for its organisation record.
+    body_type: &'static str,
 }
 
 const fn publisher(
@@ -505,67 +513,124 @@ const fn publisher(
     short: &'static str,
     the: bool,
     reference: Reference,
+    body_type: &'static str,
 ) -> Publisher {
     Publisher {
         name,
         short,
         the,
         reference,
+        body_type,
     }
 }
 
 const PUBLISHERS: &[Publisher] = &[
-    publisher("Amnesty International", "ai", false, Reference::Amnesty),
-    publisher("Human Rights Watch", "hrw", false, Reference::None),
+    publisher(
+        "Amnesty International",
+        "ai",
+        false,
+        Reference::Amnesty,
+        "human-rights organisation",
+    ),
+    publisher(
+        "Human Rights Watch",
+        "hrw",
+        false,
+        Reference::None,
+        "human-rights organisation",
+    ),
     publisher(
         "UN Assistance Mission for Iraq",
         "unami",
         true,
         Reference::Un,
+        "UN mission",
     ),
-    publisher("UNHCR", "unhcr", false, Reference::Un),
+    publisher("UNHCR", "unhcr", false, Reference::Un, "UN agency"),
     publisher(
         "UN Working Group on Enforced or Involuntary Disappearances",
         "wgeid",
         true,
         Reference::Un,
+        "UN working group",
     ),
     publisher(
         "Office of the UN High Commissioner for Human Rights",
         "ohchr",
         true,
         Reference::Un,
+        "UN office",
     ),
     publisher(
         "International Committee of the Red Cross",
         "icrc",
         true,
         Reference::None,
+        "humanitarian organisation",
     ),
     publisher(
         "Iraqi Ministry of Human Rights",
         "mohr",
         true,
         Reference::Numbered,
+        "government ministry",
     ),
-    publisher("US Department of State", "dos", true, Reference::Numbered),
-    publisher("European Parliament", "ep", true, Reference::Numbered),
-    publisher("Agence France-Presse", "afp", false, Reference::None),
-    publisher("Reuters", "reuters", false, Reference::None),
-    publisher("Associated Press", "ap", true, Reference::None),
-    publisher("Al Jazeera", "aljazeera", false, Reference::None),
-    publisher("The Guardian", "guardian", false, Reference::None),
+    publisher(
+        "US Department of State",
+        "dos",
+        true,
+        Reference::Numbered,
+        "government department",
+    ),
+    publisher(
+        "European Parliament",
+        "ep",
+        true,
+        Reference::Numbered,
+        "parliament",
+    ),
+    publisher(
+        "Agence France-Presse",
+        "afp",
+        false,
+        Reference::None,
+        "news agency",
+    ),
+    publisher("Reuters", "reuters", false, Reference::None, "news agency"),
+    publisher(
+        "Associated Press",
+        "ap",
+        true,
+        Reference::None,
+        "news agency",
+    ),
+    publisher(
+        "Al Jazeera",
+        "aljazeera",
+        false,
+        Reference::None,
+        "broadcaster",
+    ),
+    publisher(
+        "The Guardian",
+        "guardian",
+        false,
+        Reference::None,
+        "newspaper",
+    ),
     publisher(
         "Iran Human Rights Documentation Center",
         "ihrdc",
         true,
         Reference::None,
+        "documentation centre",
     ),
     publisher(
         "Camp residents' committee",
         "residents",
         true,
         Reference::Numbered,
+        "residents' body",
     ),
 ];
 
@@ -1354,6 +1419,12 @@ fn person_summary(
     s
 }
 
+/// "a" or "an" and the phrase, by how the phrase sounds.
+fn article(phrase: &str) -> String {
+    let an = phrase.starts_with(['a', 'e', 'i', 'o', 'U']) && !phrase.starts_with("UN ");
+    format!("{} {phrase}", if an { "an" } else { "a" })
+}
+
 fn cap(word: &str) -> String {
     let mut c = word.chars();
     c.next()
@@ -1750,18 +1821,63 @@ impl Plan {
         id
     }
 
+    /// The record of the `n`-th publisher: who it is, and the first of its sources on file.
+    fn organization(&self, n: usize, out: &mut String) -> String {
+        let publisher = &PUBLISHERS[n];
+        field(out, 0, "name", publisher.name);
+        let short = publisher.short.to_uppercase();
+        if short.len() < publisher.name.len() && publisher.short != "residents" {
+            string_list(out, 0, "aliases", &[short]);
+        }
+        field(out, 0, "type", publisher.body_type);
+        let summary = format!(
+            "{} is {} whose documents these case files cite.",
+            cap(&publisher.in_sentence()),
+            article(publisher.body_type)
+        );
+        paragraph(out, "summary", &summary);
+        // Its own first source says who it is; any source does if it has none on file.
+        let own = (0..self.sources.min(500)).find(|&s| self.source_head(s).0 == n);
+        out.push_str("sources: [");
+        self.push_source_id(out, own.unwrap_or(0));
+        out.push_str("]\n");
+        Plan::organization_id(n)
+    }
+
+    /// An organisation's id: its name in lower case, words joined by hyphens.
+    fn organization_id(n: usize) -> String {
+        let mut id = String::new();
+        for word in PUBLISHERS[n]
+            .name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if !id.is_empty() {
+                id.push('-');
+            }
+            id.push_str(&word.to_ascii_lowercase());
+        }
+        id
+    }
+
     fn source(&self, n: usize, out: &mut String) -> String {
         let (publisher, year, mut rng) = self.source_head(n);
         let rng = &mut rng;
         let mut id = String::new();
         self.push_source_id(&mut id, n);
+        let publisher_n = publisher;
         let publisher = &PUBLISHERS[publisher];
         let kind = rng.weighted(SOURCE_TYPES);
         let camp = (self.camps > 0).then(|| Plan::camp_name(rng.below(self.camps)));
         let about = camp.as_deref().unwrap_or("Iraq");
         let title = self.source_title(rng, kind, publisher.name, about, year);
         field(out, 0, "title", &cap(&title));
-        field(out, 0, "publisher", publisher.name);
+        if publisher_n < self.organizations {
+            let id = Plan::organization_id(publisher_n);
+            let _ = writeln!(out, "publisher: {{organization: {id}}}");
+        } else {
+            field(out, 0, "publisher", publisher.name);
+        }
         field(out, 0, "type", kind);
         out.push_str("issued: ");
         push_date(out, rng, year);
@@ -1876,17 +1992,24 @@ mod tests {
     fn the_plan_adds_up_and_keeps_every_kind() {
         for n in [10, 11, 57, 200, 1_000, 10_000, 1_000_000] {
             let p = Plan::new(n, 1);
-            assert_eq!(p.people + p.incidents + p.camps + p.sources, n, "{p:?}");
+            assert_eq!(
+                p.people + p.incidents + p.camps + p.organizations + p.sources,
+                n,
+                "{p:?}"
+            );
             assert!(p.camps >= 3 && p.sources >= 1 && p.people >= 1, "{p:?}");
         }
         let p = Plan::new(1_000_000, 1);
         assert_eq!(
-            (p.people, p.incidents, p.camps, p.sources),
-            (400_000, 450_000, 5_000, 145_000)
+            (p.people, p.incidents, p.camps, p.organizations, p.sources),
+            (399_992, 449_991, 5_000, PUBLISHERS.len(), 145_000)
         );
         for n in 0..10 {
             let p = Plan::new(n, 1);
-            assert_eq!(p.people + p.incidents + p.camps + p.sources, n);
+            assert_eq!(
+                p.people + p.incidents + p.camps + p.organizations + p.sources,
+                n
+            );
         }
     }
 

@@ -10,7 +10,9 @@
 //! link is broken from its wording. Every string here is already terminal-safe.
 
 use crate::index::{Catalog, RecordIdx};
-use crate::model::{Citation, Dates, Figure, Kind, LinkField, Pos, Record};
+use crate::model::{
+    Citation, Dates, Figure, Kind, LinkField, Party, Pos, Record, disputed_figures,
+};
 use crate::text::Text;
 
 /// Where a part of the document leads when followed.
@@ -22,12 +24,17 @@ pub enum Target {
         source: RecordIdx,
         locator: Option<String>,
     },
+    /// The sources a claim cites (a date, a figure, a participant), each with its locator:
+    /// following it goes to the one, or offers a choice of them.
+    Sources(Vec<(RecordIdx, Option<String>)>),
 }
 
 impl Target {
-    pub fn record(&self) -> RecordIdx {
+    /// The record it leads to; for a claim's sources, the first.
+    pub fn record(&self) -> Option<RecordIdx> {
         match self {
-            Target::Record(r) | Target::Citation { source: r, .. } => *r,
+            Target::Record(r) | Target::Citation { source: r, .. } => Some(*r),
+            Target::Sources(s) => s.first().map(|(r, _)| *r),
         }
     }
 }
@@ -80,6 +87,14 @@ pub enum Inline {
     /// A source cited, with the place in it and a note on what it says.
     Citation {
         source: Link,
+        locator: Option<String>,
+        note: Option<String>,
+    },
+    /// A source a claim rests on, by its short title (publisher and title), with the place in
+    /// it (`locator`) and the citation's note.
+    Cited {
+        source: Link,
+        title: String,
         locator: Option<String>,
         note: Option<String>,
     },
@@ -155,34 +170,107 @@ struct Builder<'a> {
     blocks: Vec<Block>,
 }
 
-/// "according to a, b": the ids of the sources, short enough for one line.
-fn attribution(cites: &[Citation]) -> String {
-    if cites.is_empty() {
-        return String::new();
+/// The length a source's title is cut to where a claim names it.
+const SHORT_TITLE: usize = 48;
+
+/// A source as a claim names it: its publisher and its title, the title cut to fit a line
+/// (`Amnesty International, “Iraq: No Iranians in need of protection…”`). A source with no
+/// record is named by its id.
+pub fn short_title(catalog: &Catalog, source: &Link) -> String {
+    let Some(record) = source.record.map(|i| catalog.get(i)) else {
+        return source.id.clone();
+    };
+    let title = record.name.shown();
+    let cut = match title.char_indices().nth(SHORT_TITLE) {
+        Some((at, _)) => format!("{}…", title[..at].trim_end()),
+        None => title.to_owned(),
+    };
+    // A bracketed title describes a document that has none; it is not quoted as a title.
+    let quoted = if cut.starts_with('[') {
+        cut
+    } else {
+        format!("\u{201c}{cut}\u{201d}")
+    };
+    match record.source().and_then(|s| s.publisher.as_ref()) {
+        Some(p) => format!("{}, {quoted}", catalog.party_name(p)),
+        None => quoted,
     }
-    let ids: Vec<&str> = cites.iter().map(|c| c.source.id.shown()).collect();
-    format!("according to {}", ids.join(", "))
 }
 
-/// Notes in parentheses after a value: who says so, then the record's own note.
-fn notes_after(mut notes: Vec<String>, cites: &[Citation], note: Option<&Text>) -> Option<Inline> {
-    let who = attribution(cites);
-    if !who.is_empty() {
-        notes.push(who);
+/// Notes in parentheses after a value: what is said about it (`notes`: how exact, disputed,
+/// inferred), who says so, by each source's short title with its locator, then the entry's
+/// own note: `  (month only; according to NCRI page, ¶1; …)`.
+fn notes_after(
+    catalog: &Catalog,
+    mut notes: Vec<String>,
+    cites: &[Citation],
+    note: Option<&Text>,
+) -> Vec<Inline> {
+    let mut out = Vec::new();
+    let mut open = notes.join("; ");
+    if !cites.is_empty() {
+        if !open.is_empty() {
+            open.push_str("; ");
+        }
+        open.push_str("according to ");
+        out.push(Inline::Note(format!("  ({open}")));
+        for (n, c) in cites.iter().enumerate() {
+            if n > 0 {
+                out.push(Inline::Note("; ".into()));
+            }
+            let source = Link::to(catalog, c.source.id.raw());
+            out.push(Inline::Cited {
+                title: short_title(catalog, &source),
+                source,
+                locator: c.locator.as_ref().map(|t| t.shown().to_owned()),
+                note: c.note.as_ref().map(|t| t.shown().to_owned()),
+            });
+        }
+        notes.clear();
+    } else if !open.is_empty() {
+        out.push(Inline::Note(format!("  ({open}")));
     }
     if let Some(n) = note {
-        notes.push(n.shown().to_owned());
+        out.push(Inline::Note(if out.is_empty() {
+            format!("  ({}", n.shown())
+        } else {
+            format!("; {}", n.shown())
+        }));
     }
-    (!notes.is_empty()).then(|| Inline::Note(format!("  ({})", notes.join("; "))))
+    if !out.is_empty() {
+        out.push(Inline::Note(")".into()));
+    }
+    out
+}
+
+/// The sources a claim cites, for following it.
+fn sources_of(catalog: &Catalog, cites: &[Citation]) -> Option<Target> {
+    let mut found: Vec<(RecordIdx, Option<String>)> = Vec::new();
+    for c in cites {
+        let Some(idx) = catalog.idx(c.source.id.raw()) else {
+            continue;
+        };
+        let locator = c.locator.as_ref().map(|t| t.shown().to_owned());
+        if !found.iter().any(|(i, l)| *i == idx && *l == locator) {
+            found.push((idx, locator));
+        }
+    }
+    (!found.is_empty()).then_some(Target::Sources(found))
+}
+
+/// "inferred: why", for notes.
+fn inferred_note(reason: Option<&Text>) -> Option<String> {
+    reason.map(|r| format!("inferred: {}", r.shown()))
 }
 
 impl Builder<'_> {
-    /// The first source cited, which following the line leads to.
-    fn first_source(&self, cites: &[Citation]) -> Option<Target> {
-        cites
-            .first()
-            .and_then(|c| self.catalog.idx(c.source.id.raw()))
-            .map(Target::Record)
+    /// The sources a claim cites, which following its line leads to.
+    fn cited(&self, cites: &[Citation]) -> Option<Target> {
+        sources_of(self.catalog, cites)
+    }
+
+    fn notes(&self, notes: Vec<String>, cites: &[Citation], note: Option<&Text>) -> Vec<Inline> {
+        notes_after(self.catalog, notes, cites, note)
     }
 
     fn heading(&mut self, text: &str, field: Option<&str>) {
@@ -192,17 +280,43 @@ impl Builder<'_> {
         });
     }
 
-    /// `Label  value`, at the line of `field`; nothing when the value is empty.
+    /// `Label  value`, at the line of `field`; nothing when the value is empty. A value the
+    /// record marks as inferred says so, and why.
     fn field(&mut self, label: &str, value: &str, field: &str) {
         if value.is_empty() {
             return;
         }
+        self.field_of(label, vec![Inline::Text(value.to_owned())], field);
+    }
+
+    fn field_of(&mut self, label: &str, mut value: Vec<Inline>, field: &str) {
+        if let Some(reason) = self.record.inferred(field) {
+            value.push(Inline::Note(format!("  (inferred: {})", reason.shown())));
+        }
         self.blocks.push(Block::Field {
             label: label.to_owned(),
-            value: vec![Inline::Text(value.to_owned())],
+            value,
             pos: self.record.field_pos(field),
             target: None,
         });
+    }
+
+    /// Organisations named in a field, in words or linked to their records, as one value.
+    fn parties(&mut self, label: &str, parties: &[Party], field: &str) {
+        if parties.is_empty() {
+            return;
+        }
+        let mut value = Vec::new();
+        for (n, p) in parties.iter().enumerate() {
+            if n > 0 {
+                value.push(Inline::Text("; ".into()));
+            }
+            value.push(match p {
+                Party::Named(t) => Inline::Text(t.shown().to_owned()),
+                Party::Organization(r) => Inline::Link(Link::to(self.catalog, r.id.raw())),
+            });
+        }
+        self.field_of(label, value, field);
     }
 
     fn paragraphs(&mut self, label: &str, text: &str, field: &str) {
@@ -274,36 +388,38 @@ impl Builder<'_> {
             if disputed && n == 0 {
                 notes.push("disputed".into());
             }
-            value.extend(notes_after(notes, &claim.sources, claim.note.as_ref()));
+            notes.extend(inferred_note(claim.inferred.as_ref()));
+            value.extend(self.notes(notes, &claim.sources, claim.note.as_ref()));
             self.blocks.push(Block::Field {
                 label: if n == 0 { label } else { "" }.to_owned(),
                 value,
                 pos: Some(claim.date.pos)
                     .filter(|p| p.line > 0)
                     .or_else(|| self.record.field_pos(field)),
-                target: self.first_source(&claim.sources),
+                target: self.cited(&claim.sources),
             });
         }
     }
 
-    fn figure(&mut self, f: &crate::model::At<Figure>) {
+    fn figure(&mut self, f: &crate::model::At<Figure>, disputed: bool) {
         let what = f.what.as_ref().map_or("", |w| w.shown());
         let mut inlines = Vec::new();
         if !what.is_empty() {
             inlines.push(Inline::Label(format!("{what}: ")));
         }
         inlines.push(Inline::Text(f.amount()));
-        let notes = f
-            .date
-            .iter()
-            .map(|d| format!("as of {}", d.text.shown()))
-            .collect();
-        inlines.extend(notes_after(notes, &f.sources, f.note.as_ref()));
+        let mut notes: Vec<String> = Vec::new();
+        if disputed {
+            notes.push("disputed".into());
+        }
+        notes.extend(f.date.iter().map(|d| format!("as of {}", d.text.shown())));
+        notes.extend(inferred_note(f.inferred.as_ref()));
+        inlines.extend(self.notes(notes, &f.sources, f.note.as_ref()));
         self.blocks.push(Block::Item {
             marker: Marker::None,
             inlines,
             pos: Some(f.pos),
-            target: self.first_source(&f.sources),
+            target: self.cited(&f.sources),
         });
     }
 
@@ -324,8 +440,9 @@ impl Builder<'_> {
                 i,
             )
         });
+        let disputed = disputed_figures(figures);
         for i in order {
-            self.figure(&figures[i]);
+            self.figure(&figures[i], disputed[i]);
         }
     }
 
@@ -367,7 +484,7 @@ impl Builder<'_> {
         );
         for (from_idx, fields) in froms {
             let from = catalog.get(from_idx);
-            let mut extra = vec![from.subtitle()];
+            let mut extra = vec![catalog.subtitle(from)];
             for field in fields {
                 if field != LinkField::Source || record.kind != Kind::Source {
                     extra.push(backlink_role(from, record, field));
@@ -399,8 +516,7 @@ impl Builder<'_> {
             p.nationality.as_ref().map_or("", |s| s.shown()),
             "nationality",
         );
-        let aff: Vec<&str> = p.affiliations.iter().map(Text::shown).collect();
-        self.field("Affiliations", &aff.join("; "), "affiliations");
+        self.parties("Affiliations", &p.affiliations, "affiliations");
         self.dates("Born", &p.born, "born");
         self.dates("Died", &p.died, "died");
         if !p.positions.is_empty() {
@@ -419,15 +535,13 @@ impl Builder<'_> {
                     ),
                 };
                 inlines.push(Inline::Note(span));
-                let who = attribution(&pos.sources);
-                if !who.is_empty() {
-                    inlines.push(Inline::Note(format!("  ({who})")));
-                }
+                let notes = inferred_note(pos.inferred.as_ref()).into_iter().collect();
+                inlines.extend(self.notes(notes, &pos.sources, pos.note.as_ref()));
                 self.blocks.push(Block::Item {
                     marker: Marker::None,
                     inlines,
                     pos: Some(pos.pos),
-                    target: self.first_source(&pos.sources),
+                    target: self.cited(&pos.sources),
                 });
             }
         }
@@ -456,35 +570,39 @@ impl Builder<'_> {
         if !i.participants.is_empty() {
             self.heading("Participants", Some("participants"));
             for p in &i.participants {
-                let mut what: Vec<String> = p
+                let what: Vec<String> = p
                     .role
                     .iter()
                     .chain(&p.act)
                     .map(|t| t.shown().to_owned())
                     .collect();
-                let who = attribution(&p.sources);
-                if !who.is_empty() {
-                    what.push(who);
-                }
-                if let Some(n) = &p.note {
-                    what.push(n.shown().to_owned());
-                }
-                if let Some(person) = &p.person {
-                    self.link_item(person.id.raw(), p.pos, &what.join("; "));
-                } else {
-                    let mut inlines = vec![Inline::Text(
-                        p.group.as_ref().map_or("?", |g| g.shown()).to_owned(),
-                    )];
-                    if !what.is_empty() {
-                        inlines.push(Inline::Note(format!(" — {}", what.join("; "))));
+                let mut inlines = Vec::new();
+                let mut target = self.cited(&p.sources);
+                let marker = match (&p.person, &p.organization) {
+                    (Some(r), _) | (None, Some(r)) => {
+                        let link = Link::to(self.catalog, r.id.raw());
+                        target = link.record.map(Target::Record).or(target);
+                        inlines.push(Inline::Link(link));
+                        Marker::Out
                     }
-                    self.blocks.push(Block::Item {
-                        marker: Marker::Unlinked,
-                        inlines,
-                        pos: Some(p.pos),
-                        target: None,
-                    });
+                    (None, None) => {
+                        inlines.push(Inline::Text(
+                            p.group.as_ref().map_or("?", |g| g.shown()).to_owned(),
+                        ));
+                        Marker::Unlinked
+                    }
+                };
+                if !what.is_empty() {
+                    inlines.push(Inline::Note(format!(" — {}", what.join("; "))));
                 }
+                let notes = inferred_note(p.inferred.as_ref()).into_iter().collect();
+                inlines.extend(self.notes(notes, &p.sources, p.note.as_ref()));
+                self.blocks.push(Block::Item {
+                    marker,
+                    inlines,
+                    pos: Some(p.pos),
+                    target,
+                });
             }
         }
         self.figures("Figures", &i.figures, "figures");
@@ -523,23 +641,20 @@ impl Builder<'_> {
                 if !from.is_empty() || !to.is_empty() {
                     inlines.push(Inline::Note(format!(" ({from}–{to})")));
                 }
-                inlines.extend(notes_after(Vec::new(), &ctl.sources, ctl.note.as_ref()));
+                let notes = inferred_note(ctl.inferred.as_ref()).into_iter().collect();
+                inlines.extend(self.notes(notes, &ctl.sources, ctl.note.as_ref()));
                 self.blocks.push(Block::Item {
                     marker: Marker::None,
                     inlines,
                     pos: Some(ctl.pos),
-                    target: self.first_source(&ctl.sources),
+                    target: self.cited(&ctl.sources),
                 });
             }
         }
     }
 
     fn source(&mut self, s: &crate::model::Source) {
-        self.field(
-            "Publisher",
-            s.publisher.as_ref().map_or("", |t| t.shown()),
-            "publisher",
-        );
+        self.parties("Publisher", s.publisher.as_slice(), "publisher");
         self.field("Type", s.kind.as_ref().map_or("", |t| t.shown()), "type");
         self.dates("Issued", &s.issued, "issued");
         self.field(
@@ -583,6 +698,9 @@ pub fn record(catalog: &Catalog, idx: RecordIdx) -> Doc {
         crate::model::Body::Incident(i) => b.incident(i),
         crate::model::Body::Camp(c) => b.camp(c),
         crate::model::Body::Source(s) => b.source(s),
+        crate::model::Body::Organization(o) => {
+            b.field("Type", o.kind.as_ref().map_or("", |t| t.shown()), "type");
+        }
     }
     if let Some(s) = &record.summary {
         b.paragraphs("Summary", s.shown(), "summary");
@@ -622,13 +740,18 @@ pub fn record(catalog: &Catalog, idx: RecordIdx) -> Doc {
 
 /// How `from` mentions `to`: "as victim, killed", "cites it", "camp".
 fn backlink_role(from: &Record, to: &Record, field: LinkField) -> String {
-    if field == LinkField::Participant
+    if matches!(field, LinkField::Participant | LinkField::Party)
         && let Some(i) = from.incident()
     {
         let roles: Vec<String> = i
             .participants
             .iter()
-            .filter(|p| p.person.as_ref().is_some_and(|p| p.id.raw() == &*to.id))
+            .filter(|p| {
+                p.person
+                    .iter()
+                    .chain(&p.organization)
+                    .any(|r| r.id.raw() == &*to.id)
+            })
             .map(|p| {
                 p.role
                     .iter()
@@ -644,4 +767,363 @@ fn backlink_role(from: &Record, to: &Record, field: LinkField) -> String {
         }
     }
     field.label().to_owned()
+}
+
+/// A source by its short title, for a list to choose from.
+pub fn source_label(catalog: &Catalog, source: RecordIdx) -> String {
+    short_title(catalog, &Link::to(catalog, &catalog.get(source).id))
+}
+
+/// Record `idx`'s claims as a document: one row per claim (each date claimed, each figure,
+/// each party to an incident, each position or period of control, each value marked as
+/// inferred), with its value, how exact it is, whether sources dispute it or it is inferred,
+/// and the sources it rests on with their locators, so a reader compares them at a glance.
+pub fn claims(catalog: &Catalog, idx: RecordIdx) -> Doc {
+    let record = catalog.get(idx);
+    let mut b = Builder {
+        catalog,
+        record,
+        blocks: Vec::new(),
+    };
+    b.claims();
+    if b.blocks.is_empty() {
+        b.blocks.push(Block::Warning(
+            "No claims with sources: this record gives no dates, figures, parties or other attributed values."
+                .into(),
+        ));
+    }
+    Doc {
+        record: idx,
+        name: record.name.shown().to_owned(),
+        kind: record.kind,
+        id: record.id.to_string(),
+        path: crate::text::shown(&record.path).into_owned(),
+        line: record.line,
+        name_pos: record.field_pos(record.name_field.key()),
+        blocks: b.blocks,
+    }
+}
+
+impl Builder<'_> {
+    /// One claim: what it is about, its value, and what is said of it, by its sources.
+    fn claim(
+        &mut self,
+        about: &str,
+        value: Vec<Inline>,
+        marks: Vec<String>,
+        cites: &[Citation],
+        pos: Option<Pos>,
+    ) {
+        let mut inlines = vec![Inline::Label(format!("{about}: "))];
+        inlines.extend(value);
+        if cites.is_empty() && marks.is_empty() {
+            inlines.push(Inline::Note("  (no source given)".into()));
+        }
+        inlines.extend(self.notes(marks, cites, None));
+        self.blocks.push(Block::Item {
+            marker: Marker::None,
+            inlines,
+            pos,
+            target: self.cited(cites),
+        });
+    }
+
+    fn date_claims(&mut self, about: &str, dates: &Dates) {
+        let disputed = dates.is_disputed();
+        for claim in dates.iter() {
+            let mut marks = Vec::new();
+            match claim.date.span.and_then(|s| s.describe()) {
+                Some(d) => marks.push(d),
+                None if claim.date.span.is_some() => marks.push("day".into()),
+                None => marks.push("not a date".into()),
+            }
+            if disputed {
+                marks.push("disputed".into());
+            }
+            marks.extend(inferred_note(claim.inferred.as_ref()));
+            if let Some(n) = &claim.note {
+                marks.push(n.shown().to_owned());
+            }
+            let text = claim.date.text.shown().to_owned();
+            self.claim(
+                about,
+                vec![Inline::Text(text)],
+                marks,
+                &claim.sources,
+                Some(claim.date.pos).filter(|p| p.line > 0),
+            );
+        }
+    }
+
+    fn figure_claims(&mut self, figures: &[crate::model::At<Figure>]) {
+        let disputed = disputed_figures(figures);
+        for (f, disputed) in figures.iter().zip(disputed) {
+            let mut marks = Vec::new();
+            if disputed {
+                marks.push("disputed".into());
+            }
+            marks.extend(f.date.iter().map(|d| format!("as of {}", d.text.shown())));
+            marks.extend(inferred_note(f.inferred.as_ref()));
+            marks.extend(f.note.iter().map(|n| n.shown().to_owned()));
+            let what = f.what.as_ref().map_or("figure", |w| w.shown());
+            self.claim(
+                what,
+                vec![Inline::Text(f.amount())],
+                marks,
+                &f.sources,
+                Some(f.pos),
+            );
+        }
+    }
+
+    /// The record's single-valued fields marked as inferred, each a claim.
+    fn inferred_claims(&mut self) {
+        let (catalog, record) = (self.catalog, self.record);
+        for i in &record.inferred {
+            let value = match i.field {
+                "nationality" => record.person().and_then(|p| p.nationality.as_ref()),
+                "place" => record.incident().and_then(|i| i.place.as_ref()),
+                "type" => record
+                    .incident()
+                    .and_then(|i| i.kind.as_deref())
+                    .or_else(|| record.source().and_then(|s| s.kind.as_ref()))
+                    .or_else(|| record.organization().and_then(|o| o.kind.as_ref())),
+                "publisher" => record
+                    .source()
+                    .and_then(|s| s.publisher.as_ref())
+                    .map(Party::written),
+                _ => None,
+            };
+            let value = match (i.field, record.source().and_then(|s| s.publisher.as_ref())) {
+                ("publisher", Some(p)) => catalog.party_name(p),
+                _ => value.map_or_else(|| "(see the record)".to_owned(), |t| t.shown().to_owned()),
+            };
+            let marks = vec![format!("inferred: {}", i.reason.shown())];
+            self.claim(
+                i.field,
+                vec![Inline::Text(value)],
+                marks,
+                &record.sources,
+                Some(i.pos),
+            );
+        }
+    }
+
+    fn claims(&mut self) {
+        let (catalog, record) = (self.catalog, self.record);
+        self.inferred_claims();
+        match &record.body {
+            crate::model::Body::Person(p) => {
+                self.date_claims("born", &p.born);
+                self.date_claims("died", &p.died);
+                for pos in &p.positions {
+                    let mut value = pos.title.shown().to_owned();
+                    if let Some(org) = &pos.organisation {
+                        value.push_str(", ");
+                        value.push_str(org.shown());
+                    }
+                    let mut marks: Vec<String> = Vec::new();
+                    if pos.from.is_some() || pos.to.is_some() {
+                        marks.push(format!(
+                            "{}–{}",
+                            pos.from.as_ref().map_or("", |d| d.text.shown()),
+                            pos.to.as_ref().map_or("", |d| d.text.shown())
+                        ));
+                    }
+                    marks.extend(inferred_note(pos.inferred.as_ref()));
+                    self.claim(
+                        "position",
+                        vec![Inline::Text(value)],
+                        marks,
+                        &pos.sources,
+                        Some(pos.pos),
+                    );
+                }
+            }
+            crate::model::Body::Incident(i) => {
+                self.date_claims("date", &i.date);
+                for p in &i.participants {
+                    let who = match (&p.person, &p.organization) {
+                        (Some(r), _) | (None, Some(r)) => {
+                            Inline::Link(Link::to(catalog, r.id.raw()))
+                        }
+                        (None, None) => {
+                            Inline::Text(p.group.as_ref().map_or("?", |g| g.shown()).to_owned())
+                        }
+                    };
+                    let role: Vec<String> = p
+                        .role
+                        .iter()
+                        .chain(&p.act)
+                        .map(|t| t.shown().to_owned())
+                        .collect();
+                    let mut marks = Vec::new();
+                    marks.extend(inferred_note(p.inferred.as_ref()));
+                    marks.extend(p.note.iter().map(|n| n.shown().to_owned()));
+                    let about = if role.is_empty() {
+                        "participant".to_owned()
+                    } else {
+                        role.join(", ")
+                    };
+                    self.claim(&about, vec![who], marks, &p.sources, Some(p.pos));
+                }
+                self.figure_claims(&i.figures);
+            }
+            crate::model::Body::Camp(c) => {
+                self.date_claims("opened", &c.opened);
+                self.date_claims("closed", &c.closed);
+                self.figure_claims(&c.population);
+                for ctl in &c.control {
+                    let mut marks = Vec::new();
+                    if ctl.from.is_some() || ctl.to.is_some() {
+                        marks.push(format!(
+                            "{}–{}",
+                            ctl.from.as_ref().map_or("", |d| d.text.shown()),
+                            ctl.to.as_ref().map_or("", |d| d.text.shown())
+                        ));
+                    }
+                    marks.extend(inferred_note(ctl.inferred.as_ref()));
+                    marks.extend(ctl.note.iter().map(|n| n.shown().to_owned()));
+                    self.claim(
+                        "control",
+                        vec![Inline::Text(ctl.by.shown().to_owned())],
+                        marks,
+                        &ctl.sources,
+                        Some(ctl.pos),
+                    );
+                }
+            }
+            crate::model::Body::Source(s) => self.date_claims("issued", &s.issued),
+            crate::model::Body::Organization(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::parse_record;
+    use crate::model::{Kind, figure_key};
+
+    /// An incident with these `date:` claims and `figures:` entries (YAML flow mappings).
+    fn incident(dates: &[&str], figures: &[&str]) -> Record {
+        use std::fmt::Write as _;
+        let mut text = String::from("name: Raid\nsources: [s]\ndate:\n");
+        for d in dates {
+            let _ = writeln!(text, "  - date: \"{d}\"\n    sources: [s]");
+        }
+        if !figures.is_empty() {
+            text.push_str("figures:\n");
+            for f in figures {
+                let _ = writeln!(text, "  - {{{f}, sources: [s]}}");
+            }
+        }
+        let (record, diags) = parse_record("incidents/raid.yaml", Kind::Incident, &text);
+        assert!(diags.is_empty(), "{diags:?}\n{text}");
+        record.expect("parsed")
+    }
+
+    fn dates_disputed(a: &str, b: &str) -> bool {
+        incident(&[a, b], &[])
+            .incident()
+            .unwrap()
+            .date
+            .is_disputed()
+    }
+
+    fn figures_disputed(figures: &[&str]) -> Vec<bool> {
+        disputed_figures(&incident(&["2009"], figures).incident().unwrap().figures)
+    }
+
+    #[test]
+    fn dates_are_disputed_only_when_no_day_satisfies_both() {
+        for (a, b) in [
+            ("2009-07", "2009-07-28?"),
+            ("2013", "2013-09-01"),
+            ("2010-01-24/..", "2011"),
+            ("2012/2016", "2014-05"),
+            ("2009-07-28", "2009-07-28"),
+        ] {
+            assert!(!dates_disputed(a, b), "{a} and {b} can be the same day");
+            assert!(!dates_disputed(b, a), "{b} and {a} can be the same day");
+        }
+        for (a, b) in [
+            ("2009-07-27", "2009-07-28"),
+            ("2009-07", "2009-08"),
+            ("2010-01-24/..", "2009"),
+            ("2012/2016", "2017-01"),
+        ] {
+            assert!(dates_disputed(a, b), "{a} and {b} cannot both be true");
+            assert!(dates_disputed(b, a), "{b} and {a} cannot both be true");
+        }
+    }
+
+    #[test]
+    fn the_july_2009_toll_is_disputed_figure_by_figure() {
+        // The four tolls the case files hold for the raid: 9, 6, 11 and at least 11.
+        let tolls = [
+            "what: residents killed, count: 9",
+            "what: residents killed, count: 6",
+            "what: Residents killed, count: 11",
+            "what: residents-killed, count: 11, qualifier: at least",
+        ];
+        assert_eq!(figures_disputed(&tolls), [true, true, true, true]);
+        // 11 and "at least 11" agree; each disagrees with 9.
+        assert_eq!(figures_disputed(&tolls[2..]), [false, false]);
+        assert_eq!(figures_disputed(&[tolls[0], tolls[3]]), [true, true]);
+    }
+
+    #[test]
+    fn figures_within_a_range_or_rounding_agree() {
+        for pair in [
+            ["what: killed, min: 5, max: 10", "what: killed, count: 7"],
+            [
+                "what: killed, count: 100, qualifier: about",
+                "what: killed, count: 105",
+            ],
+            [
+                "what: injured, qualifier: hundreds",
+                "what: injured, count: 300",
+            ],
+            ["what: killed, count: 9", "what: injured, count: 300"],
+            [
+                "what: killed, count: 9, date: \"2009\"",
+                "what: killed, count: 40, date: \"2011\"",
+            ],
+        ] {
+            assert_eq!(figures_disputed(&pair), [false, false], "{pair:?}");
+        }
+        for pair in [
+            ["what: killed, min: 5, max: 10", "what: killed, count: 11"],
+            [
+                "what: killed, count: 100, qualifier: about",
+                "what: killed, count: 120",
+            ],
+            [
+                "what: injured, qualifier: dozens",
+                "what: injured, count: 300",
+            ],
+            [
+                "what: killed, count: 9, qualifier: up to",
+                "what: killed, count: 10",
+            ],
+        ] {
+            assert_eq!(figures_disputed(&pair), [true, true], "{pair:?}");
+        }
+    }
+
+    #[test]
+    fn figure_names_compare_without_case_punctuation_or_plural() {
+        assert_eq!(
+            figure_key("Residents killed"),
+            figure_key("resident-killed")
+        );
+        assert_eq!(figure_key("people  injured"), figure_key("People injured."));
+        assert_ne!(
+            figure_key("residents killed"),
+            figure_key("residents injured")
+        );
+        // A word ending in double s keeps it.
+        assert_eq!(figure_key("Process"), "process");
+    }
 }

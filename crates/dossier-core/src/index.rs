@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::haystack::Haystacks;
 use crate::load::{self, Limits, LoadError};
 use crate::model::{Kind, LinkField, Record, id_key, look_alike_key};
-use crate::search::Haystacks;
 
 /// Dangling links that get a did-you-mean hint.
 const MAX_SUGGESTIONS: usize = 200;
@@ -92,7 +92,7 @@ impl Catalog {
             (
                 r.kind,
                 day,
-                crate::search::fold(r.name.raw()),
+                crate::haystack::fold(r.name.raw()),
                 r.path.clone(),
             )
         });
@@ -182,6 +182,22 @@ impl Catalog {
     }
 
     /// The records pointing at this one ("mentioned in").
+    /// An organisation as a field names it: the organisation's name when the field links to
+    /// a record of it, else the words written.
+    pub fn party_name(&self, party: &crate::model::Party) -> String {
+        match party {
+            crate::model::Party::Named(t) => t.shown().to_owned(),
+            crate::model::Party::Organization(r) => self
+                .by_id(r.id.raw())
+                .map_or_else(|| r.id.shown().to_owned(), |o| o.name.shown().to_owned()),
+        }
+    }
+
+    /// The fact that tells a record apart in a list (see `Record::subtitle`).
+    pub fn subtitle(&self, record: &Record) -> String {
+        record.subtitle(&|p| self.party_name(p))
+    }
+
     pub fn backlinks(&self, idx: RecordIdx) -> &[Backlink] {
         &self.backlinks[idx as usize]
     }
@@ -196,8 +212,8 @@ impl Catalog {
     }
 
     /// Count of records by kind, in `Kind::ALL` order.
-    pub fn counts(&self) -> [usize; 4] {
-        let mut counts = [0; 4];
+    pub fn counts(&self) -> [usize; Kind::ALL.len()] {
+        let mut counts = [0; Kind::ALL.len()];
         for r in &self.records {
             counts[r.kind as usize] += 1;
         }
@@ -439,6 +455,9 @@ fn field_phrase(field: LinkField) -> &'static str {
         LinkField::Camp => "an incident's `camp`",
         LinkField::Camps => "each of a person's `camps`",
         LinkField::Participant => "a participant's `person`",
+        LinkField::Party => "a participant's `organization`",
+        LinkField::Affiliation => "an affiliation's `organization`",
+        LinkField::Publisher => "a publisher's `organization`",
         LinkField::Related => "`related`",
     }
 }

@@ -21,6 +21,7 @@
 pub mod date;
 pub mod diagnostic;
 pub mod doc;
+pub mod haystack;
 pub mod index;
 pub mod load;
 pub mod markdown;

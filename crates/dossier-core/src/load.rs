@@ -24,8 +24,8 @@ use crate::date;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::model::{
     At, Body, Camp, Citation, Control, DateClaim, DateText, Dates, Figure, INCIDENT_TYPES,
-    Incident, Kind, NUMBER_QUALIFIERS, NameField, Participant, Person, Place, Pos, Position,
-    Record, Ref, SEXES, STATUSES, Source, VAGUE_QUANTITIES,
+    Incident, Kind, NUMBER_QUALIFIERS, NameField, Organization, Participant, Party, Person, Place,
+    Pos, Position, Record, Ref, SEXES, STATUSES, Source, VAGUE_QUANTITIES,
 };
 use crate::text::Text;
 
@@ -552,6 +552,7 @@ fn stub(rel: &str, kind: Kind, name: Option<Text>) -> Record {
         tags: Vec::new(),
         sources: Vec::new(),
         related: Vec::new(),
+        inferred: Vec::new(),
         body: Body::empty(kind),
         broken: true,
     }
@@ -832,18 +833,19 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> Option<String>
 
 /// The top-level fields, the kinds each belongs to, and how a record file spells them.
 const FIELDS: &[(&str, &[Kind])] = {
-    use Kind::{Camp as C, Incident as I, Person as P, Source as S};
+    use Kind::{Camp as C, Incident as I, Organization as O, Person as P, Source as S};
     &[
-        ("id", &[P, I, C, S]),
-        ("kind", &[P, I, C, S]),
-        ("name", &[P, I, C, S]),
-        ("title", &[P, I, C, S]),
-        ("aliases", &[P, I, C, S]),
-        ("summary", &[P, I, C, S]),
-        ("notes", &[P, I, C, S]),
-        ("tags", &[P, I, C, S]),
-        ("sources", &[P, I, C, S]),
-        ("related", &[P, I, C, S]),
+        ("id", &[P, I, C, O, S]),
+        ("kind", &[P, I, C, O, S]),
+        ("name", &[P, I, C, O, S]),
+        ("title", &[P, I, C, O, S]),
+        ("aliases", &[P, I, C, O, S]),
+        ("summary", &[P, I, C, O, S]),
+        ("notes", &[P, I, C, O, S]),
+        ("tags", &[P, I, C, O, S]),
+        ("sources", &[P, I, C, O, S]),
+        ("related", &[P, I, C, O, S]),
+        ("inferred", &[P, I, C, O, S]),
         ("sex", &[P]),
         ("nationality", &[P]),
         ("affiliations", &[P]),
@@ -852,7 +854,7 @@ const FIELDS: &[(&str, &[Kind])] = {
         ("born", &[P]),
         ("died", &[P]),
         ("camps", &[P]),
-        ("type", &[I, S]),
+        ("type", &[I, O, S]),
         ("date", &[I]),
         ("camp", &[I]),
         ("place", &[I]),
@@ -881,11 +883,15 @@ fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
 }
 
 fn unknown_field(kind: Kind, field: &str) -> (String, String) {
-    let message = format!("unknown field `{field}` in a {kind} record");
+    let message = format!(
+        "unknown field `{field}` in {} {kind} record",
+        kind.article()
+    );
     let hint = match did_you_mean(field, fields_of(kind)) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!(
-            "fields of a {kind}: {}",
+            "fields of {} {kind}: {}",
+            kind.article(),
             fields_of(kind).collect::<Vec<_>>().join(", ")
         ),
     };
@@ -914,10 +920,11 @@ struct RecordFile {
     sources: Vec<Citation>,
     #[serde(default)]
     related: Vec<Ref>,
+    inferred: Option<InferredFields>,
     sex: Option<At<Text>>,
     nationality: Option<Text>,
     #[serde(default)]
-    affiliations: Vec<Text>,
+    affiliations: Vec<Party>,
     #[serde(default)]
     positions: Vec<At<Position>>,
     status: Option<At<Text>>,
@@ -947,7 +954,7 @@ struct RecordFile {
     #[serde(default)]
     control: Vec<At<Control>>,
     area: Option<Text>,
-    publisher: Option<Text>,
+    publisher: Option<Party>,
     #[serde(default)]
     issued: Dates,
     reference: Option<Text>,
@@ -1012,6 +1019,7 @@ impl Check<'_> {
             self.declared_kind(k);
         }
 
+        let inferred = self.inferred(f.inferred.take(), &fields, key_pos("inferred"));
         let body = take_body(kind, &mut f);
         self.body(&body, key_pos("document"));
         self.citations(&f.sources);
@@ -1030,6 +1038,7 @@ impl Check<'_> {
             tags: f.tags,
             sources: f.sources,
             related: f.related,
+            inferred,
             body,
             broken: false,
         };
@@ -1205,7 +1214,75 @@ impl Check<'_> {
                     self.document_path(document_pos, doc);
                 }
             }
+            Body::Organization(_) => {}
         }
+    }
+
+    /// `inferred: {field: reason}`: each field one of the record's own, present in the file,
+    /// and one whose value stands alone (a list's entries carry their own `inferred:`).
+    fn inferred(
+        &mut self,
+        map: Option<InferredFields>,
+        fields: &[(&'static str, Pos)],
+        at: Pos,
+    ) -> Vec<crate::model::Inferred> {
+        const NOT_MARKED: &[&str] = &[
+            "id",
+            "kind",
+            "name",
+            "title",
+            "aliases",
+            "summary",
+            "notes",
+            "tags",
+            "sources",
+            "related",
+            "inferred",
+            "positions",
+            "participants",
+            "figures",
+            "population",
+            "control",
+            "born",
+            "died",
+            "date",
+            "opened",
+            "closed",
+            "issued",
+        ];
+        let mut out = Vec::new();
+        for (field, reason) in map.map(|m| m.0).unwrap_or_default() {
+            let known = fields_of(self.kind).find(|f| *f == field);
+            match known {
+                Some(f) if NOT_MARKED.contains(&f) => self.error(
+                    at,
+                    format!("`inferred` cannot mark `{f}`"),
+                    "mark an entry of a list, or a date claim, with its own `inferred: \"why\"`; here only a field with one value, such as `nationality`, `place`, `type` or `publisher`",
+                ),
+                Some(f) if !fields.iter().any(|(k, _)| *k == f) => self.error(
+                    at,
+                    format!("`inferred` marks `{f}`, which this record does not have"),
+                    "remove the mark, or add the field",
+                ),
+                Some(f) => out.push(crate::model::Inferred {
+                    field: f,
+                    reason,
+                    pos: at,
+                }),
+                None => {
+                    let hint = match did_you_mean(&field, fields_of(self.kind)) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("{} {} has: {}", self.kind.article(), self.kind, fields_of(self.kind).collect::<Vec<_>>().join(", ")),
+                    };
+                    self.error(
+                        at,
+                        format!("`inferred` marks `{field}`, which is not a field of {} {} record", self.kind.article(), self.kind),
+                        hint,
+                    );
+                }
+            }
+        }
+        out
     }
 
     /// Fields that belong to another kind: the file is in the wrong folder, or a field is misplaced.
@@ -1237,7 +1314,10 @@ impl Check<'_> {
             };
             self.error(
                 pos,
-                format!("`{name}` is not a field of a {kind} record"),
+                format!(
+                    "`{name}` is not a field of {} {kind} record",
+                    kind.article()
+                ),
                 hint,
             );
         }
@@ -1284,17 +1364,22 @@ impl Check<'_> {
     }
 
     fn participant(&mut self, p: &At<Participant>) {
-        match (&p.person, &p.group) {
-            (Some(_), None) | (None, Some(_)) => {}
-            (Some(_), Some(_)) => self.error(
+        let given = [
+            p.person.is_some(),
+            p.organization.is_some(),
+            p.group.is_some(),
+        ];
+        match given.iter().filter(|g| **g).count() {
+            1 => {}
+            0 => self.error(
                 p.pos,
-                "participant has both `person` and `group`",
-                "a participant is either a person on file (`person: id`) or a group named in free text (`group: ...`); split it in two",
+                "participant has neither `person`, `organization` nor `group`",
+                "add `person: <id>` for a person on file, `organization: <id>` for an organisation on file, or `group: <name>` for a party named in words",
             ),
-            (None, None) => self.error(
+            _ => self.error(
                 p.pos,
-                "participant has neither `person` nor `group`",
-                "add `person: <id>` for a person on file, or `group: <name>` for an unnamed or collective party",
+                "participant names more than one of `person`, `organization` and `group`",
+                "a participant is one of: a person on file (`person: id`), an organisation on file (`organization: id`), or a party named in words (`group: ...`); split it",
             ),
         }
         self.citations(&p.sources);
@@ -1408,6 +1493,9 @@ fn take_body(kind: Kind, f: &mut RecordFile) -> Body {
             population: take(&mut f.population),
             control: take(&mut f.control),
             area: take(&mut f.area),
+        }),
+        Kind::Organization => Body::Organization(Organization {
+            kind: take(&mut f.kind_of).map(|t| t.value),
         }),
         Kind::Source => Body::Source(Source {
             publisher: take(&mut f.publisher),
@@ -1627,6 +1715,55 @@ impl<'de> Deserialize<'de> for CitationForm {
     }
 }
 
+/// An organisation named in words, or `{organization: id}` for its record.
+impl<'de> Deserialize<'de> for Party {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Party;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name, or a mapping with `organization: <id>`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Party, E> {
+                Ok(Party::Named(Text::new(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Party, A::Error> {
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                struct Linked {
+                    organization: Ref,
+                }
+                let l = Linked::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Party::Organization(l.organization))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// `inferred: {field: reason, ...}`, in the order written.
+struct InferredFields(Vec<(String, Text)>);
+
+impl<'de> Deserialize<'de> for InferredFields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = InferredFields;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of field names to why each value is inferred")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InferredFields, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Text>()? {
+                    out.push((k, v));
+                }
+                Ok(InferredFields(out))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for Citation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let s = Spanned::<CitationForm>::deserialize(deserializer)?;
@@ -1695,6 +1832,7 @@ impl<'de> Deserialize<'de> for Dates {
         let s = Spanned::<DatesForm>::deserialize(deserializer)?;
         Ok(match s.value {
             DatesForm::One(text) => Dates(vec![DateClaim {
+                inferred: None,
                 date: date_text(text, loc_pos(&s.referenced)),
                 sources: Vec::new(),
                 note: None,
@@ -1842,12 +1980,12 @@ mod tests {
     fn disputed_dates_keep_each_claim_with_its_source() {
         let (r, d) = parse(
             Kind::Incident,
-            "name: X\ndate:\n  - date: 2009-07-28\n    sources: [a]\n  - date: 2009-07\n    sources: [b]\n",
+            "name: X\ndate:\n  - date: 2009-07-28\n    sources: [a]\n  - date: 2009-06\n    sources: [b]\n",
         );
         assert!(d.is_empty(), "{d:?}");
         let dates = &r.incident().unwrap().date;
         assert!(dates.is_disputed());
-        assert_eq!(dates.earliest(), Some(20_090_701));
+        assert_eq!(dates.earliest(), Some(20_090_601));
         assert_eq!(dates.0[1].date.pos.line, 5);
     }
 
@@ -1875,14 +2013,17 @@ mod tests {
     }
 
     #[test]
-    fn participants_are_a_person_or_a_group() {
+    fn participants_are_a_person_an_organization_or_a_group() {
         let (_, d) = parse(
             Kind::Incident,
-            "name: X\nparticipants:\n  - role: victim\n    sources: [s]\n",
+            "name: X\nparticipants:\n  - role: victim\n    sources: [s]\n  - person: p\n    organization: o\n    sources: [s]\n  - organization: o\n    sources: [s]\n",
         );
         assert_eq!(
             messages(&d),
-            ["3:5 participant has neither `person` nor `group`"]
+            [
+                "3:5 participant has neither `person`, `organization` nor `group`",
+                "5:5 participant names more than one of `person`, `organization` and `group`"
+            ]
         );
     }
 

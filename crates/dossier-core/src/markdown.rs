@@ -110,7 +110,7 @@ fn reference(catalog: &Catalog, link: &Link, cited: bool) -> String {
     };
     let r = catalog.get(idx);
     let shown = if cited {
-        source_citation(r)
+        source_citation(catalog, r)
     } else {
         escape(r.name.shown())
     };
@@ -180,6 +180,24 @@ fn inline(catalog: &Catalog, inlines: &[Inline]) -> String {
                 let _ = write!(out, "**{}:** ", escape(label));
             }
             Inline::Link(link) => out.push_str(&reference(catalog, link, false)),
+            Inline::Cited {
+                source,
+                title,
+                locator,
+                note,
+            } => {
+                // By its short title and id: a reader of the document can look the source up.
+                match source.record {
+                    Some(_) => {
+                        let _ = write!(out, "{} ({})", escape(title), code(&source.id));
+                    }
+                    None => out.push_str(&escape(&format!("{} (not found)", source.id))),
+                }
+                let place: Vec<&str> = locator.iter().chain(note).map(String::as_str).collect();
+                if !place.is_empty() {
+                    out.push_str(&escape(&format!(", {}", place.join(", "))));
+                }
+            }
             Inline::Citation {
                 source,
                 locator,
@@ -214,7 +232,7 @@ fn squeeze(s: &str) -> String {
 pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
     let record = catalog.get(idx);
     if let crate::model::Body::Source(_) = &record.body {
-        return source_citation(record);
+        return source_citation(catalog, record);
     }
     let mut head = format!("**{}**", escape(record.name.shown()));
     let mut facts = vec![record.kind.name().to_owned()];
@@ -232,9 +250,10 @@ pub fn citation(catalog: &Catalog, idx: RecordIdx) -> String {
         .sources
         .iter()
         .map(|c| {
-            let mut s = catalog
-                .by_id(c.source.id.raw())
-                .map_or_else(|| escape(c.source.id.shown()), source_citation);
+            let mut s = catalog.by_id(c.source.id.raw()).map_or_else(
+                || escape(c.source.id.shown()),
+                |r| source_citation(catalog, r),
+            );
             if let Some(l) = &c.locator {
                 s = format!("{s}, {}", escape(l.shown()));
             }
@@ -255,17 +274,23 @@ fn first_date(d: &Dates) -> Option<String> {
 
 /// `Publisher, [Title](url) (type, issued, reference)`, leaving out what the record lacks; in
 /// Markdown, escaped. Only a web address becomes a link: a `javascript:` one stays out.
-pub(crate) fn source_citation(record: &Record) -> String {
+pub(crate) fn source_citation(catalog: &Catalog, record: &Record) -> String {
     let crate::model::Body::Source(s) = &record.body else {
         return escape(record.name.shown());
     };
-    let title = format!("\u{201c}{}\u{201d}", escape(record.name.shown()));
+    // A bracketed title describes a document that has none; it is not quoted as a title.
+    let title = record.name.shown();
+    let title = if title.starts_with('[') {
+        escape(title)
+    } else {
+        format!("\u{201c}{}\u{201d}", escape(title))
+    };
     let title = match s.url.as_ref().and_then(|u| link_destination(u.shown())) {
         Some(u) => format!("[{title}]({u})"),
         None => title,
     };
     let mut out = match &s.publisher {
-        Some(p) => format!("{}, {title}", escape(p.shown())),
+        Some(p) => format!("{}, {title}", escape(&catalog.party_name(p))),
         None => title,
     };
     let details: Vec<String> = s

@@ -1,6 +1,6 @@
 //! The records of a case-file folder, as the rest of dossier sees them.
 //!
-//! Four kinds: people, incidents, camps and the sources they cite. Each record remembers where it
+//! Five kinds: people, incidents, camps, organisations and the sources they cite. Each record remembers where it
 //! came from (its file and the line of each top-level field) so that jump-to-source never has to
 //! guess, and every reference to another record keeps its own position so a dangling link can be
 //! reported at the exact spot. Nothing here knows about YAML: the `Deserialize` impls that need
@@ -17,11 +17,18 @@ pub enum Kind {
     Person,
     Incident,
     Camp,
+    Organization,
     Source,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Person, Kind::Incident, Kind::Camp, Kind::Source];
+    pub const ALL: [Kind; 5] = [
+        Kind::Person,
+        Kind::Incident,
+        Kind::Camp,
+        Kind::Organization,
+        Kind::Source,
+    ];
 
     /// The folder under the case-file root that holds this kind.
     pub fn folder(self) -> &'static str {
@@ -29,6 +36,7 @@ impl Kind {
             Kind::Person => "people",
             Kind::Incident => "incidents",
             Kind::Camp => "camps",
+            Kind::Organization => "organizations",
             Kind::Source => "sources",
         }
     }
@@ -38,7 +46,16 @@ impl Kind {
             Kind::Person => "person",
             Kind::Incident => "incident",
             Kind::Camp => "camp",
+            Kind::Organization => "organization",
             Kind::Source => "source",
+        }
+    }
+
+    /// "a" or "an", as the kind's name takes it in a sentence.
+    pub fn article(self) -> &'static str {
+        match self {
+            Kind::Incident | Kind::Organization => "an",
+            Kind::Person | Kind::Camp | Kind::Source => "a",
         }
     }
 
@@ -48,6 +65,7 @@ impl Kind {
             Kind::Person => 'P',
             Kind::Incident => 'I',
             Kind::Camp => 'C',
+            Kind::Organization => 'O',
             Kind::Source => 'S',
         }
     }
@@ -56,9 +74,15 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.folder() == folder)
     }
 
-    /// Accepts what a user would type: `person`, `people`, `p`, `incidents`, ...
+    /// Accepts what a user would type: `person`, `people`, `p`, `incidents`, `org`, ...
     pub fn parse(s: &str) -> Option<Kind> {
         let s = s.trim().to_ascii_lowercase();
+        if matches!(
+            s.as_str(),
+            "org" | "orgs" | "organisation" | "organisations"
+        ) {
+            return Some(Kind::Organization);
+        }
         Kind::ALL.into_iter().find(|k| {
             s == k.name()
                 || s == k.folder()
@@ -129,6 +153,16 @@ pub struct DateText {
     pub pos: Pos,
 }
 
+impl DateText {
+    /// Uncertain (`?`), approximate (`~`) or a span (`2012/2016`, `2012/..`). A bare month or
+    /// year is exact to what it says and is not counted.
+    pub fn is_uncertain(&self) -> bool {
+        self.span.is_some_and(|s| {
+            s.is_uncertain() || s.is_approximate() || matches!(s, date::Span::Interval(..))
+        })
+    }
+}
+
 /// A claim about a date, attributed to the sources that make it.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -137,7 +171,12 @@ pub struct DateClaim {
     #[serde(default)]
     pub sources: Vec<Citation>,
     pub note: Option<Text>,
+    /// The date is worked out, not given by a source: why.
+    pub inferred: Option<Text>,
 }
+
+/// No dates, for kinds that have no date field of their own.
+static NO_DATES: Dates = Dates(Vec::new());
 
 /// A date field: nothing, one date, or several claims side by side where sources disagree.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -148,11 +187,16 @@ impl Dates {
         self.0.is_empty()
     }
 
-    /// Claims disagree when they name different dates.
-    pub(crate) fn is_disputed(&self) -> bool {
-        self.0
-            .windows(2)
-            .any(|w| w[0].date.text.raw() != w[1].date.text.raw())
+    /// Claims disagree when no single day could satisfy two of them: each date is taken as the
+    /// span of days it can mean, so `2009-07` and `2009-07-28?` agree (the day is in the month),
+    /// and `2013` agrees with `2013-09-01`. A claim that is not a date takes no part.
+    pub fn is_disputed(&self) -> bool {
+        let spans: Vec<date::Span> = self.0.iter().filter_map(|c| c.date.span).collect();
+        spans.iter().enumerate().any(|(i, a)| {
+            spans[i + 1..]
+                .iter()
+                .any(|b| a.latest() < b.earliest() || b.latest() < a.earliest())
+        })
     }
 
     /// The earliest day any claim could mean: the sort key.
@@ -189,6 +233,61 @@ pub struct Figure {
     #[serde(default)]
     pub sources: Vec<Citation>,
     pub note: Option<Text>,
+    /// The figure is worked out, not given by a source: why.
+    pub inferred: Option<Text>,
+}
+
+/// Figures that count the same thing, in a form that compares: case and runs of spaces and
+/// punctuation do not matter, nor a plural `s` (`Residents killed`, `residents-killed`,
+/// `resident killed`).
+pub fn figure_key(what: &str) -> String {
+    let words: Vec<String> = what
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            match w.strip_suffix('s') {
+                Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_owned(),
+                _ => w,
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// Which of a record's figures are disputed: two figures count the same thing (same
+/// `figure_key`, dates that can overlap) and no number could satisfy both (`Figure::range`).
+pub fn disputed_figures(figures: &[At<Figure>]) -> Vec<bool> {
+    let key: Vec<String> = figures
+        .iter()
+        .map(|f| {
+            f.what
+                .as_ref()
+                .map(|w| figure_key(w.raw()))
+                .unwrap_or_default()
+        })
+        .collect();
+    let overlap = |a: &Figure, b: &Figure| match (
+        a.date.as_ref().and_then(|d| d.span),
+        b.date.as_ref().and_then(|d| d.span),
+    ) {
+        (Some(x), Some(y)) => !(x.latest() < y.earliest() || y.latest() < x.earliest()),
+        // An undated figure is compared with every figure of its kind.
+        _ => true,
+    };
+    (0..figures.len())
+        .map(|i| {
+            (0..figures.len()).any(|j| {
+                i != j
+                    && key[i] == key[j]
+                    && overlap(&figures[i], &figures[j])
+                    && match (figures[i].range(), figures[j].range()) {
+                        (Some((a0, a1)), Some((b0, b1))) => a1 < b0 || b1 < a0,
+                        _ => false,
+                    }
+            })
+        })
+        .collect()
 }
 
 /// Qualifiers that stand for a number on their own.
@@ -212,6 +311,47 @@ pub(crate) const NUMBER_QUALIFIERS: &[&str] = &[
 ];
 
 impl Figure {
+    /// The numbers the figure allows, as a closed range, so two figures can be compared: an
+    /// exact count is itself; `min`/`max` are the range; "at least", "more than" and "over"
+    /// leave it open above, "up to", "fewer than" and "less than" below; "about", "around",
+    /// "approximately", "nearly", "almost" and "close to" allow a tenth either side (a rounded
+    /// number); a vague word is the range it commonly means ("dozens" 24-199). `None` when the
+    /// figure gives nothing to compare.
+    pub fn range(&self) -> Option<(u64, u64)> {
+        let q = self
+            .qualifier
+            .as_ref()
+            .map(|q| q.raw().trim().to_lowercase());
+        let q = q.as_deref();
+        let (lo, hi) = match (self.count, self.min, self.max) {
+            (Some(n), _, _) => (n, n),
+            (None, Some(a), Some(b)) => (a, b),
+            (None, Some(a), None) => (a, u64::MAX),
+            (None, None, Some(b)) => (0, b),
+            (None, None, None) => {
+                return match q? {
+                    "some" | "several" => Some((2, u64::MAX)),
+                    "dozens" => Some((24, 199)),
+                    "hundreds" => Some((200, 1999)),
+                    "thousands" => Some((2000, u64::MAX)),
+                    _ => None,
+                };
+            }
+        };
+        let tenth = |n: u64| n.div_ceil(10);
+        Some(match q {
+            Some("at least") => (lo, u64::MAX),
+            Some("more than" | "over") => (lo.saturating_add(1), u64::MAX),
+            Some("up to") => (0, hi),
+            Some("fewer than" | "less than") => (0, hi.saturating_sub(1)),
+            Some("about" | "around" | "approximately" | "close to") => {
+                (lo.saturating_sub(tenth(lo)), hi.saturating_add(tenth(hi)))
+            }
+            Some("nearly" | "almost") => (lo.saturating_sub(tenth(lo)), hi),
+            _ => (lo, hi),
+        })
+    }
+
     /// The amount in words: "at least 52", "400-800", "dozens".
     pub(crate) fn amount(&self) -> String {
         let number = match (self.count, self.min, self.max) {
@@ -244,17 +384,21 @@ fn group_thousands(n: u64) -> String {
     out
 }
 
-/// Someone who took part in an incident: a person on file, or a group named in free text.
+/// Someone who took part in an incident: a person or an organisation on file, or a group named
+/// in free text.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
     pub person: Option<Ref>,
+    pub organization: Option<Ref>,
     pub group: Option<Text>,
     pub role: Option<Text>,
     pub act: Option<Text>,
     #[serde(default)]
     pub sources: Vec<Citation>,
     pub note: Option<Text>,
+    /// Who took part is worked out, not named by a source: why.
+    pub inferred: Option<Text>,
 }
 
 /// An office a person held.
@@ -268,6 +412,8 @@ pub struct Position {
     #[serde(default)]
     pub sources: Vec<Citation>,
     pub note: Option<Text>,
+    /// The position is worked out, not stated by a source: why.
+    pub inferred: Option<Text>,
 }
 
 /// Who ran or guarded a camp, and when.
@@ -280,6 +426,8 @@ pub struct Control {
     #[serde(default)]
     pub sources: Vec<Citation>,
     pub note: Option<Text>,
+    /// Who controlled the camp is worked out, not stated by a source: why.
+    pub inferred: Option<Text>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
@@ -338,11 +486,32 @@ pub(crate) const INCIDENT_TYPES: &[&str] = &[
     "other",
 ];
 
+/// An organisation named in a field: in words, or as the organisation's record
+/// (`{organization: id}`), which links to it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Party {
+    Named(Text),
+    Organization(Ref),
+}
+
+impl Serialize for Party {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Party::Named(t) => t.serialize(s),
+            Party::Organization(r) => {
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("organization", r)?;
+                m.end()
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Person {
     pub sex: Option<At<Text>>,
     pub nationality: Option<Text>,
-    pub affiliations: Vec<Text>,
+    pub affiliations: Vec<Party>,
     pub positions: Vec<At<Position>>,
     pub status: Option<At<Text>>,
     pub born: Dates,
@@ -381,9 +550,17 @@ pub struct Camp {
     pub area: Option<Text>,
 }
 
+/// An organisation: a government, an armed force, a party, an NGO, a UN body.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Organization {
+    /// What sort of body it is, in words ("government", "human-rights NGO").
+    #[serde(rename = "type")]
+    pub kind: Option<Text>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Source {
-    pub publisher: Option<Text>,
+    pub publisher: Option<Party>,
     #[serde(rename = "type")]
     pub kind: Option<Text>,
     pub issued: Dates,
@@ -420,7 +597,9 @@ impl Serialize for DateText {
 impl Serialize for Dates {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0.as_slice() {
-            [one] if one.sources.is_empty() && one.note.is_none() => one.date.serialize(s),
+            [one] if one.sources.is_empty() && one.note.is_none() && one.inferred.is_none() => {
+                one.date.serialize(s)
+            }
             claims => claims.serialize(s),
         }
     }
@@ -448,6 +627,7 @@ pub enum Body {
     Person(Person),
     Incident(Incident),
     Camp(Camp),
+    Organization(Organization),
     Source(Source),
 }
 
@@ -457,6 +637,7 @@ impl Body {
             Kind::Person => Body::Person(Person::default()),
             Kind::Incident => Body::Incident(Incident::default()),
             Kind::Camp => Body::Camp(Camp::default()),
+            Kind::Organization => Body::Organization(Organization::default()),
             Kind::Source => Body::Source(Source::default()),
         }
     }
@@ -469,12 +650,16 @@ impl Body {
             Body::Person(p) => {
                 p.sex.iter().for_each(|t| f("sex", t));
                 p.nationality.iter().for_each(|t| f("nationality", t));
-                p.affiliations.iter().for_each(|t| f("affiliations", t));
+                p.affiliations.iter().for_each(|a| match a {
+                    Party::Named(t) => f("affiliations", t),
+                    Party::Organization(r) => f("affiliations", &r.id),
+                });
                 for pos in &p.positions {
                     f("positions", &pos.title);
                     pos.organisation
                         .iter()
                         .chain(&pos.note)
+                        .chain(&pos.inferred)
                         .for_each(|t| f("positions", t));
                     pos.from
                         .iter()
@@ -493,8 +678,17 @@ impl Body {
                 i.camp.iter().for_each(|r| f("camp", &r.id));
                 i.place.iter().for_each(|t| f("place", t));
                 for p in &i.participants {
-                    p.person.iter().for_each(|r| f("participants", &r.id));
-                    let texts = p.group.iter().chain(&p.role).chain(&p.act).chain(&p.note);
+                    p.person
+                        .iter()
+                        .chain(&p.organization)
+                        .for_each(|r| f("participants", &r.id));
+                    let texts = p
+                        .group
+                        .iter()
+                        .chain(&p.role)
+                        .chain(&p.act)
+                        .chain(&p.note)
+                        .chain(&p.inferred);
                     texts.for_each(|t| f("participants", t));
                     cited_texts("participants", &p.sources, f);
                 }
@@ -510,7 +704,10 @@ impl Body {
                 figure_texts("population", &c.population, f);
                 for ctl in &c.control {
                     f("control", &ctl.by);
-                    ctl.note.iter().for_each(|t| f("control", t));
+                    ctl.note
+                        .iter()
+                        .chain(&ctl.inferred)
+                        .for_each(|t| f("control", t));
                     ctl.from
                         .iter()
                         .chain(&ctl.to)
@@ -519,9 +716,14 @@ impl Body {
                 }
                 c.area.iter().for_each(|t| f("area", t));
             }
+            Body::Organization(o) => o.kind.iter().for_each(|t| f("type", t)),
             Body::Source(s) => {
+                match &s.publisher {
+                    Some(Party::Named(t)) => f("publisher", t),
+                    Some(Party::Organization(r)) => f("publisher", &r.id),
+                    None => {}
+                }
                 for (key, t) in [
-                    ("publisher", &s.publisher),
                     ("type", &s.kind),
                     ("reference", &s.reference),
                     ("url", &s.url),
@@ -549,13 +751,18 @@ fn date_texts(key: &'static str, d: &Dates, f: &mut impl FnMut(&'static str, &Te
     for c in &d.0 {
         f(key, &c.date.text);
         cited_texts(key, &c.sources, f);
-        c.note.iter().for_each(|t| f(key, t));
+        c.note.iter().chain(&c.inferred).for_each(|t| f(key, t));
     }
 }
 
 fn figure_texts(key: &'static str, fs: &[At<Figure>], f: &mut impl FnMut(&'static str, &Text)) {
     for fig in fs {
-        let texts = fig.what.iter().chain(&fig.qualifier).chain(&fig.note);
+        let texts = fig
+            .what
+            .iter()
+            .chain(&fig.qualifier)
+            .chain(&fig.note)
+            .chain(&fig.inferred);
         texts.for_each(|t| f(key, t));
         fig.date.iter().for_each(|d| f(key, &d.text));
         cited_texts(key, &fig.sources, f);
@@ -597,9 +804,58 @@ pub struct Record {
     pub tags: Vec<Text>,
     pub sources: Vec<Citation>,
     pub related: Vec<Ref>,
+    /// Fields whose value is worked out rather than given by a source, with why
+    /// (`inferred: {nationality: "from an Iraqi office"}`).
+    pub inferred: Vec<Inferred>,
     pub body: Body,
     /// The file had errors; only what could be salvaged (its id and name) is here.
     pub broken: bool,
+}
+
+/// One claim of a record and its marks (see `Record::claim_marks`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClaimMark<'r> {
+    /// The field the claim is written in: `date`, `born`, `figures`, `nationality`...
+    pub field: &'static str,
+    /// What a figure counts, as written.
+    pub what: Option<&'r str>,
+    /// Another claim on the same thing cannot also be true.
+    pub disputed: bool,
+    /// Its date is uncertain (`?`), approximate (`~`) or a span rather than a day.
+    pub uncertain: bool,
+    pub inferred: bool,
+}
+
+impl ClaimMark<'_> {
+    fn new(field: &'static str) -> Self {
+        ClaimMark {
+            field,
+            ..ClaimMark::default()
+        }
+    }
+
+    fn dated(mut self, date: Option<&DateText>) -> Self {
+        self.uncertain = date.is_some_and(DateText::is_uncertain);
+        self
+    }
+
+    fn disputed(mut self, disputed: bool) -> Self {
+        self.disputed = disputed;
+        self
+    }
+
+    fn inferred(mut self, inferred: bool) -> Self {
+        self.inferred = inferred;
+        self
+    }
+}
+
+/// A field of a record marked as an inference, and the reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inferred {
+    pub field: &'static str,
+    pub reason: Text,
+    pub pos: Pos,
 }
 
 /// Where a reference was written, for backlinks ("mentioned in ... as participant").
@@ -610,6 +866,10 @@ pub enum LinkField {
     Camp,
     Camps,
     Participant,
+    /// An organisation that took part in an incident.
+    Party,
+    Affiliation,
+    Publisher,
 }
 
 impl LinkField {
@@ -619,7 +879,9 @@ impl LinkField {
             LinkField::Related => "related",
             LinkField::Camp => "camp",
             LinkField::Camps => "camps",
-            LinkField::Participant => "participant",
+            LinkField::Participant | LinkField::Party => "participant",
+            LinkField::Affiliation => "affiliation",
+            LinkField::Publisher => "publisher",
         }
     }
 
@@ -629,6 +891,9 @@ impl LinkField {
             LinkField::Source => Some(Kind::Source),
             LinkField::Camp | LinkField::Camps => Some(Kind::Camp),
             LinkField::Participant => Some(Kind::Person),
+            LinkField::Party | LinkField::Affiliation | LinkField::Publisher => {
+                Some(Kind::Organization)
+            }
             LinkField::Related => None,
         }
     }
@@ -672,6 +937,25 @@ macro_rules! shrink_sources {
 
 shrink_sources!(DateClaim, Figure, Participant, Position, Control);
 
+impl Party {
+    /// The organisation's record, when the field names one.
+    pub fn organization(&self) -> Option<&Ref> {
+        match self {
+            Party::Organization(r) => Some(r),
+            Party::Named(_) => None,
+        }
+    }
+
+    /// The words written: the name, or the organisation's id (`Catalog::party_name` gives the
+    /// organisation's name).
+    pub fn written(&self) -> &Text {
+        match self {
+            Party::Named(t) => t,
+            Party::Organization(r) => &r.id,
+        }
+    }
+}
+
 impl Record {
     /// Drop the spare capacity of every list, once the record is complete.
     pub fn shrink_to_fit(&mut self) {
@@ -680,6 +964,7 @@ impl Record {
         self.tags.shrink_to_fit();
         self.sources.shrink_to_fit();
         self.related.shrink_to_fit();
+        self.inferred.shrink_to_fit();
         match &mut self.body {
             Body::Person(p) => {
                 p.affiliations.shrink_to_fit();
@@ -700,6 +985,7 @@ impl Record {
                 c.control.shrink();
             }
             Body::Source(s) => s.issued.shrink(),
+            Body::Organization(_) => {}
         }
     }
 
@@ -736,6 +1022,21 @@ impl Record {
         }
     }
 
+    pub fn organization(&self) -> Option<&Organization> {
+        match &self.body {
+            Body::Organization(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// Why a field's value is an inference, if the record marks it as one.
+    pub fn inferred(&self, field: &str) -> Option<&Text> {
+        self.inferred
+            .iter()
+            .find(|i| i.field == field)
+            .map(|i| &i.reason)
+    }
+
     /// The record's own date field: when an incident happened, a camp opened, a source was
     /// issued, a person was born.
     pub(crate) fn dates(&self) -> &Dates {
@@ -744,6 +1045,7 @@ impl Record {
             Body::Camp(c) => &c.opened,
             Body::Source(s) => &s.issued,
             Body::Person(p) => &p.born,
+            Body::Organization(_) => &NO_DATES,
         }
     }
 
@@ -761,6 +1063,12 @@ impl Record {
         match &self.body {
             Body::Person(p) => {
                 out.extend(p.camps.iter().map(|r| (LinkField::Camps, r)));
+                out.extend(
+                    p.affiliations
+                        .iter()
+                        .filter_map(Party::organization)
+                        .map(|r| (LinkField::Affiliation, r)),
+                );
                 for pos in &p.positions {
                     cite(&mut out, &pos.sources);
                 }
@@ -771,6 +1079,7 @@ impl Record {
                 out.extend(i.camp.iter().map(|r| (LinkField::Camp, r)));
                 for p in &i.participants {
                     out.extend(p.person.iter().map(|r| (LinkField::Participant, r)));
+                    out.extend(p.organization.iter().map(|r| (LinkField::Party, r)));
                     cite(&mut out, &p.sources);
                 }
                 for f in &i.figures {
@@ -788,7 +1097,16 @@ impl Record {
                 cite_dates(&mut out, &c.opened);
                 cite_dates(&mut out, &c.closed);
             }
-            Body::Source(s) => cite_dates(&mut out, &s.issued),
+            Body::Source(s) => {
+                out.extend(
+                    s.publisher
+                        .iter()
+                        .filter_map(Party::organization)
+                        .map(|r| (LinkField::Publisher, r)),
+                );
+                cite_dates(&mut out, &s.issued);
+            }
+            Body::Organization(_) => {}
         }
         cite(&mut out, &self.sources);
         out.extend(self.related.iter().map(|r| (LinkField::Related, r)));
@@ -806,6 +1124,82 @@ impl Record {
         cited_texts("sources", &self.sources, f);
         self.related.iter().for_each(|r| f("related", &r.id));
         self.body.texts(f);
+    }
+
+    /// Each claim of the record with how a reader should weigh it, for the `disputed:`,
+    /// `uncertain:` and `inferred:` filters: the same claims the claims view lists.
+    pub fn claim_marks(&self) -> Vec<ClaimMark<'_>> {
+        fn figures<'r>(out: &mut Vec<ClaimMark<'r>>, field: &'static str, f: &'r [At<Figure>]) {
+            let disputed = disputed_figures(f);
+            for (fig, disputed) in f.iter().zip(disputed) {
+                let mut m = ClaimMark::new(field)
+                    .dated(fig.date.as_ref())
+                    .disputed(disputed)
+                    .inferred(fig.inferred.is_some());
+                m.what = fig.what.as_ref().map(Text::raw);
+                out.push(m);
+            }
+        }
+        let mut out = Vec::new();
+        for i in &self.inferred {
+            out.push(ClaimMark::new(i.field).inferred(true));
+        }
+        let dates = |out: &mut Vec<ClaimMark<'_>>, field: &'static str, d: &Dates| {
+            let disputed = d.is_disputed();
+            for c in d.iter() {
+                out.push(
+                    ClaimMark::new(field)
+                        .dated(Some(&c.date))
+                        .disputed(disputed)
+                        .inferred(c.inferred.is_some()),
+                );
+            }
+        };
+        let ranged = |field: &'static str,
+                      from: &Option<DateText>,
+                      to: &Option<DateText>,
+                      inferred: bool| {
+            let mut m = ClaimMark::new(field).inferred(inferred);
+            m.uncertain = [from, to].into_iter().flatten().any(DateText::is_uncertain);
+            m
+        };
+        match &self.body {
+            Body::Person(p) => {
+                dates(&mut out, "born", &p.born);
+                dates(&mut out, "died", &p.died);
+                for pos in &p.positions {
+                    out.push(ranged(
+                        "position",
+                        &pos.from,
+                        &pos.to,
+                        pos.inferred.is_some(),
+                    ));
+                }
+            }
+            Body::Incident(i) => {
+                dates(&mut out, "date", &i.date);
+                for p in &i.participants {
+                    out.push(ClaimMark::new("participant").inferred(p.inferred.is_some()));
+                }
+                figures(&mut out, "figures", &i.figures);
+            }
+            Body::Camp(c) => {
+                dates(&mut out, "opened", &c.opened);
+                dates(&mut out, "closed", &c.closed);
+                figures(&mut out, "population", &c.population);
+                for ctl in &c.control {
+                    out.push(ranged(
+                        "control",
+                        &ctl.from,
+                        &ctl.to,
+                        ctl.inferred.is_some(),
+                    ));
+                }
+            }
+            Body::Source(s) => dates(&mut out, "issued", &s.issued),
+            Body::Organization(_) => {}
+        }
+        out
     }
 
     /// Every date written anywhere in the record.
@@ -835,13 +1229,15 @@ impl Record {
                 }
             }
             Body::Source(s) => claims(&mut out, &s.issued),
+            Body::Organization(_) => {}
         }
         out
     }
 
     /// The one fact that tells records of a kind apart in a list: date and place for an
     /// incident, status for a person, province for a camp, publisher and date for a source.
-    pub fn subtitle(&self) -> String {
+    /// `party_name` names an organisation the record refers to (the catalog knows their names).
+    pub fn subtitle(&self, party_name: &dyn Fn(&Party) -> String) -> String {
         let first_date = |d: &Dates| {
             let mut s =
                 d.0.first()
@@ -868,11 +1264,14 @@ impl Record {
                     .unwrap_or_default(),
             ],
             Body::Source(s) => vec![
-                s.publisher
-                    .as_ref()
-                    .map(|p| p.shown().to_owned())
-                    .unwrap_or_default(),
+                s.publisher.as_ref().map(party_name).unwrap_or_default(),
                 first_date(&s.issued),
+            ],
+            Body::Organization(o) => vec![
+                o.kind
+                    .as_ref()
+                    .map(|t| t.shown().to_owned())
+                    .unwrap_or_default(),
             ],
         };
         parts
@@ -893,7 +1292,9 @@ mod tests {
         assert_eq!(Kind::parse("Person"), Some(Kind::Person));
         assert_eq!(Kind::parse("i"), Some(Kind::Incident));
         assert_eq!(Kind::parse("sources"), Some(Kind::Source));
-        assert_eq!(Kind::parse("org"), None);
+        assert_eq!(Kind::parse("org"), Some(Kind::Organization));
+        assert_eq!(Kind::parse("organisations"), Some(Kind::Organization));
+        assert_eq!(Kind::parse("group"), None);
     }
 
     #[test]
@@ -907,6 +1308,7 @@ mod tests {
             date: None,
             sources: vec![],
             note: None,
+            inferred: None,
         };
         assert_eq!(
             f(Some(52), None, None, Some("at least")).amount(),

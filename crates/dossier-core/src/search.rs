@@ -11,10 +11,10 @@
 //! `suffix$`, `!not`. Case, accents and apostrophes never matter: haystacks and queries are folded
 //! the same way once, so Ja'far, Ja’far and Jafar are one name.
 
-use nucleo_matcher::chars::normalize;
 use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
-use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
+use nucleo_matcher::{Config, Matcher};
 
+use crate::haystack::{fold, fold_char, is_ignorable};
 use crate::index::{Catalog, RecordIdx};
 use crate::model::{Kind, LinkField, Record};
 
@@ -22,185 +22,6 @@ use crate::model::{Kind, LinkField, Record};
 const NAME_WEIGHT: u32 = 3;
 const ID_WEIGHT: u32 = 2;
 const TEXT_WEIGHT: u32 = 1;
-
-/// Characters that vanish from haystacks and queries: apostrophes, the ayn and hamza marks of
-/// Arabic transliteration, and combining accents left over after normalisation.
-fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '′'
-    ) || ('\u{0300}'..='\u{036f}').contains(&c)
-}
-
-/// Fold one character the way every haystack and query is folded.
-fn fold_char(c: char) -> char {
-    match c {
-        '“' | '”' | '„' | '«' | '»' => '"',
-        '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
-        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' => ' ',
-        c => normalize(c),
-    }
-}
-
-/// Fold a string for comparisons in filters: lowercase, no accents, no apostrophes.
-pub(crate) fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !is_ignorable(*c))
-        .map(|c| nucleo_matcher::chars::to_lower_case(fold_char(c)))
-        .collect()
-}
-
-/// A string prepared for matching, with a map back to the characters shown on screen when
-/// folding dropped some.
-#[derive(Debug)]
-struct Hay {
-    text: Utf32String,
-    /// `map[i]` is the position in the shown string of haystack character `i`.
-    map: Option<Box<[u32]>>,
-}
-
-impl Hay {
-    fn new(shown: &str) -> Hay {
-        let mut chars = Vec::with_capacity(shown.len());
-        let mut map = Vec::new();
-        let mut dropped = false;
-        for (i, c) in shown.chars().enumerate() {
-            if is_ignorable(c) {
-                if !dropped {
-                    dropped = true;
-                    map.extend(0..i as u32);
-                }
-                continue;
-            }
-            chars.push(fold_char(c));
-            if dropped {
-                map.push(i as u32);
-            }
-        }
-        let text = if chars.iter().all(char::is_ascii) {
-            Utf32String::Ascii(chars.into_iter().collect::<String>().into_boxed_str())
-        } else {
-            Utf32String::Unicode(chars.into_boxed_slice())
-        };
-        Hay {
-            text,
-            map: dropped.then(|| map.into_boxed_slice()),
-        }
-    }
-
-    fn as_str(&self) -> Utf32Str<'_> {
-        self.text.slice(..)
-    }
-
-    fn shown_index(&self, i: u32) -> u32 {
-        self.map.as_ref().map_or(i, |m| m[i as usize])
-    }
-}
-
-/// What a record is matched against, built once per catalog.
-#[derive(Debug)]
-struct Entry {
-    /// The name, then each alias.
-    names: Vec<Hay>,
-    id: Hay,
-    /// Everything else worth finding, joined: summary, place, dates, tags, publisher...
-    text: Hay,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct Haystacks {
-    entries: Vec<Entry>,
-}
-
-impl Haystacks {
-    /// `name_of` resolves an id to the shown name of its record, so that an incident is found
-    /// by the name of its camp and not only by the camp's id.
-    pub(crate) fn build<'a>(
-        records: &'a [Record],
-        name_of: impl Fn(&str) -> Option<&'a str> + Sync,
-    ) -> Haystacks {
-        use rayon::prelude::*;
-        Haystacks {
-            entries: records.par_iter().map(|r| entry(r, &name_of)).collect(),
-        }
-    }
-}
-
-fn entry<'a>(r: &Record, name_of: &(impl Fn(&str) -> Option<&'a str> + Sync)) -> Entry {
-    let names = std::iter::once(&r.name)
-        .chain(&r.aliases)
-        .map(|t| Hay::new(t.shown()))
-        .collect();
-    let mut text = String::new();
-    let mut push = |s: &str| {
-        if !s.is_empty() {
-            text.push_str(s);
-            // ASCII, so that an ASCII record keeps a one-byte-per-char haystack (see `Hay`).
-            text.push_str(" | ");
-        }
-    };
-    for t in r.summary.iter().chain(&r.tags) {
-        push(t.shown());
-    }
-    for d in r.all_dates() {
-        push(d.text.shown());
-    }
-    match &r.body {
-        crate::model::Body::Person(p) => {
-            for t in p
-                .nationality
-                .iter()
-                .chain(&p.affiliations)
-                .chain(p.status.as_deref())
-            {
-                push(t.shown());
-            }
-            for pos in &p.positions {
-                push(pos.title.shown());
-                push(pos.organisation.as_ref().map_or("", |o| o.shown()));
-            }
-            for c in &p.camps {
-                push(name_of(c.id.raw()).unwrap_or_default());
-            }
-        }
-        crate::model::Body::Incident(i) => {
-            for t in i.kind.as_deref().into_iter().chain(&i.place) {
-                push(t.shown());
-            }
-            if let Some(c) = &i.camp {
-                push(name_of(c.id.raw()).unwrap_or_default());
-            }
-            for p in &i.participants {
-                for t in p.group.iter().chain(&p.role).chain(&p.act) {
-                    push(t.shown());
-                }
-            }
-        }
-        crate::model::Body::Camp(c) => {
-            if let Some(l) = &c.location {
-                for t in l.country.iter().chain(&l.province).chain(&l.description) {
-                    push(t.shown());
-                }
-            }
-        }
-        crate::model::Body::Source(s) => {
-            for t in s
-                .publisher
-                .iter()
-                .chain(&s.kind)
-                .chain(&s.reference)
-                .chain(&s.perspective)
-            {
-                push(t.shown());
-            }
-        }
-    }
-    Entry {
-        names,
-        id: Hay::new(&r.id),
-        text: Hay::new(&text),
-    }
-}
 
 /// A scoped filter: `kind:person`, `camp:liberty`, `year:2013`, `act:abducted`, ...
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -215,6 +36,12 @@ pub enum Filter {
     Tag(String),
     Source(String),
     Person(String),
+    /// Records with a disputed claim; the value, if any, names the field or what a figure counts.
+    Disputed(String),
+    /// Records with a date that is uncertain, approximate or a span; the value names the field.
+    Uncertain(String),
+    /// Records with a value marked as inferred; the value names the field.
+    Inferred(String),
     /// A record by id, exactly: for a person, the incidents they took part in; for a camp, the
     /// camp, its incidents and its people. The browser's timeline of one person or camp.
     Scope(Kind, String),
@@ -224,7 +51,7 @@ pub enum Filter {
 pub const FILTER_KEYS: &[(&str, &str)] = &[
     (
         "kind:",
-        "person, incident, camp or source (also p, i, c, s; several with commas)",
+        "person, incident, camp, organization or source (also p, i, c, o, s; several with commas)",
     ),
     (
         "camp:",
@@ -250,6 +77,18 @@ pub const FILTER_KEYS: &[(&str, &str)] = &[
         "records citing a matching source (id, title or publisher)",
     ),
     ("person:", "incidents with a matching participant"),
+    (
+        "disputed:",
+        "records whose sources disagree; `disputed:killed` on one figure or field",
+    ),
+    (
+        "uncertain:",
+        "records with a date marked ?, ~ or a span; `uncertain:died` on one field",
+    ),
+    (
+        "inferred:",
+        "records with a value marked as inferred; `inferred:nationality` on one field",
+    ),
 ];
 
 /// One example query per filter, for the help screen.
@@ -279,6 +118,18 @@ pub const FILTER_EXAMPLES: &[(&str, &str)] = &[
         "records citing an Amnesty International source",
     ),
     ("person:saremi", "incidents in which Ali Saremi took part"),
+    (
+        "disputed:",
+        "sources disagree on a date or figure; `disputed:killed`",
+    ),
+    (
+        "uncertain:",
+        "a date marked ?, ~ or a span; `uncertain:date`",
+    ),
+    (
+        "inferred:",
+        "a value worked out, not given; `inferred:place`",
+    ),
 ];
 
 /// fzf's word syntax, for the help screen: what each form means, with an example.
@@ -322,7 +173,7 @@ impl Query {
                         Some(k) if !k.is_empty() => Some(Filter::Kind(k)),
                         _ => {
                             q.problems.push(format!(
-                                "kind:{value} is not a kind: write person, incident, camp or source"
+                                "kind:{value} is not a kind: write person, incident, camp, organization or source"
                             ));
                             continue;
                         }
@@ -346,6 +197,9 @@ impl Query {
                 "tag" => Some(Filter::Tag(value_folded)),
                 "source" | "cites" => Some(Filter::Source(value_folded)),
                 "person" => Some(Filter::Person(value_folded)),
+                "disputed" => Some(Filter::Disputed(value_folded)),
+                "uncertain" => Some(Filter::Uncertain(value_folded)),
+                "inferred" => Some(Filter::Inferred(value_folded)),
                 other => {
                     if looks_like_a_filter(key, value) {
                         q.problems.push(unknown_filter(other));
@@ -354,8 +208,19 @@ impl Query {
                 }
             };
             match filter {
-                // An empty value (`camp:` while typing) filters nothing yet.
-                Some(f) if !value.is_empty() || matches!(f, Filter::Kind(_) | Filter::Year(..)) => {
+                // An empty value (`camp:` while typing) filters nothing yet; the marks need none
+                // (`disputed:` is any disputed claim).
+                Some(f)
+                    if !value.is_empty()
+                        || matches!(
+                            f,
+                            Filter::Kind(_)
+                                | Filter::Year(..)
+                                | Filter::Disputed(_)
+                                | Filter::Uncertain(_)
+                                | Filter::Inferred(_)
+                        ) =>
+                {
                     q.filters.push(f);
                 }
                 Some(_) => {}
@@ -426,6 +291,9 @@ impl Filter {
             Filter::Tag(v) => format!("tag:{v}"),
             Filter::Source(v) => format!("source:{v}"),
             Filter::Person(v) => format!("person:{v}"),
+            Filter::Disputed(v) => format!("disputed:{v}"),
+            Filter::Uncertain(v) => format!("uncertain:{v}"),
+            Filter::Inferred(v) => format!("inferred:{v}"),
             Filter::Scope(k, id) => format!("{}:{id}", k.name()),
         }
     }
@@ -850,7 +718,7 @@ impl<'a> Filters<'a> {
                         names_contain(s, v)
                             || s.source()
                                 .and_then(|s| s.publisher.as_ref())
-                                .is_some_and(|p| fold(p.raw()).contains(v.as_str()))
+                                .is_some_and(|p| fold(&catalog.party_name(p)).contains(v.as_str()))
                     })
             }),
             Filter::Scope(Kind::Camp, id) => catalog
@@ -864,6 +732,9 @@ impl<'a> Filters<'a> {
                             .any(|p| p.person.as_ref().is_some_and(|p| p.id.raw() == id))
                     })
             }
+            Filter::Disputed(v) => marked(r, v, |m| m.disputed),
+            Filter::Uncertain(v) => marked(r, v, |m| m.uncertain),
+            Filter::Inferred(v) => marked(r, v, |m| m.inferred),
             Filter::Person(v) => r.incident().is_some_and(|i| {
                 i.participants.iter().any(|p| {
                     p.person
@@ -874,6 +745,17 @@ impl<'a> Filters<'a> {
             }),
         })
     }
+}
+
+/// Does the record have a claim with this mark, in a field (or a figure counting what) the folded
+/// value names, or anywhere when it names nothing?
+fn marked(r: &Record, folded: &str, mark: impl Fn(&crate::model::ClaimMark) -> bool) -> bool {
+    r.claim_marks().iter().any(|m| {
+        mark(m)
+            && (folded.is_empty()
+                || m.field.contains(folded)
+                || m.what.is_some_and(|w| fold(w).contains(folded)))
+    })
 }
 
 /// Does the record's id, name or an alias contain the folded value?
@@ -900,7 +782,7 @@ fn at_camp(catalog: &Catalog, idx: RecordIdx, r: &Record, camps: &[RecordIdx]) -
                             .is_some_and(|c| is_wanted(c.id.raw()))
                 })
         }
-        crate::model::Body::Source(_) => false,
+        crate::model::Body::Source(_) | crate::model::Body::Organization(_) => false,
     }
 }
 
@@ -981,6 +863,72 @@ mod tests {
             .iter()
             .map(|h| c.get(h.record).id.to_string())
             .collect()
+    }
+
+    /// A catalog whose records carry disputed, uncertain and inferred claims.
+    fn marked_catalog() -> Catalog {
+        let files = [
+            (
+                "incidents/raid.yaml",
+                "name: Raid\ndate:\n  - date: 2009-07\n  - date: 2009-07-28?\nfigures:\n  - what: residents killed\n    count: 9\n  - what: Residents-killed\n    count: 11\n  - what: residents injured\n    count: 400\n",
+            ),
+            (
+                "incidents/agreed.yaml",
+                "name: Agreed\ndate:\n  - date: 2013\n  - date: 2013-09-01\nfigures:\n  - what: residents killed\n    count: 52\n  - what: residents killed\n    qualifier: at least\n    count: 50\n",
+            ),
+            (
+                "incidents/moved.yaml",
+                "name: Moved\ndate:\n  - date: 2011-04-08\n  - date: 2011-04-09\n",
+            ),
+            (
+                "people/guess.yaml",
+                "name: Guess\nnationality: Iraqi\ninferred:\n  nationality: from an Iraqi office\n",
+            ),
+            (
+                "people/exact.yaml",
+                "name: Exact\nborn: 1950\ndied:\n  - date: 2010-01-24/..\n    inferred: sentences confirmed in 2010\n",
+            ),
+        ];
+        let mut records = Vec::new();
+        for (path, text) in files {
+            let kind = Kind::from_folder(path.split('/').next().unwrap()).unwrap();
+            let (record, diagnostics) = parse_record(path, kind, text);
+            assert!(
+                diagnostics
+                    .iter()
+                    .all(|d| d.severity != crate::diagnostic::Severity::Error),
+                "{path}: {diagnostics:?}"
+            );
+            records.extend(record);
+        }
+        Catalog::build(PathBuf::from("/x"), records, vec![])
+    }
+
+    #[test]
+    fn marks_filter_disputed_uncertain_and_inferred_claims() {
+        let c = marked_catalog();
+        let sorted = |q: &str| {
+            let mut v = ids(&c, q);
+            v.sort();
+            v
+        };
+        // A month and a day in it agree, a range and a value inside it agree: only the killed
+        // count of the raid (9 against 11) and the two days of `moved` disagree.
+        assert_eq!(sorted("disputed:"), ["moved", "raid"]);
+        assert_eq!(sorted("disputed:killed"), ["raid"]);
+        assert_eq!(sorted("disputed:date"), ["moved"]);
+        assert_eq!(sorted("disputed:injured"), Vec::<String>::new());
+        // `?` and open spans are uncertain; a bare year is not.
+        assert_eq!(sorted("uncertain:"), ["exact", "raid"]);
+        assert_eq!(sorted("uncertain:died"), ["exact"]);
+        assert_eq!(sorted("uncertain:born"), Vec::<String>::new());
+        assert_eq!(sorted("inferred:"), ["exact", "guess"]);
+        assert_eq!(sorted("inferred:nationality"), ["guess"]);
+        let q = Query::parse("disputed:nothing");
+        assert_eq!(
+            unmatched_filters(&c, &q),
+            ["disputed:nothing matches nothing"]
+        );
     }
 
     #[test]
@@ -1066,7 +1014,7 @@ mod tests {
 
     #[test]
     fn bad_filters_are_reported_not_silently_ignored() {
-        let q = Query::parse("kind:org year:13 hello");
+        let q = Query::parse("kind:group year:13 hello");
         assert_eq!(q.words, ["hello"]);
         assert_eq!(q.problems.len(), 2);
         assert_eq!(Query::parse("10:30").words, ["10:30"]);
