@@ -156,6 +156,10 @@ pub struct Results {
     /// Incidents in date order (see `timeline`), not ranked records.
     pub timeline: bool,
     pub hits: Vec<Hit>,
+    /// Weak matches (letters scattered, a word inside another: see `search::Strength::Weak`)
+    /// the search found: the last of `hits` when `weak_shown`, else left out of them.
+    pub weaker: usize,
+    pub weak_shown: bool,
     /// What is wrong with the query, or why it found nothing, for the status bar.
     pub notes: Vec<String>,
 }
@@ -168,6 +172,8 @@ pub struct SearchRequest {
     pub kind: Option<Kind>,
     pub scope: Option<Scope>,
     pub timeline: bool,
+    /// Show the weak matches too, after the others.
+    pub weak: bool,
 }
 
 impl SearchRequest {
@@ -189,13 +195,19 @@ impl SearchRequest {
             fixed.push(Filter::Scope(s.kind, s.id.to_string()));
         }
         let mut hits = typing.search(catalog, &self.query, &fixed, cancelled)?;
-        if self.timeline {
-            crate::timeline::order(catalog, &mut hits);
-        }
         let query = crate::search::Query::parse(&self.query);
         let mut notes = query.problems.clone();
-        if hits.is_empty() {
-            notes.extend(crate::search::unmatched_filters(catalog, &query));
+        notes.extend(crate::search::notes(catalog, &query, &hits));
+        // Weak matches would not convince a reader: left out (the status bar says how many, and
+        // which key shows them) unless asked for, or unless there is nothing else.
+        let strong = crate::search::strong_len(&hits);
+        let weaker = hits.len() - strong;
+        let weak_shown = self.weak || strong == 0;
+        if !weak_shown {
+            hits.truncate(strong);
+        }
+        if self.timeline {
+            crate::timeline::order(catalog, &mut hits);
         }
         Some(Results {
             generation: self.generation,
@@ -204,6 +216,8 @@ impl SearchRequest {
             scope: self.scope,
             timeline: self.timeline,
             hits,
+            weaker,
+            weak_shown,
             notes,
         })
     }
@@ -284,6 +298,8 @@ pub struct State {
     pub scope: Option<Scope>,
     /// The list shows the timeline: incidents in date order.
     pub timeline: bool,
+    /// The list shows the weak matches too, after the others.
+    pub weak: bool,
     pub results: Results,
     /// The newest search asked for; older answers are dropped.
     pub requested: u64,
@@ -376,6 +392,7 @@ impl State {
             kind: None,
             scope: None,
             timeline: false,
+            weak: false,
             results: Results {
                 hits,
                 ..Results::default()
@@ -648,7 +665,14 @@ impl State {
             kind: self.kind,
             scope: self.scope.clone(),
             timeline: self.timeline,
+            weak: self.weak,
         })
+    }
+
+    /// Show the weak matches after the others, or leave them out again.
+    fn toggle_weak(&mut self) -> Effect {
+        self.weak = !self.weak;
+        self.search_request()
     }
 
     fn toggle_timeline(&mut self) -> Effect {
@@ -1274,6 +1298,7 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::Timeline => return Some(state.toggle_timeline()),
         Command::TimelineOf => return state.timeline_of(catalog),
         Command::Claims => state.toggle_claims(catalog),
+        Command::WeakMatches => return Some(state.toggle_weak()),
         _ => {}
     }
     None
@@ -1979,7 +2004,8 @@ mod tests {
             assert_eq!(req.path, c.file_path(record), "edit opens {title}");
             assert!(req.about.contains(&title));
         };
-        typed(&mut s, &c, "tahoori");
+        // People only: the abduction names her too, and would be in the list.
+        typed(&mut s, &c, "tahoori kind:person");
         acts_on_shown(&mut s, &c);
         cmd(&mut s, &c, Command::FocusDetail);
         select_line(&mut s, "Abduction of seven");
@@ -2062,6 +2088,33 @@ mod tests {
         assert_eq!((s.mode, s.input.text.as_str()), (Mode::Search, "ratebi"));
     }
 
+    /// Letters scattered across a title convince nobody: the list leaves such matches out and
+    /// counts them; the weak-matches key lists them after the others, and again leaves them out.
+    #[test]
+    fn weak_matches_are_left_out_until_asked_for() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        // "rat" starts a word of "Mohammad Ratebi"; in "Urgent action" its letters are scattered.
+        typed(&mut s, &c, "rat");
+        let ids = |s: &State| -> Vec<String> {
+            s.results
+                .hits
+                .iter()
+                .map(|h| c.get(h.record).id.to_string())
+                .collect()
+        };
+        assert_eq!(ids(&s), ["mohammad-ratebi"]);
+        assert_eq!((s.results.weaker, s.results.weak_shown), (1, false));
+        cmd(&mut s, &c, Command::WeakMatches);
+        assert_eq!(ids(&s), ["mohammad-ratebi", "ai"]);
+        assert!(s.results.weak_shown && s.results.hits[1].weak);
+        // The choice holds for the next query, until asked again.
+        typed(&mut s, &c, "e");
+        assert!(s.results.weak_shown);
+        cmd(&mut s, &c, Command::WeakMatches);
+        assert_eq!(ids(&s), ["mohammad-ratebi"]);
+    }
+
     #[test]
     fn bad_and_empty_filters_are_named_as_you_type() {
         let c = catalog();
@@ -2076,7 +2129,11 @@ mod tests {
         assert!(notes(&mut s, "camp:nowhere").contains("camp:nowhere matches nothing"));
         assert!(notes(&mut s, "status:abducted camp:nowhere").contains("camp:nowhere"));
         assert_eq!(notes(&mut s, "camp:ashraf"), "");
-        assert_eq!(notes(&mut s, "10:30"), "", "a time is a word, not a filter");
+        assert_eq!(
+            notes(&mut s, "10:30"),
+            "nothing matches \u{201c}10:30\u{201d}",
+            "a time is a word, not a filter"
+        );
     }
 
     #[test]

@@ -879,11 +879,16 @@ fn search(
         q.filters.push(crate::search::Filter::Kind(vec![k]));
     }
     let mut hits = Searcher::default().search(catalog, &q);
+    if hits.is_empty() {
+        for note in crate::search::notes(catalog, &q, &hits) {
+            say(&note);
+        }
+    }
     if let Some(n) = limit {
         hits.truncate(n);
     }
     if json {
-        let items: Vec<Value> = hits.iter().map(|h| hit_json(catalog, h)).collect();
+        let items: Vec<Value> = hits.iter().map(|h| hit_json(catalog, &q, h)).collect();
         write_json(out, &items)?;
     } else {
         let width = hits
@@ -916,10 +921,11 @@ fn search(
     }
 }
 
-fn hit_json(catalog: &Catalog, h: &Hit) -> Value {
+fn hit_json(catalog: &Catalog, query: &Query, h: &Hit) -> Value {
     let r = catalog.get(h.record);
     let mut m = record_head(r);
     m.insert("score".into(), json!(h.score));
+    m.insert("weak".into(), json!(h.weak));
     let (field, text) = match h.field {
         Field::Name => ("name", Some(r.name.raw())),
         Field::Alias(n) => ("alias", Some(r.aliases[n].raw())),
@@ -931,6 +937,12 @@ fn hit_json(catalog: &Catalog, h: &Hit) -> Value {
     if let Some(t) = text {
         m.insert("matched_text".into(), json!(t));
         m.insert("positions".into(), json!(h.positions));
+    }
+    if let Some(s) = crate::search::snippet(catalog, query, h) {
+        m.insert(
+            "snippet".into(),
+            json!({"field": s.field, "text": s.text, "positions": s.positions}),
+        );
     }
     Value::Object(m)
 }

@@ -14,6 +14,7 @@ mod hostile;
 mod properties;
 mod pty;
 mod reload;
+mod search;
 mod ssh;
 mod timeline;
 mod tmux;
