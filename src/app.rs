@@ -21,7 +21,7 @@ use crate::index::{Catalog, RecordIdx};
 use crate::keymap::{Command, Context, Copied, Keymap, Kinds};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Record};
-use crate::search::{Filter, Hit, Incremental};
+use crate::search::{Filter, Hit, Incremental, MAX_QUERY};
 use crate::view::{self, Target};
 
 pub type RecordId = Arc<str>;
@@ -47,19 +47,23 @@ pub struct Input {
 }
 
 impl Input {
-    fn insert(&mut self, s: &str) {
-        // A pasted newline or tab becomes a space; escape, bidi and zero-width characters are
-        // dropped, so nothing pasted can reach the terminal through the search bar.
-        let clean: String = s
-            .chars()
-            .map(|c| if c.is_whitespace() { ' ' } else { c })
-            .filter(|&c| !c.is_control() && !crate::text::is_unsafe(c))
-            .collect();
+    /// Insert text at the cursor; false if some of it was left out, the field being full
+    /// (`MAX_QUERY` characters).
+    fn insert(&mut self, s: &str) -> bool {
         if self.selected {
             self.clear();
         }
+        let room = MAX_QUERY.saturating_sub(self.text.chars().count());
+        // A pasted newline or tab becomes a space; escape, bidi and zero-width characters are
+        // dropped, so nothing pasted can reach the terminal through the search bar.
+        let mut chars = s
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .filter(|&c| !c.is_control() && !crate::text::is_unsafe(c));
+        let clean: String = chars.by_ref().take(room).collect();
         self.text.insert_str(self.cursor, &clean);
         self.cursor += clean.len();
+        chars.next().is_none()
     }
 
     fn clear(&mut self) {
@@ -1205,7 +1209,9 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) 
 fn insert(state: &mut State, text: &str, pasted: bool) -> Option<Effect> {
     match &mut state.overlay {
         Some(Overlay::Help { filter, scroll }) => {
-            filter.insert(text);
+            if !filter.insert(text) {
+                state.message = Some(full_box("the help's filter"));
+            }
             *scroll = 0;
             return None;
         }
@@ -1230,8 +1236,15 @@ fn insert(state: &mut State, text: &str, pasted: bool) -> Option<Effect> {
     if text == "/" && (state.input.text.is_empty() || state.input.selected) {
         return None;
     }
-    state.input.insert(text);
+    if !state.input.insert(text) {
+        state.message = Some(full_box("the search box"));
+    }
     Some(state.search_request())
+}
+
+/// What the status bar says when a paste did not fit.
+fn full_box(what: &str) -> String {
+    format!("{what} holds {MAX_QUERY} characters: the rest of the paste was left out")
 }
 
 fn command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
@@ -2086,6 +2099,30 @@ mod tests {
         // A paste is text: it goes to the search box.
         act(&mut s, &c, Action::Paste("ratebi".into()));
         assert_eq!((s.mode, s.input.text.as_str()), (Mode::Search, "ratebi"));
+    }
+
+    /// Issue 17, item 17: the search box holds `MAX_QUERY` characters; a paste past that is cut
+    /// there, and the status bar says so.
+    #[test]
+    fn a_paste_longer_than_the_search_box_is_cut_and_the_cut_named() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        let page = "tahoori ".repeat(20_000);
+        act(&mut s, &c, Action::Paste(page));
+        assert_eq!(s.input.text.chars().count(), MAX_QUERY);
+        assert_eq!(s.input.cursor, s.input.text.len());
+        assert_eq!(
+            s.message.as_deref(),
+            Some("the search box holds 1000 characters: the rest of the paste was left out")
+        );
+        assert_eq!(current(&s), "fatemeh-tahoori");
+        // Full: a key typed is not text, and says so again; a deletion makes room.
+        typed(&mut s, &c, "x");
+        assert_eq!(s.input.text.chars().count(), MAX_QUERY);
+        assert!(s.message.is_some());
+        cmd(&mut s, &c, Command::DeleteBack);
+        typed(&mut s, &c, "x");
+        assert!(s.input.text.ends_with('x') && s.message.is_none());
     }
 
     /// Letters scattered across a title convince nobody: the list leaves such matches out and

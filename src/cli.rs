@@ -873,7 +873,7 @@ fn search(
 ) -> Result<(), Failure> {
     let mut q = Query::parse(query);
     for p in &q.problems {
-        say(&format!("ignored filter {p}"));
+        say(p);
     }
     if let Some(k) = kind {
         q.filters.push(crate::search::Filter::Kind(vec![k]));

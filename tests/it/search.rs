@@ -1,7 +1,8 @@
 //! Search as a researcher meets it (issue 13): spellings of one name find it first, in the
 //! browser and the CLI; every identifying field is searched; fzf's syntax is read before
 //! folding; a search that finds nothing says so; weak matches are left out of the browser's list
-//! and counted; and the relevance set of `bench/relevance.tsv` keeps its targets.
+//! and counted; the relevance set of `bench/relevance.tsv` keeps its targets; and a pasted page
+//! of text neither holds the browser up nor is searched whole (issue 17, item 17).
 
 use std::path::{Path, PathBuf};
 
@@ -307,4 +308,83 @@ fn the_relevance_set_keeps_its_targets() {
 pub fn bundled_catalog() -> &'static Catalog {
     static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
     CATALOG.get_or_init(|| Catalog::open(&bundled(), Limits::default()).expect("casefiles load"))
+}
+
+/// Letters nearly every record has: a page of them matches record after record word after word,
+/// so the search it asks for is as long as it can be (a page of prose fails most records at its
+/// first missing word, and is quick).
+const PAGE_WORDS: [&str; 6] = ["a", "e", "i", "n", "r", "s"];
+
+fn pasted_page(words: usize) -> String {
+    (0..words)
+        .map(|i| PAGE_WORDS[i % PAGE_WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Issue 17, item 17: a 20,000-word query pasted over 10,000 records kept the search worker busy
+/// for seconds after `Esc` (30 s after a `Backspace`), and `j` acted 12 s late. The search box
+/// holds 1,000 characters and says where the paste was cut; each key after it is answered as
+/// at any other time (the search gives way to a newer key every few hundred words matched).
+#[test]
+fn a_pasted_page_is_cut_where_the_search_box_ends_and_the_next_key_is_answered() {
+    let case = Case::empty();
+    let written = casegen::write(&case.path().join("cases"), 10_000, 17).expect("generate");
+    assert_eq!(written, 10_000);
+    let mut pty = Pty::spawn(case.path(), &["cases"], &[], 100, 30);
+    let everything = "10000/10000";
+    let full_list = |pty: &Pty| row(pty, 0).trim_end().ends_with(everything);
+    pty.wait_for("the full list", |_| full_list(&pty));
+    let loaded = cpu_seconds(pty.pid());
+
+    pty.send(&format!("\x1b[200~{}\x1b[201~", pasted_page(20_000)));
+    pty.wait_for("a note that the paste was cut", |screen| {
+        screen.contains("the search box holds 1000 characters")
+    });
+    // The next keys, each answered: Backspace searches the cut query afresh, Esc clears it.
+    pty.key("backspace");
+    pty.wait_for("the note gone with the next key", |screen| {
+        !screen.contains("holds 1000")
+    });
+    pty.key("esc");
+    // The count of every record, and no search pending (`…` before the count).
+    pty.wait_for("the full list again", |_| {
+        full_list(&pty) && !row(&pty, 0).contains(&format!("… {everything}"))
+    });
+    pty.send("x");
+    pty.wait_for("a new search", |_| row(&pty, 0).starts_with(" / x "));
+
+    // What the keys cost the process, in CPU time, not wall time (a busy machine does not
+    // change it): the whole page took 12 s of CPU after Esc in a release build, searched on
+    // where nobody would see it; the cut query and the cancelled searches take a fraction.
+    let spent = cpu_seconds(pty.pid()) - loaded;
+    quit(pty);
+    println!("{spent:.2} s of CPU for the paste and four keys");
+    assert!(
+        spent < 10.0,
+        "{spent:.1} s of CPU for the paste and four keys"
+    );
+}
+
+/// User and system CPU time of a process so far, from `/proc/PID/stat`.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let after = &stat[stat.rfind(')').expect("a command name") + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    let ticks: f64 =
+        fields[11].parse::<f64>().expect("utime") + fields[12].parse::<f64>().expect("stime");
+    ticks / 100.0
+}
+
+/// The command line reads no more of a query than the browser's search box holds, and says so.
+#[test]
+fn a_query_longer_than_the_limit_is_cut_and_the_cut_named() {
+    let run = search(&[&pasted_page(2_000), "-n", "1"]);
+    assert!(
+        run.stderr
+            .contains("the query is cut at 1000 characters; what follows is not searched"),
+        "{}",
+        run.stderr
+    );
 }

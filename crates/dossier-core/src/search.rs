@@ -158,18 +158,33 @@ pub const WORD_SYNTAX: &[(&str, &str)] = &[
     ("!liberty", "not: leave out what matches liberty"),
 ];
 
+/// The longest query read, in characters: a longer one is cut there, with a problem saying so.
+/// A thousand characters is a paragraph, far more than anyone types to find a record, and it
+/// bounds the work a pasted page would make each keystroke do (the browser's search box holds
+/// no more).
+pub const MAX_QUERY: usize = 1000;
+
 /// A parsed query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
     pub words: Vec<String>,
     pub filters: Vec<Filter>,
-    /// Parts that looked like filters but could not be read, with why.
+    /// Parts that looked like filters but could not be read, with why; and a query cut short.
     pub problems: Vec<String>,
 }
 
 impl Query {
     pub fn parse(input: &str) -> Query {
         let mut q = Query::default();
+        let input = match input.char_indices().nth(MAX_QUERY) {
+            Some((end, _)) => {
+                q.problems.push(format!(
+                    "the query is cut at {MAX_QUERY} characters; what follows is not searched"
+                ));
+                &input[..end]
+            }
+            None => input,
+        };
         for token in tokens(input) {
             let quoted = token.trim_start_matches('!').starts_with(QUOTES);
             let Some((key, value)) = token.split_once(':').filter(|_| !quoted) else {
@@ -464,7 +479,7 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
 }
 
 /// How a word asks to be matched: fzf's syntax, read before the word is folded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Syntax {
     /// A plain word: literally, as a variant, then by letters in order in names.
     Fuzzy,
@@ -567,16 +582,27 @@ impl Word {
 
 /// The query's words, prepared: a date written in words is one word.
 fn prepare(words: &[String]) -> Vec<Word> {
-    let mut out = Vec::new();
+    let mut out: Vec<Word> = Vec::new();
+    // A word said twice asks nothing more of a record, and a pasted page says its words many
+    // times: each is matched once.
+    let mut seen = std::collections::HashSet::new();
     let mut i = 0;
     while i < words.len() {
-        if let Some((taken, needles)) = date_at(&words[i..]) {
-            out.push(Word::date(needles));
-            i += taken;
-            continue;
+        let word = match date_at(&words[i..]) {
+            Some((taken, needles)) => {
+                i += taken;
+                Some(Word::date(needles))
+            }
+            None => {
+                i += 1;
+                Word::new(&words[i - 1])
+            }
+        };
+        if let Some(w) = word
+            && seen.insert((w.syntax, w.negative, w.needles.clone()))
+        {
+            out.push(w);
         }
-        out.extend(Word::new(&words[i]));
-        i += 1;
     }
     out
 }
@@ -1242,6 +1268,11 @@ pub struct Searcher {
 /// Records per parallel job: large enough that a job outweighs its scheduling.
 const CHUNK: usize = 2048;
 
+/// Words matched against records between two looks for a newer query (see
+/// `search_cancellable`): a few microseconds of work, so a key is answered at once whatever
+/// the query, for one load of an atomic per 256 words.
+const CHECK_EVERY: usize = 256;
+
 /// Hits that get their matched letters computed; nobody scrolls further, and computing them
 /// for every hit of a one-letter query over a million records would cost more than the search.
 pub(crate) const HIGHLIGHTED: usize = 1000;
@@ -1285,25 +1316,28 @@ impl Searcher {
                 &all
             }
         };
+        // A newer keystroke is looked for every `CHECK_EVERY` words matched against a record,
+        // so that a long query (a pasted paragraph) gives way as quickly as a short one.
+        let every = (CHECK_EVERY / words.len().max(1)).max(1);
         // Each hit with its place in the order, computed while its record is at hand: weak
         // ones last, then by score, then the shorter name first.
         let chunks: Vec<Vec<(u64, Hit)>> = ids
             .par_chunks(CHUNK)
             .map_init(Scratch::default, |scratch, chunk| {
-                if cancelled() {
-                    return Vec::new();
-                }
-                chunk
-                    .iter()
-                    .filter_map(|&i| score(scratch, catalog, &filters, words, i))
-                    .map(|hit| {
+                let mut found = Vec::new();
+                for (n, &i) in chunk.iter().enumerate() {
+                    if n % every == 0 && cancelled() {
+                        return Vec::new();
+                    }
+                    if let Some(hit) = score(scratch, catalog, &filters, words, i) {
                         let name = catalog.get(hit.record).name.raw().len().min(0x7fff_ffff);
                         let rank = u64::from(hit.weak) << 63
                             | u64::from(u32::MAX - hit.score) << 31
                             | name as u64;
-                        (rank, hit)
-                    })
-                    .collect()
+                        found.push((rank, hit));
+                    }
+                }
+                found
             })
             .collect();
         if cancelled() {
@@ -1320,8 +1354,13 @@ impl Searcher {
             hits[..top]
                 .par_iter_mut()
                 .for_each_init(Scratch::default, |s, hit| {
-                    positions(s, catalog, words, hit);
+                    if !cancelled() {
+                        positions(s, catalog, words, hit);
+                    }
                 });
+            if cancelled() {
+                return None;
+            }
         }
         Some(hits)
     }
@@ -2234,6 +2273,62 @@ mod tests {
             s.search_cancellable(&c, &Query::parse("camp"), None, &|| true),
             None
         );
+    }
+
+    /// Issue 17, item 17: a pasted page searched on for seconds after a newer key, because the
+    /// search looked for one only between chunks of 2,048 records. Now it looks every few
+    /// hundred words matched: for a long query, at every record.
+    #[test]
+    fn a_long_query_looks_for_a_newer_key_at_every_record() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let c = ranked_catalog();
+        let looked = AtomicUsize::new(0);
+        let page = (0..300)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let hits = Searcher::default().search_cancellable(&c, &Query::parse(&page), None, &|| {
+            looked.fetch_add(1, Ordering::Relaxed);
+            false
+        });
+        assert_eq!(hits, Some(Vec::new()));
+        assert!(
+            looked.load(Ordering::Relaxed) >= c.len(),
+            "looked {} times over {} records",
+            looked.load(Ordering::Relaxed),
+            c.len()
+        );
+        // And gives way as soon as one has come.
+        let looked = AtomicUsize::new(0);
+        let hits = Searcher::default().search_cancellable(&c, &Query::parse(&page), None, &|| {
+            looked.fetch_add(1, Ordering::Relaxed) >= 2
+        });
+        assert_eq!(hits, None);
+    }
+
+    /// A pasted page says its words over and over: each is matched once, and a word said
+    /// twice finds and ranks as it does once.
+    #[test]
+    fn a_word_said_twice_is_matched_once() {
+        let c = ranked_catalog();
+        let page = ["saremi", "camp"].repeat(50).join(" ");
+        assert_eq!(prepare(&Query::parse(&page).words).len(), 2);
+        assert_eq!(
+            Searcher::default().search(&c, &Query::parse("camp saremi camp")),
+            Searcher::default().search(&c, &Query::parse("saremi camp"))
+        );
+    }
+
+    #[test]
+    fn a_query_is_read_up_to_its_limit_and_the_cut_is_named() {
+        let long = "abc ".repeat(MAX_QUERY);
+        let q = Query::parse(&long);
+        assert_eq!(q.words.len(), MAX_QUERY / 4);
+        assert_eq!(
+            q.problems,
+            ["the query is cut at 1000 characters; what follows is not searched"]
+        );
+        assert!(Query::parse(&long[..MAX_QUERY]).problems.is_empty());
     }
 
     #[test]
