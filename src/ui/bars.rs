@@ -121,7 +121,7 @@ pub fn status(frame: &mut Frame, area: Rect, screen: &Screen) {
         left.push(Span::styled(format!(" {note}{more}"), theme.warning()));
     } else if let Some(note) = weaker_note(state) {
         left.push(Span::styled(note, theme.dim()));
-    } else if let Some(spans) = snippet(state, catalog, theme) {
+    } else if let Some(spans) = snippet(state, catalog, theme, usize::from(area.width)) {
         left.extend(spans);
     } else {
         let tally = Tally::of(catalog.diagnostics());
@@ -185,19 +185,47 @@ fn weaker_note(state: &State) -> Option<String> {
     })
 }
 
-/// Where the words of the query appear in the record selected, when it matched outside its
+/// Where the words of the query appear in the record selected, when some matched outside its
 /// name: the field and a line of it around them (`notes: …named after Ashraf Rajavi.`).
-fn snippet(state: &State, catalog: &Catalog, theme: Theme) -> Option<Vec<Span<'static>>> {
+/// On a narrow screen the line starts nearer the words, so that they are seen.
+fn snippet(
+    state: &State,
+    catalog: &Catalog,
+    theme: Theme,
+    width: usize,
+) -> Option<Vec<Span<'static>>> {
     let hit = state.results.hits.get(state.cursor)?;
-    if hit.field != crate::search::Field::Text || state.selected() != state.current_idx(catalog) {
+    if state.selected() != state.current_idx(catalog) {
         return None;
     }
     let query = crate::search::Query::parse(&state.results.query);
     let found = crate::search::snippet(catalog, &query, hit)?;
-    let mut spans = vec![Span::styled(format!(" {}: ", found.field), theme.dim())];
+    let label = format!(" {}: ", found.field);
+    let room = width.saturating_sub(mode_badge(state).len() + crate::view::width(&label));
+    let first = found.positions.first().map_or(0, |&p| p as usize);
+    let word = found
+        .positions
+        .iter()
+        .enumerate()
+        .take_while(|&(i, &p)| p as usize == first + i)
+        .count();
+    // Cut the context before the first word until the word fits, with a letter to spare.
+    let cut = (first + word + 2)
+        .saturating_sub(room)
+        .min(first.saturating_sub(1));
+    let (text, positions) = if cut > 0 {
+        let text: String = std::iter::once('…')
+            .chain(found.text.chars().skip(cut + 1))
+            .collect();
+        let positions: Vec<u32> = found.positions.iter().map(|&p| p - cut as u32).collect();
+        (text, positions)
+    } else {
+        (found.text, found.positions)
+    };
+    let mut spans = vec![Span::styled(label, theme.dim())];
     spans.extend(super::list::highlighted(
-        &found.text,
-        &found.positions,
+        &text,
+        &positions,
         theme.dim(),
         theme.matched(),
     ));

@@ -1730,8 +1730,8 @@ pub fn snippet(catalog: &Catalog, query: &Query, hit: &Hit) -> Option<Snippet> {
                     .filter(|n| folded.contains(n.as_str()))
                     .cloned(),
             );
-            if w.syntax == Syntax::Fuzzy {
-                // The names in the text that are variants of the word.
+            if w.syntax == Syntax::Fuzzy && !w.key.is_empty() {
+                // The names in the text that are variants of the word (a short word has none).
                 needles.extend(
                     capitalised(text)
                         .map(fold)
@@ -2556,6 +2556,20 @@ mod tests {
             .map(|&p| s.text.chars().nth(p as usize).unwrap())
             .collect();
         assert_eq!(marked, "Mojahedin");
+        // A word too short for variants marks itself, not every name in the text.
+        let q = Query::parse("ashraf of");
+        let hits = Searcher::default().search(&c, &q);
+        let hit = hits
+            .iter()
+            .find(|h| &*c.get(h.record).id == "camp-ashraf")
+            .expect("Camp Ashraf");
+        let s = snippet(&c, &q, hit).expect("a snippet");
+        let marked: String = s
+            .positions
+            .iter()
+            .map(|&p| s.text.chars().nth(p as usize).unwrap())
+            .collect();
+        assert_eq!(marked, "of", "{s:?}");
         // Every word in the name: nothing to show.
         let q = Query::parse("camp ashraf");
         let hit = &Searcher::default().search(&c, &q)[0];
