@@ -1425,7 +1425,10 @@ fn narrowing(old: &str, new: &str) -> Narrowing {
 fn variant_key(word: &str) -> Option<String> {
     let folded = fold(word);
     let word = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    (word.chars().count() >= VARIANT_MIN_LETTERS).then(|| fold::word_key(word))
+    // A number is written one way: `2013` looks for no other spelling.
+    let spelt =
+        word.chars().count() >= VARIANT_MIN_LETTERS && word.chars().any(char::is_alphabetic);
+    spelt.then(|| fold::word_key(word))
 }
 
 /// The records, ascending, where `key` is a variant of a word of a name or of the text.
@@ -2212,6 +2215,10 @@ mod tests {
         );
         assert!(!narrows("kolt", "kolth"), "t becomes th: another key");
         assert!(!narrows("15 ju", "15 jun"), "a date in words");
+        assert!(
+            narrows("abduction 201", "abduction 2013"),
+            "a number has no variants"
+        );
         assert!(!narrows("\"camp li", "\"camp lib"), "a phrase");
         assert!(narrows("kol", "kol kind:person"));
         assert!(narrows("kol ", "kol !x"));
