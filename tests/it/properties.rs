@@ -235,8 +235,6 @@ const SUBSTITUTIONS: &[(&str, &str)] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
-
     #[test]
     fn folding_twice_is_folding_once(s in "\\PC{0,24}") {
         let once = dossier_core::fold::fold(&s);
