@@ -7,7 +7,17 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::util::{BIN, Case, Run, run_command};
 
-const SUBCOMMANDS: [&str; 6] = ["check", "list", "show", "search", "completions", "man"];
+const SUBCOMMANDS: [&str; 9] = [
+    "check",
+    "list",
+    "show",
+    "search",
+    "new",
+    "schema",
+    "export",
+    "completions",
+    "man",
+];
 
 /// What a Markdown renderer makes of a document: its blocks, the links, and anything that
 /// means the text was taken for markup (HTML, emphasis, maths, a quote, a table...).
@@ -338,7 +348,7 @@ fn bash_completion_parses_and_completes_commands_and_formats() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(complete("dossier s", 1), "show\nsearch\n");
+    assert_eq!(complete("dossier s", 1), "show\nsearch\nschema\n");
     assert_eq!(complete("dossier c", 1), "check\ncompletions\n");
     let all = complete("dossier ''", 1);
     for sub in SUBCOMMANDS {
