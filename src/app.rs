@@ -138,7 +138,7 @@ impl Input {
     }
 }
 
-/// A search narrowed to one person or camp (the timeline of `T`): shown as a chip before the
+/// A search narrowed to one person, camp or organisation (the timeline of `T`): shown as a chip before the
 /// query, never as text that new typing would be glued to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
