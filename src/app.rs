@@ -138,7 +138,7 @@ impl Input {
     }
 }
 
-/// A search narrowed to one person or camp (the timeline of `T`): shown as a chip before the
+/// A search narrowed to one person, camp or organisation (the timeline of `T`): shown as a chip before the
 /// query, never as text that new typing would be glued to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
@@ -657,19 +657,17 @@ impl State {
         self.search_request()
     }
 
-    /// The timeline of the person or camp shown: their incidents in date order, the scope
-    /// shown as a chip before the query.
+    /// The timeline of the person, camp or organisation shown: their incidents in date order,
+    /// the scope shown as a chip before the query.
     fn timeline_of(&mut self, catalog: &Catalog) -> Option<Effect> {
         let idx = self.target(catalog)?;
         let record = catalog.get(idx);
-        if !matches!(record.kind, Kind::Person | Kind::Camp) {
+        if !matches!(record.kind, Kind::Person | Kind::Camp | Kind::Organization) {
             self.message = Some(format!(
-                "{} is {}: a timeline is for a person or a camp",
+                "{} is {} {}: a timeline is for a person, a camp or an organisation",
                 quoted(catalog, idx),
-                match record.kind {
-                    Kind::Incident => "an incident",
-                    _ => "a source",
-                }
+                record.kind.article(),
+                record.kind.name()
             ));
             return None;
         }
@@ -1789,7 +1787,7 @@ mod tests {
             s.message
                 .as_deref()
                 .unwrap()
-                .contains("a timeline is for a person or a camp")
+                .contains("a timeline is for a person, a camp or an organisation")
         );
     }
 

@@ -93,7 +93,7 @@ fn after_long_help() -> String {
 #[command(
     name = "dossier",
     version,
-    about = "Browse and search case files (people, incidents, camps, sources) kept as YAML",
+    about = "Browse and search case files (people, incidents, camps, organisations, sources) kept as YAML",
     long_about = "Browse and search case files kept as YAML: person, incident, camp and source records, linked to each other.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is -C DIR (for the browser and every command) or DIR, else $DOSSIER_DIR, else ./casefiles.\nThe browser reads its keys, editor and colours from --config, else $DOSSIER_CONFIG,\nelse $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml.",
     after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage, config or I/O error, 128+N killed by signal N.\nMore with --help; the manual with `dossier man`.",
     after_long_help = after_long_help(),

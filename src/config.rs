@@ -493,50 +493,73 @@ fn read_keys(problems: &mut Problems<'_>, keys: &DeTable<'_>) -> Vec<Override> {
                 );
                 continue;
             }
-            let what = format!("the command for {}", key.get_ref());
-            let Some(name) = problems.string(&what, command) else {
-                continue;
-            };
-            if name == "none" {
-                overrides.push(Override {
-                    context: ctx,
-                    key: k,
-                    command: None,
-                });
-                continue;
+            if let Some(o) = read_command(problems, ctx, key, k, command) {
+                overrides.push(o);
             }
-            let Some(cmd) = Command::parse(name) else {
-                let names = Command::ALL.iter().map(|c| c.name());
-                let todo = match crate::diagnostic::did_you_mean(name, names) {
-                    Some(near) => format!(
-                        "did you mean `{near}`? The README lists every command; \"none\" unbinds the key"
-                    ),
-                    None => "the README lists every command; \"none\" unbinds the key".into(),
-                };
-                problems.at(command.span(), format!("unknown command `{name}`"), todo);
-                continue;
-            };
-            let contexts = cmd.contexts();
-            if !contexts.contains(&ctx) {
-                let places: Vec<String> = contexts
-                    .iter()
-                    .map(|c| format!("[keys.{}]", c.name()))
-                    .collect();
-                problems.at(
-                    command.span(),
-                    format!("`{name}` does nothing in [keys.{}]", ctx.name()),
-                    format!("bind it under {}", places.join(" or ")),
-                );
-                continue;
-            }
-            overrides.push(Override {
-                context: ctx,
-                key: k,
-                command: Some(cmd),
-            });
         }
     }
     overrides
+}
+
+/// The command bound to `key` in `ctx`: a known command that does something there, or "none".
+fn read_command(
+    problems: &mut Problems<'_>,
+    ctx: Context,
+    key: &Spanned<Cow<'_, str>>,
+    k: Key,
+    command: &Value<'_>,
+) -> Option<Override> {
+    let what = format!("the command for {}", key.get_ref());
+    let name = problems.string(&what, command)?;
+    // Ctrl-C is the way out that works in every context (the README promises it): a
+    // config that takes it away could leave no key that quits.
+    if Key::parse("ctrl-c").is_ok_and(|c| c == k) && name != "quit" {
+        problems.at(
+            command.span(),
+            format!(
+                "`{}` always quits, from anywhere; it cannot be `{name}`",
+                key.get_ref()
+            ),
+            "bind another key; `q` can be unbound or moved, ctrl-c stays",
+        );
+        return None;
+    }
+    if name == "none" {
+        return Some(Override {
+            context: ctx,
+            key: k,
+            command: None,
+        });
+    }
+    let Some(cmd) = Command::parse(name) else {
+        let names = Command::ALL.iter().map(|c| c.name());
+        let todo = match crate::diagnostic::did_you_mean(name, names) {
+            Some(near) => format!(
+                "did you mean `{near}`? The README lists every command; \"none\" unbinds the key"
+            ),
+            None => "the README lists every command; \"none\" unbinds the key".into(),
+        };
+        problems.at(command.span(), format!("unknown command `{name}`"), todo);
+        return None;
+    };
+    let contexts = cmd.contexts();
+    if !contexts.contains(&ctx) {
+        let places: Vec<String> = contexts
+            .iter()
+            .map(|c| format!("[keys.{}]", c.name()))
+            .collect();
+        problems.at(
+            command.span(),
+            format!("`{name}` does nothing in [keys.{}]", ctx.name()),
+            format!("bind it under {}", places.join(" or ")),
+        );
+        return None;
+    }
+    Some(Override {
+        context: ctx,
+        key: k,
+        command: Some(cmd),
+    })
 }
 
 /// What kind of value it is, in words, for "should be text, not ...".

@@ -250,10 +250,10 @@ commands! {
         Search ["ctrl-t"] "timeline: incidents in date order (again: every record)",
         Detail ["t", "ctrl-t"] "timeline: incidents in date order (again: every record)",
     }
-    /// The timeline of the person or camp shown: their incidents in date order.
-    TimelineOf "timeline-of" "timeline of the person or camp shown" {
-        Search ["alt-t"] "timeline of the person or camp shown",
-        Detail ["T", "alt-t"] "timeline of this person or camp",
+    /// The timeline of the person, camp or organisation shown: their incidents in date order.
+    TimelineOf "timeline-of" "timeline of the person, camp or organisation shown" {
+        Search ["alt-t"] "timeline of the person, camp or organisation shown",
+        Detail ["T", "alt-t"] "timeline of this person, camp or organisation",
     }
     KindPerson "kind-person" "show only people (again: all)" {
         Search ["alt-1"] "show only people (again: all)",

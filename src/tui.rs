@@ -138,6 +138,39 @@ impl Drop for Guard {
     }
 }
 
+/// The bytes `restore_terminal` writes, as one constant a signal handler can write.
+const RESTORE_BYTES: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?1049l\x1b[?1l\x1b>\x1b7\x1b[r\x1b8\x1b[?25h";
+
+/// Put the terminal back if the process aborts: an allocation that fails (memory exhausted or
+/// capped with `ulimit -v`) or any other `abort` ends the process in SIGABRT, with no unwinding,
+/// no panic hook and no time for the signal thread. The handler writes the restoring bytes and
+/// the settings found at start, then lets the signal end the process.
+#[allow(unsafe_code)]
+fn restore_on_abort() {
+    use std::os::fd::AsFd;
+    let handler = || {
+        if ACTIVE.swap(false, Ordering::SeqCst) {
+            // Only async-signal-safe calls: write(2) and tcsetattr(3) on descriptors that
+            // are open for the whole run, and an atomic.
+            let _ = rustix::io::write(io::stdout().as_fd(), RESTORE_BYTES);
+            if let Some(settings) = FOUND.get() {
+                let _ = rustix::termios::tcsetattr(
+                    io::stdin().as_fd(),
+                    rustix::termios::OptionalActions::Now,
+                    settings,
+                );
+            }
+        }
+        // A handler replaces the default action: end the process as the abort meant to (a
+        // `kill -ABRT` included), by the signal, so the shell still reports it.
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGABRT);
+    };
+    // SAFETY: the handler only touches an atomic and makes async-signal-safe system calls
+    // (`io::stdout()`/`io::stdin()` were set up before the terminal was taken, so getting them
+    // allocates nothing and takes no lock).
+    let _ = unsafe { signal_hook::low_level::register(signal_hook::consts::SIGABRT, handler) };
+}
+
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -353,6 +386,7 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     install_panic_hook();
     spawn_signals(tx.clone())?;
     remember_terminal();
+    restore_on_abort();
     enter_terminal().context("cannot set up the terminal")?;
     let _guard = Guard;
     let backend = Sgr::new(BufWriter::with_capacity(1 << 16, io::stdout()));

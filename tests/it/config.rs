@@ -92,6 +92,13 @@ fn each_mistake_is_reported_at_its_line_and_column_with_what_to_do() {
             ],
         ),
         (
+            "unbind-quit.toml",
+            &[
+                "3:10: `ctrl-c` always quits, from anywhere; it cannot be `none`; bind another key; `q` can be unbound or moved, ctrl-c stays",
+                "7:10: `ctrl-c` always quits, from anywhere; it cannot be `down`; bind another key; `q` can be unbound or moved, ctrl-c stays",
+            ],
+        ),
+        (
             "bad-colour.toml",
             &[
                 "3:11: `yelow` is not a colour; did you mean `yellow`? use a colour name (black, red, green, yellow, blue, magenta, cyan, gray, dark-gray, light-red ... white), \"#rrggbb\", a number 0-255, or \"default\"",
@@ -135,6 +142,7 @@ fn every_fixture_is_checked() {
             "bad-key.toml",
             "many.toml",
             "syntax.toml",
+            "unbind-quit.toml",
             "unknown-command.toml",
             "unknown-context.toml",
             "unknown-field.toml",

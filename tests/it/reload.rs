@@ -332,3 +332,52 @@ fn watch_off_in_the_config_leaves_the_folder_unwatched() {
     assert!(pty.screen().contains("Records 1/4"), "{}", pty.screen());
     quit(pty);
 }
+
+#[test]
+fn a_record_deleted_then_restored_is_shown_again_never_a_blank_pane() {
+    let case = Case::good();
+    let pty = open(&case, 100, 24, &[]);
+    // Kolthoum Sarahati, first in the full list, selected.
+    pty.wait_for("the person selected", |_| {
+        detail_title(&pty).starts_with("Kolthoum Sarahati")
+    });
+    let file = case.path().join("people/kolthoum-sarahati.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    pty.wait_for("the list without her, and a record in the pane", |_| {
+        row(&pty, 1).contains("Records") && !pty.screen().contains("Kolthoum Sarahati  person")
+    });
+    pty.wait_for("a record shown, not a blank pane", |_| {
+        !detail_title(&pty).is_empty()
+    });
+    std::fs::write(&file, text).unwrap();
+    pty.wait_for("her record listed again", |s| {
+        s.contains("P Kolthoum Sarahati") && status(&pty).contains("reloaded:")
+    });
+    assert!(!detail_title(&pty).is_empty(), "{}", pty.screen());
+    quit(pty);
+}
+
+#[test]
+fn after_two_quick_reloads_the_status_bar_counts_what_the_list_shows() {
+    let case = Case::good();
+    let pty = open(&case, 100, 24, &[]);
+    // Two files, as a `git pull` writes them: the second lands while the first reload runs.
+    case.write(
+        "people/one.yaml",
+        "name: Person One\nsources: [ai-release]\n",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    case.write(
+        "people/two.yaml",
+        "name: Person Two\nsources: [ai-release]\n",
+    );
+    pty.wait_for("both new records listed", |s| {
+        s.contains("Person One") && s.contains("Person Two")
+    });
+    pty.wait_for("the status bar counting six", |_| {
+        status(&pty).contains("reloaded: 6 records")
+    });
+    assert!(row(&pty, 0).contains("6/6"), "{}", pty.screen());
+    quit(pty);
+}

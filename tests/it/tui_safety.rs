@@ -451,3 +451,60 @@ fn enter_on_an_unreadable_folder_in_the_problems_says_what_it_is() {
     assert_eq!(pty.wait_exit(), 0);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn an_abort_restores_the_terminal_and_the_shells_settings() {
+    // An allocation that fails (memory exhausted, or capped with `ulimit -v`) aborts: SIGABRT,
+    // with no unwinding and no panic hook. The terminal must still come back whole.
+    let case = Case::good();
+    let (before, after, pty) = terminal_settings_around(&case, "true", |pty| {
+        let shell = pty.pid();
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+        let dossier = children
+            .split_whitespace()
+            .next()
+            .expect("dossier runs under the shell");
+        let status = std::process::Command::new("kill")
+            .args(["-ABRT", dossier])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        pty.wait_text("done");
+    });
+    assert!(before.contains("icanon"), "{before}");
+    assert_eq!(after, before, "the shell's terminal settings changed");
+    pty.assert_restored();
+}
+
+#[test]
+fn flags_and_a_letter_piled_with_marks_keep_the_screen_in_its_cells() {
+    // A flag is two regional indicators that terminals draw one or two cells wide (tmux leaves
+    // stale glyphs behind); a letter with 300,000 combining marks is one huge cell that overran
+    // the status bar.
+    let case = Case::good();
+    let marks = "\u{301}".repeat(300_000);
+    case.write(
+        "people/flag.yaml",
+        format!(
+            "name: \"\u{1f1ee}\u{1f1f7} Flag Person\"\nsummary: \"a{marks}b\"\nsources: [ai-release]\n"
+        ),
+    );
+    let mut pty = Pty::spawn(case.path(), &["."], &[], 80, 24);
+    pty.wait_text("Records");
+    pty.send("flag");
+    pty.wait_text("IR Flag Person");
+    let rows = pty.rows();
+    // Every pane row ends with the detail pane's border, and the status bar is whole.
+    for (n, row) in rows.iter().enumerate().take(23).skip(2) {
+        assert!(
+            row.trim_end().ends_with('│') || row.trim_end().ends_with('┘'),
+            "row {n} lost its border:\n{}",
+            pty.screen()
+        );
+    }
+    assert!(rows[23].starts_with(" SEARCH"), "{}", pty.screen());
+    pty.key("ctrl-c");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}

@@ -321,7 +321,9 @@ fn classify(entry: &walkdir::DirEntry, root: &Path) -> Result<Option<Candidate>,
                 .or_else(|| did_you_mean(folder, Kind::ALL.map(Kind::folder)));
             let hint = match near {
                 Some(f) if rel.contains('/') => format!("did you mean the folder `{f}/`?"),
-                _ => "records live in people/, incidents/, camps/ or sources/".into(),
+                _ => {
+                    "records live in people/, incidents/, camps/, organizations/ or sources/".into()
+                }
             };
             Err(problem(false, "not in a record folder; skipped", &hint))
         }

@@ -163,6 +163,22 @@ fn is_selector(c: char) -> bool {
     matches!(c, '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}' | '\u{180b}'..='\u{180d}' | '\u{180f}')
 }
 
+/// Combining marks kept on one letter. Scripts need few (Vietnamese two, Arabic and Hebrew
+/// pointing three or four); a letter carrying thousands ("Zalgo" text, or a hostile file) is
+/// drawn by terminals as one cell holding megabytes, which overruns the status bar.
+const MAX_MARKS: usize = 8;
+
+/// A regional indicator (U+1F1E6..U+1F1FF): two make a flag, which terminals draw one or two
+/// cells wide and tmux leaves behind when the screen changes. Shown as its letter instead.
+fn regional_letter(c: char) -> Option<char> {
+    let n = u32::from(c).checked_sub(0x1F1E6)?;
+    (n < 26).then(|| char::from(b'A' + u8::try_from(n).unwrap_or(0)))
+}
+
+fn is_mark(c: char) -> bool {
+    !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
+}
+
 /// What `clean` does with one character.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Piece {
@@ -173,6 +189,8 @@ enum Piece {
     Drop,
     /// Spelled out as `\u{hex}`.
     Spell(char),
+    /// Shown as this letter (a regional indicator, see `regional_letter`).
+    Letter(char),
 }
 
 /// Decide each character of `s` in turn. Joiners are kept between two non-ASCII letters, and
@@ -188,11 +206,19 @@ fn pieces(s: &str, lines: Lines) -> impl Iterator<Item = Piece> + '_ {
     let mut chars = s.char_indices().peekable();
     // The character before was shown as a non-ASCII letter (or a joiner or selector kept in one).
     let mut in_word = false;
+    // Combining marks in a row so far.
+    let mut marks = 0;
     std::iter::from_fn(move || {
         let (i, c) = chars.next()?;
         let next = chars.peek().map(|&(_, n)| n);
+        marks = if is_mark(c) { marks + 1 } else { 0 };
         let piece = match c {
             _ if i >= end => Piece::Drop,
+            // The first mark too many is spelled out, so the reader (and `check`) sees there
+            // were more; the rest are left out of what is shown.
+            _ if marks == MAX_MARKS + 1 => Piece::Spell(c),
+            _ if marks > MAX_MARKS + 1 => Piece::Drop,
+            c if regional_letter(c).is_some() => Piece::Letter(regional_letter(c).unwrap_or(c)),
             '\t' => Piece::Space,
             '\r' if next == Some('\n') => Piece::Drop,
             '\n' if lines == Lines::Kept => Piece::Keep(c),
@@ -210,8 +236,13 @@ fn pieces(s: &str, lines: Lines) -> impl Iterator<Item = Piece> + '_ {
 }
 
 fn needs_cleaning(s: &str, lines: Lines) -> bool {
-    s.chars()
-        .any(|c| is_unsafe(c) && !(c == '\n' && lines == Lines::Kept))
+    let mut marks = 0;
+    s.chars().any(|c| {
+        marks = if is_mark(c) { marks + 1 } else { 0 };
+        (is_unsafe(c) && !(c == '\n' && lines == Lines::Kept))
+            || marks > MAX_MARKS
+            || regional_letter(c).is_some()
+    })
 }
 
 /// Spell every unsafe character as `\u{hex}`, line breaks included; tabs become a space.
@@ -224,7 +255,7 @@ fn clean_with(s: &str, lines: Lines) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for piece in pieces(s, lines) {
         match piece {
-            Piece::Keep(c) => out.push(c),
+            Piece::Keep(c) | Piece::Letter(c) => out.push(c),
             Piece::Space => out.push(' '),
             Piece::Drop => {}
             Piece::Spell(c) => {
@@ -340,6 +371,24 @@ mod tests {
             assert_eq!(clean(kept), kept);
             assert_eq!(first_hidden(&Text::new(kept), false), None);
         }
+    }
+
+    #[test]
+    fn flags_become_letters_and_a_pile_of_marks_is_cut() {
+        // 🇮🇷: two regional indicators, drawn one or two cells wide depending on the terminal.
+        assert_eq!(Text::new("\u{1f1ee}\u{1f1f7} Iran").shown(), "IR Iran");
+        // Vietnamese and pointed Arabic keep their marks.
+        assert_eq!(Text::new("Nguyễn").shown(), "Nguyễn");
+        let pointed = "e\u{301}\u{302}\u{303}";
+        assert_eq!(Text::new(pointed).shown(), pointed);
+        // A letter with 100,000 marks: eight kept, the ninth spelled out, the rest left out.
+        let zalgo = format!("a{}b", "\u{301}".repeat(100_000));
+        let shown = Text::new(zalgo.as_str()).shown().to_owned();
+        assert_eq!(shown, format!("a{}\\u{{301}}b", "\u{301}".repeat(8)));
+        assert_eq!(
+            first_hidden(&Text::new(zalgo.as_str()), false),
+            Some('\u{301}')
+        );
     }
 
     #[test]
