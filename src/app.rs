@@ -343,6 +343,11 @@ pub enum Action {
         note: Option<String>,
     },
     Message(String),
+    /// A new record's file was written (`Effect::NewRecord`): show it once a reload reads it.
+    Created {
+        id: RecordId,
+        about: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -358,6 +363,11 @@ pub enum Effect {
     Copy {
         text: String,
         what: String,
+    },
+    /// Write a new record of `kind` called `name` from its template, and open it in the editor.
+    NewRecord {
+        kind: Kind,
+        name: String,
     },
 }
 
@@ -1031,6 +1041,49 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
             state.message = Some(m);
             None
         }
+        Action::Created { id, about } => {
+            // Not in the catalog yet: the reload after the editor finds it and shows it.
+            state.current = Some(id);
+            state.mode = Mode::Search;
+            state.message = Some(about);
+            None
+        }
+    }
+}
+
+/// The new-record key: the query is the name, the kind filter the kind. Both are asked for in
+/// words when missing, so nothing is created by a guess.
+fn new_record(state: &mut State) -> Option<Effect> {
+    let name = state.input.text.trim().to_owned();
+    let kinds = [
+        Command::KindPerson,
+        Command::KindIncident,
+        Command::KindCamp,
+        Command::KindSource,
+        Command::KindOrganization,
+    ]
+    .map(|c| state.key_for(Context::Search, c))
+    .join("/");
+    let key = state.key_for(Context::Search, Command::NewRecord);
+    let kind = state
+        .kind
+        .or(state.timeline.then_some(Kind::Incident))
+        .filter(|_| !name.is_empty());
+    match kind {
+        Some(kind) => Some(Effect::NewRecord { kind, name }),
+        None if name.is_empty() => {
+            state.message = Some(format!(
+                "a new record: type its name, choose its kind ({kinds}), then {key}"
+            ));
+            None
+        }
+        None => {
+            state.message = Some(format!(
+                "a new record named \u{201c}{}\u{201d}: choose its kind first ({kinds}), then {key}",
+                crate::text::shown(&name)
+            ));
+            None
+        }
     }
 }
 
@@ -1272,6 +1325,7 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::Timeline => return Some(state.toggle_timeline()),
         Command::TimelineOf => return state.timeline_of(catalog),
         Command::Claims => state.toggle_claims(catalog),
+        Command::NewRecord => return new_record(state),
         _ => {}
     }
     None
@@ -1729,6 +1783,46 @@ mod tests {
             .iter()
             .position(|l| l.text().contains(needle))
             .unwrap_or_else(|| panic!("no line with {needle}"));
+    }
+
+    #[test]
+    fn the_new_record_key_takes_the_query_as_name_and_the_kind_chosen() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        assert_eq!(cmd(&mut s, &c, Command::NewRecord), None);
+        assert!(
+            s.message.as_deref().unwrap().contains("type its name"),
+            "{:?}",
+            s.message
+        );
+        typed(&mut s, &c, "Nasrin Sotoudeh");
+        assert_eq!(cmd(&mut s, &c, Command::NewRecord), None);
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap()
+                .contains("choose its kind first"),
+            "{:?}",
+            s.message
+        );
+        cmd(&mut s, &c, Command::KindPerson);
+        assert_eq!(
+            cmd(&mut s, &c, Command::NewRecord),
+            Some(Effect::NewRecord {
+                kind: Kind::Person,
+                name: "Nasrin Sotoudeh".into()
+            })
+        );
+        // Written and edited: the record shown is the new one as soon as a reload has it.
+        update(
+            &mut s,
+            &c,
+            Action::Created {
+                id: Arc::from("nasrin-sotoudeh"),
+                about: "new person".into(),
+            },
+        );
+        assert_eq!(current(&s), "nasrin-sotoudeh");
     }
 
     #[test]

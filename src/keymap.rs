@@ -245,6 +245,11 @@ commands! {
         Search ["alt-c"] "the record's claims side by side, each with its sources (again: the record)",
         Detail ["C"] "the record's claims side by side, each with its sources (again: the record)",
     }
+    /// A new record: the query is its name, the kind chosen with alt-1..alt-5 its kind; the
+    /// editor opens on it, and the browser lands on it after.
+    NewRecord "new-record" "a new record named as the query, of the kind chosen (alt-1..alt-5), in the editor" {
+        Search ["alt-n"] "a new record named as the query, of the kind chosen (alt-1..alt-5), in the editor",
+    }
     /// Incidents in date order instead of the ranked list (again: back).
     Timeline "timeline" "timeline: incidents in date order (again: every record)" {
         Search ["ctrl-t"] "timeline: incidents in date order (again: every record)",

@@ -230,3 +230,30 @@ fn in_a_terminal_the_editor_opens_at_the_first_field_to_fill_and_the_record_is_c
     assert_eq!(pty.wait_exit(), 0);
     assert!(!args.exists() || std::fs::read_to_string(&args).unwrap() == recorded);
 }
+
+/// From the browser: the query is the name, `alt-1` the kind, `alt-n` writes the record and
+/// opens the editor at its first field; back from the editor, the detail pane shows the new
+/// record, as saved.
+#[test]
+fn the_browsers_new_record_key_writes_edits_and_lands_on_the_record() {
+    let case = Case::good();
+    let (editor, args) = editing_stub(&case, "tags: [new]");
+    let mut pty = crate::tui::open(&case, 80, 24, &[("EDITOR", &editor)]);
+    pty.send("Nasrin Sotoudeh");
+    pty.send("\x1bn");
+    // No kind chosen: nothing is written, and the status bar says what to do.
+    pty.wait_text("choose its kind first");
+    assert!(!case.path().join("people/nasrin-sotoudeh.yaml").exists());
+    pty.key("alt-1");
+    pty.wait_text("[people]");
+    pty.send("\x1bn");
+    let file = std::path::absolute(case.path().join("people/nasrin-sotoudeh.yaml")).unwrap();
+    let recorded = crate::tui::wait_args(&args);
+    assert_eq!(recorded, ["+3", file.to_str().unwrap()]);
+    pty.wait_for("the new record shown", |_| {
+        crate::tui::detail_title(&pty).starts_with("Nasrin Sotoudeh  person")
+    });
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.ends_with("tags: [new]\n"), "{text}");
+    crate::tui::quit(pty);
+}
