@@ -13,6 +13,7 @@
 //! detail pane follows the list's selection as it moves, and a followed link stays shown until
 //! the selection moves again.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -295,6 +296,8 @@ pub struct State {
     pub current: Option<RecordId>,
     pub detail: Detail,
     pub history: History,
+    /// Records marked for a reference list, in the order marked; ids, so a reload keeps them.
+    pub marks: Vec<RecordId>,
     /// The box drawn over the panes, if any; closing it shows the one it was opened from.
     pub overlay: Option<Overlay>,
     pub overlays_below: Vec<Overlay>,
@@ -396,6 +399,7 @@ impl State {
             current: None,
             detail: Detail::default(),
             history: History::default(),
+            marks: Vec::new(),
             overlay: None,
             overlays_below: Vec::new(),
             message: None,
@@ -825,6 +829,28 @@ impl State {
         idx
     }
 
+    /// Mark the record shown for a reference list, or unmark it.
+    fn toggle_mark(&mut self, catalog: &Catalog) {
+        let Some(idx) = self.target(catalog) else {
+            return;
+        };
+        let id: RecordId = Arc::from(&*catalog.get(idx).id);
+        let name = quoted(catalog, idx);
+        let marked = if let Some(at) = self.marks.iter().position(|m| *m == id) {
+            self.marks.remove(at);
+            false
+        } else {
+            self.marks.push(id);
+            true
+        };
+        let copy = self.key_for(self.context(), Command::CopyReferences);
+        self.message = Some(format!(
+            "{} {name}; {} marked, {copy} copies them as a reference list",
+            if marked { "marked" } else { "unmarked" },
+            self.marks.len()
+        ));
+    }
+
     /// What a copy key copies, from the record shown.
     fn copy(&mut self, catalog: &Catalog, what: Copied) -> Option<Effect> {
         let idx = self.target(catalog)?;
@@ -847,6 +873,27 @@ impl State {
                 crate::markdown::citation(catalog, idx),
                 format!("a citation of {name}"),
             ),
+            Copied::References => {
+                // The marked records that still exist, else the record shown alone.
+                let mut marked: Vec<RecordIdx> =
+                    self.marks.iter().filter_map(|id| catalog.idx(id)).collect();
+                if marked.is_empty() {
+                    marked.push(idx);
+                }
+                let mut text = String::new();
+                for (n, &i) in marked.iter().enumerate() {
+                    let _ = writeln!(text, "{}. {}", n + 1, crate::markdown::citation(catalog, i));
+                }
+                let what = if self.marks.is_empty() {
+                    format!("a reference list of {name} (no record is marked)")
+                } else {
+                    format!(
+                        "a reference list of {}",
+                        crate::diagnostic::plural(marked.len(), "marked record")
+                    )
+                };
+                (text, what)
+            }
         };
         Some(Effect::Copy { text, what })
     }
@@ -972,6 +1019,8 @@ pub fn waits_for_results(cmd: Command) -> bool {
             | Command::CopyId
             | Command::CopyLocation
             | Command::CopyCitation
+            | Command::CopyReferences
+            | Command::Mark
             | Command::TimelineOf
             | Command::Back
             | Command::Forward
@@ -1326,6 +1375,7 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::TimelineOf => return state.timeline_of(catalog),
         Command::Claims => state.toggle_claims(catalog),
         Command::NewRecord => return new_record(state),
+        Command::Mark => state.toggle_mark(catalog),
         _ => {}
     }
     None
@@ -1783,6 +1833,33 @@ mod tests {
             .iter()
             .position(|l| l.text().contains(needle))
             .unwrap_or_else(|| panic!("no line with {needle}"));
+    }
+
+    #[test]
+    fn marks_are_kept_by_id_across_a_reload_and_copied_in_the_order_marked() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "ratebi");
+        cmd(&mut s, &c, Command::Mark);
+        cmd(&mut s, &c, Command::Clear);
+        typed(&mut s, &c, "abduction");
+        cmd(&mut s, &c, Command::Mark);
+        assert_eq!(s.marks.len(), 2);
+        reload(&mut s, &catalog(), c);
+        let c = catalog();
+        let Some(Effect::Copy { text, what }) = cmd(&mut s, &c, Command::CopyReferences) else {
+            panic!("no copy");
+        };
+        assert_eq!(what, "a reference list of 2 marked records");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("1. **Mohammad Ratebi**"), "{text}");
+        assert!(
+            lines[1].starts_with("2. **Abduction of seven residents**"),
+            "{text}"
+        );
+        // Marking again unmarks.
+        cmd(&mut s, &c, Command::Mark);
+        assert_eq!(s.marks.len(), 1);
     }
 
     #[test]

@@ -27,11 +27,11 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
     ("0", "ok"),
     (
         "1",
-        "errors found in the case files (check), or nothing found (show, search)",
+        "errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)",
     ),
     (
         "2",
-        "usage, config or I/O error: a bad option, a folder that cannot be read, output that cannot be written",
+        "usage, config or I/O error: a bad option, a folder that cannot be read, output that cannot be written, a record `new` will not write",
     ),
     (
         "128+N",
@@ -812,6 +812,22 @@ fn man_closing() -> clap_mangen::roff::Roff {
         (
             "dossier show camp-ashraf --format markdown",
             "one record as a Markdown document",
+        ),
+        (
+            "dossier new person \"Nasrin Sotoudeh\" -C casefiles",
+            "a new record from a template, in the editor",
+        ),
+        (
+            "dossier schema --out casefiles/.schemas",
+            "one JSON Schema per kind, for yaml-language-server",
+        ),
+        (
+            "dossier export -C casefiles > references.json",
+            "every source as CSL-JSON, for pandoc --citeproc",
+        ),
+        (
+            "dossier search --vimgrep -C casefiles saremi",
+            "path:line:col:text lines for an editor's quickfix list",
         ),
         (
             "dossier completions bash > ~/.local/share/bash-completion/completions/dossier",

@@ -240,6 +240,17 @@ commands! {
         Search ["ctrl-y"] "copy a Markdown citation of the record shown",
         Detail ["c", "ctrl-y"] "copy a Markdown citation of the record",
     }
+    /// Mark the record shown for a reference list, or unmark it.
+    Mark "mark" "mark the record shown for a reference list (again: unmark)" {
+        Search ["alt-m"] "mark the record shown for a reference list (again: unmark)",
+        Detail ["m"] "mark the record for a reference list (again: unmark)",
+    }
+    /// Put a numbered Markdown list of the marked records, each with its sources, on the
+    /// clipboard.
+    CopyReferences "copy-references" "copy the marked records as a numbered Markdown reference list" {
+        Search ["alt-y"] "copy the marked records as a numbered Markdown reference list",
+        Detail ["R"] "copy the marked records as a numbered Markdown reference list",
+    }
     /// The detail pane shows the record's claims side by side (again: the record).
     Claims "claims" "the record's claims side by side, each with its sources (again: the record)" {
         Search ["alt-c"] "the record's claims side by side, each with its sources (again: the record)",
@@ -345,6 +356,8 @@ pub enum Copied {
     Location,
     /// A Markdown citation: what it is, its date, its sources.
     Citation,
+    /// The marked records, numbered, each cited with its sources.
+    References,
 }
 
 impl Command {
@@ -371,6 +384,7 @@ impl Command {
             Command::CopyId => Some(Copied::Id),
             Command::CopyLocation => Some(Copied::Location),
             Command::CopyCitation => Some(Copied::Citation),
+            Command::CopyReferences => Some(Copied::References),
             _ => None,
         }
     }

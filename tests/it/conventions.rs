@@ -299,7 +299,7 @@ fn version_and_help() {
     assert_eq!(long.code, Some(0));
     for line in [
         "  0                ok\n",
-        "  1                errors found in the case files (check), or nothing found (show, search)\n",
+        "  1                errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)\n",
         "  128+N            the browser was ended by signal N",
         "  DOSSIER_DIR      the case-file folder when none is named; else ./casefiles\n",
         "  VISUAL, EDITOR   ",
@@ -457,7 +457,7 @@ fn the_man_page_has_every_command_the_exit_codes_and_the_environment() {
         "--format <FORMAT>",
         "citation: One line of Markdown",
         "128+N",
-        "errors found in the case files (check), or nothing found (show, search)",
+        "errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)",
         "DOSSIER_DIR",
         "VISUAL, EDITOR",
         "NO_COLOR",

@@ -16,6 +16,7 @@ mod hostile;
 mod new;
 mod properties;
 mod pty;
+mod references;
 mod reload;
 mod schema;
 mod ssh;
