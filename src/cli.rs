@@ -315,6 +315,8 @@ enum CheckFormat {
     Json,
     /// One line per problem, path:line:col: severity: message; hint (vim's :cfile, :cexpr)
     Quickfix,
+    /// GitHub Actions annotations on each problem's line, for a pull request
+    Github,
 }
 
 /// How `list` and `search` print records.
@@ -908,6 +910,10 @@ fn check(
             line = line.replace('\n', " ");
             writeln!(out, "{line}")?;
         }
+    } else if format == CheckFormat::Github {
+        for d in catalog.diagnostics() {
+            writeln!(out, "{}", github_annotation(dir, d))?;
+        }
     } else if format == CheckFormat::Json {
         let report = json!({
             "dir": dir.display().to_string(),
@@ -948,6 +954,35 @@ fn check(
     } else {
         Ok(())
     }
+}
+
+/// A problem as a GitHub Actions workflow command, which the Actions runner turns into an
+/// annotation on the file's line. Escaped as the runner unescapes: `%`, CR and LF everywhere,
+/// and `:` and `,` in the properties, so no text from a file can end the command or add one.
+fn github_annotation(dir: &Path, d: &crate::diagnostic::Diagnostic) -> String {
+    use std::fmt::Write as _;
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let level = match d.severity {
+        crate::diagnostic::Severity::Error => "error",
+        crate::diagnostic::Severity::Warning => "warning",
+    };
+    let mut props = format!("file={}", property(&located(dir, &d.path)));
+    if d.line > 0 {
+        let _ = write!(props, ",line={},col={}", d.line, d.column.max(1));
+    }
+    let mut message = d.message.clone();
+    if let Some(hint) = &d.hint {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    format!("::{level} {props},title=dossier::{}", data(&message))
 }
 
 fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {

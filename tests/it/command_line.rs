@@ -145,3 +145,25 @@ fn check_quickfix_is_one_line_per_problem() {
     let hint = text.lines()[1].trim_start().trim_start_matches("hint: ");
     assert_eq!(quick.lines()[0], format!("{first}; {hint}"));
 }
+
+/// GitHub Actions reads `::error file=...,line=...,col=...::message` from a job's output and
+/// marks the line in the pull request. Nothing in a file name or message can end the command
+/// early or start another.
+#[test]
+fn check_github_annotates_each_problem_and_escapes_what_would_end_the_command() {
+    let case = Case::good();
+    case.write(
+        "people/a,b:c.yaml",
+        "name: A\nstauts: x\nsources: [ai-release]\n",
+    );
+    let run = case.run(&["check", "-C", ".", "--format", "github"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert_eq!(
+        run.lines(),
+        [
+            "::error file=people/a%2Cb%3Ac.yaml,line=2,col=1,title=dossier::unknown field `stauts` in a person record; did you mean `status`?"
+        ]
+    );
+    let clean = Case::good().run(&["check", "-C", ".", "--format", "github"]);
+    assert_eq!((clean.code, clean.stdout.as_str()), (Some(0), ""));
+}
