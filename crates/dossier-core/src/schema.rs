@@ -92,7 +92,12 @@ impl JsonSchema for DateText {
         json_schema!({
             "description": "A date as written: 2013, 2013-09 or 2013-09-01, then ~ (approximate) or ? (uncertain); or an interval, 2011-01/2011-02, 2008-07/.., ../2003",
             "anyOf": [
-                { "type": "string", "pattern": date_pattern() },
+                {
+                    "type": "string",
+                    "pattern": date_pattern(),
+                    // yaml-language-server's words for a mismatch, instead of the pattern.
+                    "patternErrorMessage": "not a date: write 2013, 2013-09 or 2013-09-01, then ~ (approximate) or ? (uncertain); or an interval, 2011-01/2011-02, 2008-07/.., ../2003"
+                },
                 // YAML reads a bare year as a number.
                 { "type": "integer", "minimum": 1000, "maximum": 9999 }
             ]
