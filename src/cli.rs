@@ -155,6 +155,9 @@ enum Command {
         /// The same as --format json
         #[arg(long)]
         json: bool,
+        /// The same as --format vimgrep: path:line:col:text, for an editor's quickfix list
+        #[arg(long)]
+        vimgrep: bool,
     },
     /// Show one record with its links resolved and the records that point to it
     Show {
@@ -655,8 +658,9 @@ fn command_run(
             kind,
             format,
             json,
+            vimgrep,
         } => {
-            let format = ListFormat::choose("list", format, json, false)?;
+            let format = ListFormat::choose("list", format, json, vimgrep)?;
             let dir = folder(global, dir, Some("list"))?;
             let catalog = open(&dir, limits)?;
             note_problems(&catalog, &dir);

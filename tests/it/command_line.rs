@@ -121,6 +121,8 @@ fn vimgrep_lines_lead_to_each_records_name_from_where_the_command_ran() {
     );
     let both = run_in(parent, &["search", "--vimgrep", "--json", "x", "-C", name]);
     assert_eq!(both.code, Some(2));
+    let short = run_in(parent, &["list", "--vimgrep", "-C", &abs, "-k", "person"]);
+    assert_eq!(short.stdout, run.stdout);
 }
 
 #[test]
