@@ -183,9 +183,9 @@ fn a_folder_that_cannot_be_written_is_one_line_and_exit_2() {
 /// A stub editor that records its arguments, then adds a line to the file it was given, as
 /// a user would: here a status `check` does not know.
 fn editing_stub(case: &Case, line: &str) -> (String, std::path::PathBuf) {
-    let out = case.path().join("editor-args.txt");
+    let out = case.path().join(".stub/editor-args.txt");
     let script = case.write(
-        "stub-editor",
+        ".stub/stub-editor",
         format!(
             "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nfor f; do :; done\nprintf '%s\\n' '{line}' >> \"$f\"\n",
             out.display()
