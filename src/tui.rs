@@ -825,6 +825,12 @@ impl Browser {
         EDITOR.store(EDITOR_STARTING, Ordering::SeqCst);
         let status = self.hand_over(terminal, || {
             crate::editor::run(&editor, &path, line, |pid| {
+                if pid == 0 {
+                    // When it ended first, then that it runs no more: a Ctrl-C that ended it is
+                    // read by the signal thread at about this moment, and must find one or the
+                    // other (it found neither, now and then, and quit).
+                    EDITOR_ENDED.store(millis().max(1), Ordering::SeqCst);
+                }
                 EDITOR.store(pid, Ordering::SeqCst);
             })
         });
