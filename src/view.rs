@@ -110,6 +110,21 @@ fn wrap_line(n: usize, line: &Line, width: usize, rows: &mut Vec<Row>) {
             tone,
         }),
     };
+    // End the row and start the next, indented; the columns it starts with.
+    let next_row = |row: &mut Row, rows: &mut Vec<Row>| {
+        let done = std::mem::replace(
+            row,
+            Row {
+                line: n,
+                segs: vec![Seg {
+                    text: " ".repeat(indent),
+                    tone: Tone::Plain,
+                }],
+            },
+        );
+        rows.push(done);
+        indent
+    };
     // Words keep their trailing space so that breaks fall between words. A word runs on across
     // segments where no space separates them, so the `;` or `)` right after a link stays on the
     // link's row.
@@ -131,15 +146,7 @@ fn wrap_line(n: usize, line: &Line, width: usize, rows: &mut Vec<Row>) {
             .map_or(0, |(t, _)| t.len() - t.trim_end_matches(' ').len());
         let w_trim = w - trailing;
         if used + w_trim > width && used > indent {
-            rows.push(std::mem::replace(
-                &mut row,
-                Row {
-                    line: n,
-                    segs: Vec::new(),
-                },
-            ));
-            push(&mut row, &" ".repeat(indent), Tone::Plain);
-            used = indent;
+            used = next_row(&mut row, rows);
             if w_trim == 0 {
                 continue;
             }
@@ -170,15 +177,7 @@ fn wrap_line(n: usize, line: &Line, width: usize, rows: &mut Vec<Row>) {
             for c in text.chars() {
                 let cw = c.width().unwrap_or(0);
                 if used + cw > width && used > indent {
-                    rows.push(std::mem::replace(
-                        &mut row,
-                        Row {
-                            line: n,
-                            segs: Vec::new(),
-                        },
-                    ));
-                    push(&mut row, &" ".repeat(indent), Tone::Plain);
-                    used = indent;
+                    used = next_row(&mut row, rows);
                 }
                 let mut buf = [0; 4];
                 push(&mut row, c.encode_utf8(&mut buf), *tone);
