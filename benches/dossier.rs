@@ -12,6 +12,11 @@
 //! - the real browser in a pseudo-terminal: process start to first frame and to the full list,
 //!   keystroke to results on screen, bytes written per keystroke, and peak RSS.
 //!
+//! Before all that, relevance: the queries of `bench/relevance.tsv` over the bundled
+//! `casefiles/`, each with the record it should find first, and how often dossier and `fzf
+//! --filter` (over the same names and aliases) put it first or in the top 3. `--relevance` runs
+//! only that, listing each query.
+//!
 //! No thresholds: it prints figures and ratios; the README carries a table from one run.
 
 use std::io::{Read, Write};
@@ -22,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use dossier_core::index::Catalog;
 use dossier_core::load::{Limits, load_dir};
-use dossier_core::search::{Filter, Incremental, Query, Searcher};
+use dossier_core::search::{Filter, Incremental, Query, Searcher, strong_len};
 use rayon::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dossier");
@@ -51,6 +56,8 @@ struct Options {
     folder: Option<PathBuf>,
     data: PathBuf,
     quick: bool,
+    /// Only the relevance benchmark.
+    relevance: bool,
 }
 
 fn options() -> Options {
@@ -59,6 +66,7 @@ fn options() -> Options {
         folder: None,
         data: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data"),
         quick: false,
+        relevance: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -82,10 +90,13 @@ fn options() -> Options {
                 o.folder = Some(std::path::absolute(dir).expect("a folder path"));
             }
             "--quick" => o.quick = true,
+            "--relevance" => o.relevance = true,
             // cargo passes --bench to harness=false targets.
             "--bench" => {}
             other => {
-                panic!("unknown argument {other}; use --sizes N,N --data DIR --dir DIR --quick")
+                panic!(
+                    "unknown argument {other}; use --sizes N,N --data DIR --dir DIR --quick --relevance"
+                )
             }
         }
     }
@@ -100,6 +111,10 @@ fn main() {
         o.sizes,
         o.data.display()
     );
+    relevance(o.relevance);
+    if o.relevance {
+        return;
+    }
     let mut table = Vec::new();
     if let Some(dir) = &o.folder {
         let n = Catalog::open(dir, Limits::default())
@@ -116,6 +131,125 @@ fn main() {
         table.push(run_size(&dir, n, o.quick));
     }
     print_table(&table);
+}
+
+/// One line of `bench/relevance.tsv`: a query and the record it should find.
+struct Case {
+    query: String,
+    expected: String,
+}
+
+/// The relevance benchmark: for each query, where dossier and `fzf --filter` rank the record it
+/// should find, and the share of queries where that is first and in the top 3. fzf sees what
+/// it would in a researcher's own pipeline, every name and alias with its record's id beside
+/// it; the first line of a record is where fzf ranks it.
+fn relevance(each: bool) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(root.join("bench/relevance.tsv")).expect("bench/relevance.tsv");
+    let cases: Vec<Case> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut cols = l.split('\t');
+            Case {
+                query: cols.next().unwrap_or_default().to_owned(),
+                expected: cols.next().expect("query, TAB, expected id").to_owned(),
+            }
+        })
+        .collect();
+    let catalog =
+        Catalog::open(&root.join("casefiles"), Limits::default()).expect("casefiles load");
+    for c in &cases {
+        assert!(
+            catalog.by_id(&c.expected).is_some(),
+            "no record {}",
+            c.expected
+        );
+    }
+    let mut searcher = Searcher::default();
+    let ours: Vec<Option<usize>> = cases
+        .iter()
+        .map(|c| {
+            let hits = searcher.search(&catalog, &Query::parse(&c.query));
+            hits.iter()
+                .position(|h| *catalog.get(h.record).id == *c.expected)
+        })
+        .collect();
+    let names: Vec<String> = catalog
+        .records()
+        .iter()
+        .flat_map(|r| {
+            std::iter::once(&r.name)
+                .chain(&r.aliases)
+                .map(move |n| format!("{}\t{}", n.shown(), r.id))
+        })
+        .collect();
+    let fzf = fzf_ranks(&names, &cases);
+    let rate = |ranks: &[Option<usize>], within: usize| {
+        let n = ranks
+            .iter()
+            .filter(|r| r.is_some_and(|r| r < within))
+            .count();
+        (n, (n * 100 + ranks.len() / 2) / ranks.len())
+    };
+    let shown = |r: Option<usize>| r.map_or("-".to_owned(), |r| (r + 1).to_string());
+    if each {
+        println!("\n| query | expected | dossier | fzf |\n|---|---|---:|---:|");
+        for (i, c) in cases.iter().enumerate() {
+            let theirs = fzf.as_ref().map_or("?".to_owned(), |f| shown(f[i]));
+            println!(
+                "| `{}` | {} | {} | {theirs} |",
+                c.query,
+                c.expected,
+                shown(ours[i])
+            );
+        }
+    }
+    let (one, one_pc) = rate(&ours, 1);
+    let (three, three_pc) = rate(&ours, 3);
+    println!(
+        "relevance, {} queries over casefiles/ (bench/relevance.tsv): dossier top-1 {one} ({one_pc}%), top-3 {three} ({three_pc}%)",
+        cases.len()
+    );
+    match &fzf {
+        Some(f) => {
+            let (one, one_pc) = rate(f, 1);
+            let (three, three_pc) = rate(f, 3);
+            println!(
+                "relevance, the same queries with fzf --filter over names and aliases: top-1 {one} ({one_pc}%), top-3 {three} ({three_pc}%)"
+            );
+        }
+        None => println!("fzf not installed: `bench/run` installs it"),
+    }
+}
+
+/// For each case, the rank fzf gives its record (by the record's first line in fzf's output).
+fn fzf_ranks(lines: &[String], cases: &[Case]) -> Option<Vec<Option<usize>>> {
+    Command::new("fzf").arg("--version").output().ok()?;
+    let file = std::env::temp_dir().join(format!("dossier-relevance-{}", std::process::id()));
+    std::fs::write(&file, lines.join("\n")).ok()?;
+    let ranks = cases
+        .iter()
+        .map(|c| {
+            let out = Command::new("fzf")
+                .args(["--filter", &c.query, "--delimiter", "\t", "--nth", "1"])
+                .stdin(std::fs::File::open(&file).expect("the names file"))
+                .output()
+                .expect("fzf runs");
+            let mut seen: Vec<&str> = Vec::new();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for line in text.lines() {
+                let id = line.rsplit('\t').next().unwrap_or_default();
+                if !seen.contains(&id) {
+                    seen.push(id);
+                }
+            }
+            seen.iter().position(|id| *id == c.expected)
+        })
+        .collect();
+    let _ = std::fs::remove_file(&file);
+    Some(ranks)
 }
 
 /// Generated files for `n` records, reused across runs (a marker file says they are complete).
@@ -487,9 +621,12 @@ fn browser(dir: &Path, n: usize, row: &mut Row) {
     std::thread::sleep(Duration::from_millis(300));
     let typed = "hosseini";
     for end in 1..=typed.len() {
-        let expected = searcher
-            .search(&catalog, &Query::parse(&typed[..end]))
-            .len();
+        // The browser lists weak matches only when asked, or when there are no others.
+        let hits = searcher.search(&catalog, &Query::parse(&typed[..end]));
+        let expected = match strong_len(&hits) {
+            0 => hits.len(),
+            strong => strong,
+        };
         let echoed = format!("/ {}", &typed[..end]);
         let count = format!("{expected}/{n}");
         let before = top(&screen).1;

@@ -22,7 +22,7 @@ use crate::index::{Catalog, RecordIdx};
 use crate::keymap::{Command, Context, Copied, Keymap, Kinds};
 use crate::layout::{self, Areas};
 use crate::model::{Kind, Record};
-use crate::search::{Filter, Hit, Incremental};
+use crate::search::{Filter, Hit, Incremental, MAX_QUERY};
 use crate::view::{self, Target};
 
 pub type RecordId = Arc<str>;
@@ -48,19 +48,23 @@ pub struct Input {
 }
 
 impl Input {
-    fn insert(&mut self, s: &str) {
-        // A pasted newline or tab becomes a space; escape, bidi and zero-width characters are
-        // dropped, so nothing pasted can reach the terminal through the search bar.
-        let clean: String = s
-            .chars()
-            .map(|c| if c.is_whitespace() { ' ' } else { c })
-            .filter(|&c| !c.is_control() && !crate::text::is_unsafe(c))
-            .collect();
+    /// Insert text at the cursor; false if some of it was left out, the field being full
+    /// (`MAX_QUERY` characters).
+    fn insert(&mut self, s: &str) -> bool {
         if self.selected {
             self.clear();
         }
+        let room = MAX_QUERY.saturating_sub(self.text.chars().count());
+        // A pasted newline or tab becomes a space; escape, bidi and zero-width characters are
+        // dropped, so nothing pasted can reach the terminal through the search bar.
+        let mut chars = s
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .filter(|&c| !c.is_control() && !crate::text::is_unsafe(c));
+        let clean: String = chars.by_ref().take(room).collect();
         self.text.insert_str(self.cursor, &clean);
         self.cursor += clean.len();
+        chars.next().is_none()
     }
 
     fn clear(&mut self) {
@@ -157,6 +161,10 @@ pub struct Results {
     /// Incidents in date order (see `timeline`), not ranked records.
     pub timeline: bool,
     pub hits: Vec<Hit>,
+    /// Weak matches (letters scattered, a word inside another: see `search::Strength::Weak`)
+    /// the search found: the last of `hits` when `weak_shown`, else left out of them.
+    pub weaker: usize,
+    pub weak_shown: bool,
     /// What is wrong with the query, or why it found nothing, for the status bar.
     pub notes: Vec<String>,
 }
@@ -169,6 +177,8 @@ pub struct SearchRequest {
     pub kind: Option<Kind>,
     pub scope: Option<Scope>,
     pub timeline: bool,
+    /// Show the weak matches too, after the others.
+    pub weak: bool,
 }
 
 impl SearchRequest {
@@ -190,13 +200,19 @@ impl SearchRequest {
             fixed.push(Filter::Scope(s.kind, s.id.to_string()));
         }
         let mut hits = typing.search(catalog, &self.query, &fixed, cancelled)?;
-        if self.timeline {
-            crate::timeline::order(catalog, &mut hits);
-        }
         let query = crate::search::Query::parse(&self.query);
         let mut notes = query.problems.clone();
-        if hits.is_empty() {
-            notes.extend(crate::search::unmatched_filters(catalog, &query));
+        notes.extend(crate::search::notes(catalog, &query, &hits));
+        // Weak matches would not convince a reader: left out (the status bar says how many, and
+        // which key shows them) unless asked for, or unless there is nothing else.
+        let strong = crate::search::strong_len(&hits);
+        let weaker = hits.len() - strong;
+        let weak_shown = self.weak || strong == 0;
+        if !weak_shown {
+            hits.truncate(strong);
+        }
+        if self.timeline {
+            crate::timeline::order(catalog, &mut hits);
         }
         Some(Results {
             generation: self.generation,
@@ -205,6 +221,8 @@ impl SearchRequest {
             scope: self.scope,
             timeline: self.timeline,
             hits,
+            weaker,
+            weak_shown,
             notes,
         })
     }
@@ -285,6 +303,8 @@ pub struct State {
     pub scope: Option<Scope>,
     /// The list shows the timeline: incidents in date order.
     pub timeline: bool,
+    /// The list shows the weak matches too, after the others.
+    pub weak: bool,
     pub results: Results,
     /// The newest search asked for; older answers are dropped.
     pub requested: u64,
@@ -389,6 +409,7 @@ impl State {
             kind: None,
             scope: None,
             timeline: false,
+            weak: false,
             results: Results {
                 hits,
                 ..Results::default()
@@ -662,7 +683,14 @@ impl State {
             kind: self.kind,
             scope: self.scope.clone(),
             timeline: self.timeline,
+            weak: self.weak,
         })
+    }
+
+    /// Show the weak matches after the others, or leave them out again.
+    fn toggle_weak(&mut self) -> Effect {
+        self.weak = !self.weak;
+        self.search_request()
     }
 
     fn toggle_timeline(&mut self) -> Effect {
@@ -1281,7 +1309,9 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) 
 fn insert(state: &mut State, text: &str, pasted: bool) -> Option<Effect> {
     match &mut state.overlay {
         Some(Overlay::Help { filter, scroll }) => {
-            filter.insert(text);
+            if !filter.insert(text) {
+                state.message = Some(full_box("the help's filter"));
+            }
             *scroll = 0;
             return None;
         }
@@ -1306,8 +1336,15 @@ fn insert(state: &mut State, text: &str, pasted: bool) -> Option<Effect> {
     if text == "/" && (state.input.text.is_empty() || state.input.selected) {
         return None;
     }
-    state.input.insert(text);
+    if !state.input.insert(text) {
+        state.message = Some(full_box("the search box"));
+    }
     Some(state.search_request())
+}
+
+/// What the status bar says when a paste did not fit.
+fn full_box(what: &str) -> String {
+    format!("{what} holds {MAX_QUERY} characters: the rest of the paste was left out")
 }
 
 fn command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<Effect> {
@@ -1376,6 +1413,7 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::Claims => state.toggle_claims(catalog),
         Command::NewRecord => return new_record(state),
         Command::Mark => state.toggle_mark(catalog),
+        Command::WeakMatches => return Some(state.toggle_weak()),
         _ => {}
     }
     None
@@ -2148,7 +2186,8 @@ mod tests {
             assert_eq!(req.path, c.file_path(record), "edit opens {title}");
             assert!(req.about.contains(&title));
         };
-        typed(&mut s, &c, "tahoori");
+        // People only: the abduction names her too, and would be in the list.
+        typed(&mut s, &c, "tahoori kind:person");
         acts_on_shown(&mut s, &c);
         cmd(&mut s, &c, Command::FocusDetail);
         select_line(&mut s, "Abduction of seven");
@@ -2231,6 +2270,57 @@ mod tests {
         assert_eq!((s.mode, s.input.text.as_str()), (Mode::Search, "ratebi"));
     }
 
+    /// Issue 17, item 17: the search box holds `MAX_QUERY` characters; a paste past that is cut
+    /// there, and the status bar says so.
+    #[test]
+    fn a_paste_longer_than_the_search_box_is_cut_and_the_cut_named() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        let page = "tahoori ".repeat(20_000);
+        act(&mut s, &c, Action::Paste(page));
+        assert_eq!(s.input.text.chars().count(), MAX_QUERY);
+        assert_eq!(s.input.cursor, s.input.text.len());
+        assert_eq!(
+            s.message.as_deref(),
+            Some("the search box holds 1000 characters: the rest of the paste was left out")
+        );
+        assert_eq!(current(&s), "fatemeh-tahoori");
+        // Full: a key typed is not text, and says so again; a deletion makes room.
+        typed(&mut s, &c, "x");
+        assert_eq!(s.input.text.chars().count(), MAX_QUERY);
+        assert!(s.message.is_some());
+        cmd(&mut s, &c, Command::DeleteBack);
+        typed(&mut s, &c, "x");
+        assert!(s.input.text.ends_with('x') && s.message.is_none());
+    }
+
+    /// Letters scattered across a title convince nobody: the list leaves such matches out and
+    /// counts them; the weak-matches key lists them after the others, and again leaves them out.
+    #[test]
+    fn weak_matches_are_left_out_until_asked_for() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        // "rat" starts a word of "Mohammad Ratebi"; in "Urgent action" its letters are scattered.
+        typed(&mut s, &c, "rat");
+        let ids = |s: &State| -> Vec<String> {
+            s.results
+                .hits
+                .iter()
+                .map(|h| c.get(h.record).id.to_string())
+                .collect()
+        };
+        assert_eq!(ids(&s), ["mohammad-ratebi"]);
+        assert_eq!((s.results.weaker, s.results.weak_shown), (1, false));
+        cmd(&mut s, &c, Command::WeakMatches);
+        assert_eq!(ids(&s), ["mohammad-ratebi", "ai"]);
+        assert!(s.results.weak_shown && s.results.hits[1].weak);
+        // The choice holds for the next query, until asked again.
+        typed(&mut s, &c, "e");
+        assert!(s.results.weak_shown);
+        cmd(&mut s, &c, Command::WeakMatches);
+        assert_eq!(ids(&s), ["mohammad-ratebi"]);
+    }
+
     #[test]
     fn bad_and_empty_filters_are_named_as_you_type() {
         let c = catalog();
@@ -2245,7 +2335,11 @@ mod tests {
         assert!(notes(&mut s, "camp:nowhere").contains("camp:nowhere matches nothing"));
         assert!(notes(&mut s, "status:abducted camp:nowhere").contains("camp:nowhere"));
         assert_eq!(notes(&mut s, "camp:ashraf"), "");
-        assert_eq!(notes(&mut s, "10:30"), "", "a time is a word, not a filter");
+        assert_eq!(
+            notes(&mut s, "10:30"),
+            "nothing matches \u{201c}10:30\u{201d}",
+            "a time is a word, not a filter"
+        );
     }
 
     #[test]

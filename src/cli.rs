@@ -1244,13 +1244,18 @@ fn search(
     limit: Option<usize>,
     format: ListFormat,
 ) -> Result<(), Failure> {
-    let mut hits = find(catalog, query, kind);
+    let (q, mut hits) = find(catalog, query, kind);
+    if hits.is_empty() {
+        for note in crate::search::notes(catalog, &q, &hits) {
+            say(&note);
+        }
+    }
     if let Some(n) = limit {
         hits.truncate(n);
     }
     match format {
         ListFormat::Json => {
-            let items: Vec<Value> = hits.iter().map(|h| hit_json(catalog, h)).collect();
+            let items: Vec<Value> = hits.iter().map(|h| hit_json(catalog, &q, h)).collect();
             write_json(out, &items)?;
         }
         ListFormat::Vimgrep => {
@@ -1290,16 +1295,17 @@ fn search(
     }
 }
 
-/// The records a query finds, best first; mistakes in it are said on stderr.
-fn find(catalog: &Catalog, query: &str, kind: Option<Kind>) -> Vec<Hit> {
+/// The query as read and the records it finds, best first; mistakes in it are said on stderr.
+fn find(catalog: &Catalog, query: &str, kind: Option<Kind>) -> (Query, Vec<Hit>) {
     let mut q = Query::parse(query);
     for p in &q.problems {
-        say(&format!("ignored filter {p}"));
+        say(p);
     }
     if let Some(k) = kind {
         q.filters.push(crate::search::Filter::Kind(vec![k]));
     }
-    Searcher::default().search(catalog, &q)
+    let hits = Searcher::default().search(catalog, &q);
+    (q, hits)
 }
 
 /// `dossier new KIND NAME`: write the template, open the editor at the first field to fill
@@ -1442,6 +1448,7 @@ fn export(
             .collect()
     } else {
         let found: Vec<RecordIdx> = find(catalog, query, None)
+            .1
             .iter()
             .map(|h| h.record)
             .collect();
@@ -1469,10 +1476,11 @@ fn export(
     Ok(())
 }
 
-fn hit_json(catalog: &Catalog, h: &Hit) -> Value {
+fn hit_json(catalog: &Catalog, query: &Query, h: &Hit) -> Value {
     let r = catalog.get(h.record);
     let mut m = record_head(r);
     m.insert("score".into(), json!(h.score));
+    m.insert("weak".into(), json!(h.weak));
     let (field, text) = match h.field {
         Field::Name => ("name", Some(r.name.raw())),
         Field::Alias(n) => ("alias", Some(r.aliases[n].raw())),
@@ -1484,6 +1492,12 @@ fn hit_json(catalog: &Catalog, h: &Hit) -> Value {
     if let Some(t) = text {
         m.insert("matched_text".into(), json!(t));
         m.insert("positions".into(), json!(h.positions));
+    }
+    if let Some(s) = crate::search::snippet(catalog, query, h) {
+        m.insert(
+            "snippet".into(),
+            json!({"field": s.field, "text": s.text, "positions": s.positions}),
+        );
     }
     Value::Object(m)
 }

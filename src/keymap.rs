@@ -289,6 +289,12 @@ commands! {
     KindAll "kind-all" "show every kind" {
         Search ["alt-0"] "show every kind",
     }
+    /// Matches that would not convince a reader (letters scattered across a title, a word
+    /// inside a longer one) are left out of the list, and counted in the status bar.
+    WeakMatches "weak-matches" "show the weaker matches too, after the others (again: hide them)" {
+        Search ["alt-w"] "show the weaker matches too, after the others (again: hide them)",
+        Detail ["W", "alt-w"] "show the weaker matches too, after the others (again: hide them)",
+    }
     DeleteBack "delete-back" "delete the character before the cursor" {
         Search ["backspace", "ctrl-h"] "delete the character before the cursor (on an empty query: the scope)",
         Help ["backspace", "ctrl-h"] "delete from the filter",

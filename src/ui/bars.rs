@@ -5,7 +5,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{Screen, fit};
+use super::{Screen, Theme, fit};
 use crate::app::{Mode, State};
 use crate::diagnostic::{Tally, plural};
 use crate::index::Catalog;
@@ -119,6 +119,10 @@ pub fn status(frame: &mut Frame, area: Rect, screen: &Screen) {
             n => format!(" (+{} more)", n - 1),
         };
         left.push(Span::styled(format!(" {note}{more}"), theme.warning()));
+    } else if let Some(note) = weaker_note(state) {
+        left.push(Span::styled(note, theme.dim()));
+    } else if let Some(spans) = snippet(state, catalog, theme, usize::from(area.width)) {
+        left.extend(spans);
     } else {
         let tally = Tally::of(catalog.diagnostics());
         if tally.errors > 0 {
@@ -161,6 +165,71 @@ pub fn status(frame: &mut Frame, area: Rect, screen: &Screen) {
         spans.extend(right);
     }
     frame.render_widget(Paragraph::new(Line::from(fit(spans, width))), area);
+}
+
+/// How many weak matches the list leaves out and the key that shows them, or that they are
+/// shown, last. Nothing when every match is weak (the notes say so, and they are listed).
+fn weaker_note(state: &State) -> Option<String> {
+    let results = &state.results;
+    let n = results.weaker;
+    if n == 0 || results.hits.len() == n {
+        return None;
+    }
+    let key = hint_key(&state.keymap, state.context(), Command::WeakMatches);
+    let matches = if n == 1 { "match" } else { "matches" };
+    Some(match (results.weak_shown, key.is_empty()) {
+        (false, false) => format!(" +{n} weaker {matches}, {key} to show"),
+        (false, true) => format!(" +{n} weaker {matches} left out"),
+        (true, false) => format!(" {n} weaker {matches} shown last, {key} hides them"),
+        (true, true) => format!(" {n} weaker {matches} shown last"),
+    })
+}
+
+/// Where the words of the query appear in the record selected, when some matched outside its
+/// name: the field and a line of it around them (`notes: …named after Ashraf Rajavi.`).
+/// On a narrow screen the line starts nearer the words, so that they are seen.
+fn snippet(
+    state: &State,
+    catalog: &Catalog,
+    theme: Theme,
+    width: usize,
+) -> Option<Vec<Span<'static>>> {
+    let hit = state.results.hits.get(state.cursor)?;
+    if state.selected() != state.current_idx(catalog) {
+        return None;
+    }
+    let query = crate::search::Query::parse(&state.results.query);
+    let found = crate::search::snippet(catalog, &query, hit)?;
+    let label = format!(" {}: ", found.field);
+    let room = width.saturating_sub(mode_badge(state).len() + crate::view::width(&label));
+    let first = found.positions.first().map_or(0, |&p| p as usize);
+    let word = found
+        .positions
+        .iter()
+        .enumerate()
+        .take_while(|&(i, &p)| p as usize == first + i)
+        .count();
+    // Cut the context before the first word until the word fits, with a letter to spare.
+    let cut = (first + word + 2)
+        .saturating_sub(room)
+        .min(first.saturating_sub(1));
+    let (text, positions) = if cut > 0 {
+        let text: String = std::iter::once('…')
+            .chain(found.text.chars().skip(cut + 1))
+            .collect();
+        let positions: Vec<u32> = found.positions.iter().map(|&p| p - cut as u32).collect();
+        (text, positions)
+    } else {
+        (found.text, found.positions)
+    };
+    let mut spans = vec![Span::styled(label, theme.dim())];
+    spans.extend(super::list::highlighted(
+        &text,
+        &positions,
+        theme.dim(),
+        theme.matched(),
+    ));
+    Some(spans)
 }
 
 fn hint_key(keymap: &Keymap, context: Context, command: Command) -> String {

@@ -197,7 +197,12 @@ fn name_spans(hit: &Hit, record: &crate::model::Record, theme: Theme) -> Vec<Spa
 }
 
 /// Split `text` into spans, styling the characters at `positions` (char indices, ascending).
-fn highlighted(text: &str, positions: &[u32], base: Style, mark: Style) -> Vec<Span<'static>> {
+pub(super) fn highlighted(
+    text: &str,
+    positions: &[u32],
+    base: Style,
+    mark: Style,
+) -> Vec<Span<'static>> {
     if positions.is_empty() {
         return vec![Span::styled(text.to_owned(), base)];
     }

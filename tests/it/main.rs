@@ -19,6 +19,7 @@ mod pty;
 mod references;
 mod reload;
 mod schema;
+mod search;
 mod ssh;
 mod timeline;
 mod tmux;

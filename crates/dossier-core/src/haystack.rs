@@ -1,96 +1,106 @@
-//! What the matcher scans: each record's names, id and other text, folded once per catalog.
+//! What search matches against: each record's names and the rest of its identifying text,
+//! folded once per catalog.
 //!
 //! Built with the catalog (the catalog keeps one, in record order) and read only by `search`.
-//! Folding lives here because the haystacks and the queries must fold alike: case, accents and
-//! apostrophes never matter, so Ja'far, Ja’far and Jafar are one name.
+//! Everything a keystroke would otherwise fold is folded here, at index time (`fold`'s two
+//! tables): the names with their romanisation keys, the identifiers (id, dates, a source's
+//! reference and address), the other text, and the keys of the names written in that text. Beside
+//! each string sits a mask of the letters it holds, so a search passes over the records that lack
+//! a word without reading their strings.
 
-use nucleo_matcher::chars::normalize;
-use nucleo_matcher::{Utf32Str, Utf32String};
+use crate::fold;
+pub(crate) use crate::fold::fold;
+use crate::model::{Body, DateText, Record};
 
-use crate::model::Record;
-
-/// Characters that vanish from haystacks and queries: apostrophes, the ayn and hamza marks of
-/// Arabic transliteration, and combining accents left over after normalisation.
-pub(crate) fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\'' | '’' | '‘' | 'ʼ' | 'ʻ' | 'ʿ' | 'ʾ' | '`' | '´' | '′'
-    ) || ('\u{0300}'..='\u{036f}').contains(&c)
-}
-
-/// Fold one character the way every haystack and query is folded.
-pub(crate) fn fold_char(c: char) -> char {
-    match c {
-        '“' | '”' | '„' | '«' | '»' => '"',
-        '‐' | '‑' | '‒' | '–' | '—' | '−' => '-',
-        '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' => ' ',
-        c => normalize(c),
-    }
-}
-
-/// Fold a string for comparisons in filters: lowercase, no accents, no apostrophes.
-pub(crate) fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !is_ignorable(*c))
-        .map(|c| nucleo_matcher::chars::to_lower_case(fold_char(c)))
-        .collect()
-}
-
-/// A string prepared for matching, with a map back to the characters shown on screen when
-/// folding dropped some.
+/// A name, alias or title, folded for matching.
 #[derive(Debug)]
-pub(crate) struct Hay {
-    text: Utf32String,
-    /// `map[i]` is the position in the shown string of haystack character `i`.
-    map: Option<Box<[u32]>>,
+pub(crate) struct Name {
+    pub(crate) folded: Box<str>,
+    /// The romanisation key (`fold::key`).
+    pub(crate) key: Box<str>,
+    /// Bit `i` set: a word of the name starts at byte `i` of the key (the first 128 bytes).
+    starts: u128,
+    /// `letters` of `folded` and of `key`.
+    pub(crate) letters: u64,
+    pub(crate) key_letters: u64,
 }
 
-impl Hay {
-    pub(crate) fn new(shown: &str) -> Hay {
-        let mut chars = Vec::with_capacity(shown.len());
-        let mut map = Vec::new();
-        let mut dropped = false;
-        for (i, c) in shown.chars().enumerate() {
-            if is_ignorable(c) {
-                if !dropped {
-                    dropped = true;
-                    map.extend(0..i as u32);
-                }
-                continue;
-            }
-            chars.push(fold_char(c));
-            if dropped {
-                map.push(i as u32);
-            }
-        }
-        let text = if chars.iter().all(char::is_ascii) {
-            Utf32String::Ascii(chars.into_iter().collect::<String>().into_boxed_str())
-        } else {
-            Utf32String::Unicode(chars.into_boxed_slice())
-        };
-        Hay {
-            text,
-            map: dropped.then(|| map.into_boxed_slice()),
+impl Name {
+    fn new(shown: &str) -> Name {
+        let folded = fold(shown);
+        let key = fold::key(&folded);
+        let starts = key
+            .starts
+            .iter()
+            .filter(|&&s| s < 128)
+            .fold(0u128, |bits, &s| bits | 1 << s);
+        Name {
+            letters: letters(&folded),
+            key_letters: letters(&key.text),
+            folded: folded.into_boxed_str(),
+            key: key.text.into_boxed_str(),
+            starts,
         }
     }
 
-    pub(crate) fn as_str(&self) -> Utf32Str<'_> {
-        self.text.slice(..)
+    pub(crate) fn starts_at(&self, at: usize) -> bool {
+        at < 128 && self.starts & (1 << at) != 0
     }
+}
 
-    pub(crate) fn shown_index(&self, i: u32) -> u32 {
-        self.map.as_ref().map_or(i, |m| m[i as usize])
-    }
+/// Which letters and digits a folded string has, a bit each (a letter of another script is the
+/// top bit). A string that lacks one of a word's bits cannot hold the word, literally or letter
+/// by letter, and that is quicker to tell than to look: most records lack most words.
+pub(crate) fn letters(s: &str) -> u64 {
+    s.chars().fold(0, |bits, c| {
+        bits | match c {
+            'a'..='z' => 1 << (c as u32 - 'a' as u32),
+            '0'..='9' => 1 << (26 + c as u32 - '0' as u32),
+            c if c.is_alphanumeric() => 1 << 63,
+            _ => 0,
+        }
+    })
+}
+
+/// Has a string with the `letters` `hay` all those of `needle`?
+pub(crate) fn has(hay: u64, needle: u64) -> bool {
+    hay & needle == needle
 }
 
 /// What a record is matched against, built once per catalog.
 #[derive(Debug)]
 pub(crate) struct Entry {
     /// The name, then each alias.
-    pub(crate) names: Vec<Hay>,
-    pub(crate) id: Hay,
-    /// Everything else worth finding, joined: summary, place, dates, tags, publisher...
-    pub(crate) text: Hay,
+    pub(crate) names: Box<[Name]>,
+    /// The identifiers, folded: the id, then the dates, a source's reference and address,
+    /// each after ` | `. A match here outranks one in prose.
+    pub(crate) ids: Box<str>,
+    /// The length of the id at the start of `ids`.
+    id_len: u32,
+    /// Everything else worth finding (see `searchable`), folded and joined.
+    pub(crate) text: Box<str>,
+    /// The keys of the capitalised words of `text` (the names in it), each followed by a space,
+    /// so that `mujahedin` finds "Mojahedin" in a summary.
+    pub(crate) text_keys: Box<str>,
+    /// `letters` of all the names, of all their keys, of `ids`, `text` and `text_keys`: kept
+    /// here, beside each other for every record, so a record that lacks a word is passed over
+    /// without reading its strings.
+    pub(crate) names_letters: u64,
+    pub(crate) keys_letters_of_names: u64,
+    pub(crate) ids_letters: u64,
+    pub(crate) text_letters: u64,
+    pub(crate) keys_letters: u64,
+}
+
+impl Entry {
+    /// The record's id, folded.
+    pub(crate) fn id(&self) -> &str {
+        &self.ids[..self.id_len as usize]
+    }
+
+    pub(crate) fn id_len(&self) -> usize {
+        self.id_len as usize
+    }
 }
 
 #[derive(Debug, Default)]
@@ -100,7 +110,8 @@ pub(crate) struct Haystacks {
 
 impl Haystacks {
     /// `name_of` resolves an id to the shown name of its record, so that an incident is found
-    /// by the name of its camp and not only by the camp's id.
+    /// by the names of its camp, its participants and the organisations it names, and not only
+    /// by their ids.
     pub(crate) fn build<'a>(
         records: &'a [Record],
         name_of: impl Fn(&str) -> Option<&'a str> + Sync,
@@ -112,81 +123,197 @@ impl Haystacks {
     }
 }
 
-fn entry<'a>(r: &Record, name_of: &(impl Fn(&str) -> Option<&'a str> + Sync)) -> Entry {
-    let names = std::iter::once(&r.name)
+fn entry<'a>(r: &'a Record, name_of: &(impl Fn(&str) -> Option<&'a str> + Sync)) -> Entry {
+    let names: Box<[Name]> = std::iter::once(&r.name)
         .chain(&r.aliases)
-        .map(|t| Hay::new(t.shown()))
+        .map(|t| Name::new(t.shown()))
         .collect();
+    let mut ids = fold(&r.id);
+    let id_len = ids.len() as u32;
     let mut text = String::new();
-    let mut push = |s: &str| {
-        if !s.is_empty() {
-            text.push_str(s);
-            // ASCII, so that an ASCII record keeps a one-byte-per-char haystack (see `Hay`).
-            text.push_str(" | ");
+    let mut text_keys = String::new();
+    searchable(r, name_of, &mut |field, s| {
+        if IDENTIFIERS.contains(&field) {
+            ids.push_str(" | ");
+            ids.extend(s.chars().filter_map(fold::fold_char));
+            return;
+        }
+        text.extend(s.chars().filter_map(fold::fold_char));
+        // A separator no word contains, so that two fields never run into one word.
+        text.push_str(" | ");
+        for word in capitalised(s) {
+            text_keys.push_str(&fold::word_key(&fold(word)));
+            text_keys.push(' ');
+        }
+    });
+    Entry {
+        names_letters: names.iter().fold(0, |bits, n| bits | n.letters),
+        keys_letters_of_names: names.iter().fold(0, |bits, n| bits | n.key_letters),
+        names,
+        ids_letters: letters(&ids),
+        text_letters: letters(&text),
+        keys_letters: letters(&text_keys),
+        ids: ids.into_boxed_str(),
+        id_len,
+        text: text.into_boxed_str(),
+        text_keys: text_keys.into_boxed_str(),
+    }
+}
+
+/// The fields that identify a record as its id does: a search for a date or a reference finds
+/// the record dated so, or the document so numbered, before those that mention it.
+const IDENTIFIERS: [&str; 3] = ["date", "reference", "url"];
+
+/// The words of shown text that start with a capital letter: the names in a summary.
+pub(crate) fn capitalised(shown: &str) -> impl Iterator<Item = &str> {
+    shown
+        .split(|c: char| !(c.is_alphanumeric() || fold::is_ignorable(c)))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && w.len() > 2)
+}
+
+/// Each piece of a record's text that identifies it, other than its name and aliases, with the
+/// field it is in: what the text haystack is built from, and where a snippet is looked for.
+/// Identifying, not everything: a citation's locator or a figure's note is not.
+pub(crate) fn searchable<'a>(
+    r: &'a Record,
+    name_of: &dyn Fn(&str) -> Option<&'a str>,
+    push: &mut dyn FnMut(&'static str, &str),
+) {
+    let mut field = |label: &'static str, s: &str| {
+        if !s.trim().is_empty() {
+            push(label, s);
         }
     };
-    for t in r.summary.iter().chain(&r.tags) {
-        push(t.shown());
+    if let Some(t) = &r.summary {
+        field("summary", t.shown());
     }
+    if let Some(t) = &r.notes {
+        field("notes", t.shown());
+    }
+    for t in &r.tags {
+        field("tag", t.shown());
+    }
+    // The record's own dates identify it; a figure's or an office's date only mentions one.
+    let own: Vec<&DateText> = match &r.body {
+        Body::Person(p) => p.died.0.iter().map(|c| &c.date).collect(),
+        Body::Camp(c) => c.closed.0.iter().map(|c| &c.date).collect(),
+        _ => Vec::new(),
+    };
+    let own: Vec<&DateText> = r.dates().0.iter().map(|c| &c.date).chain(own).collect();
     for d in r.all_dates() {
-        push(d.text.shown());
+        let label = if own.iter().any(|o| std::ptr::eq(*o, d)) {
+            "date"
+        } else {
+            "other date"
+        };
+        field(label, d.text.shown());
     }
+    body_fields(r, name_of, &mut field);
+}
+
+/// The fields of `searchable` that belong to one kind of record.
+fn body_fields<'a>(
+    r: &'a Record,
+    name_of: &dyn Fn(&str) -> Option<&'a str>,
+    field: &mut dyn FnMut(&'static str, &str),
+) {
+    // An organisation named by its record is found by the record's name; one named in words,
+    // by those words.
+    let party = |p: &'a crate::model::Party| {
+        let written = p.written();
+        match p.organization() {
+            Some(r) => name_of(r.id.raw()).unwrap_or(written.shown()),
+            None => written.shown(),
+        }
+    };
     match &r.body {
-        crate::model::Body::Person(p) => {
-            for t in p.nationality.iter().chain(p.status.as_deref()) {
-                push(t.shown());
+        Body::Person(p) => {
+            if let Some(t) = &p.nationality {
+                field("nationality", t.shown());
             }
             for a in &p.affiliations {
-                push(name_of(a.written().raw()).unwrap_or(a.written().shown()));
+                field("affiliation", party(a));
+            }
+            if let Some(t) = &p.status {
+                field("status", t.shown());
             }
             for pos in &p.positions {
-                push(pos.title.shown());
-                push(pos.organisation.as_ref().map_or("", |o| o.shown()));
+                field("position", pos.title.shown());
+                if let Some(o) = &pos.organisation {
+                    field("position", o.shown());
+                }
             }
             for c in &p.camps {
-                push(name_of(c.id.raw()).unwrap_or_default());
+                field("camp", name_of(c.id.raw()).unwrap_or_default());
             }
         }
-        crate::model::Body::Incident(i) => {
-            for t in i.kind.as_deref().into_iter().chain(&i.place) {
-                push(t.shown());
+        Body::Incident(i) => {
+            if let Some(t) = &i.kind {
+                field("type", t.shown());
+            }
+            if let Some(t) = &i.place {
+                field("place", t.shown());
             }
             if let Some(c) = &i.camp {
-                push(name_of(c.id.raw()).unwrap_or_default());
+                field("camp", name_of(c.id.raw()).unwrap_or_default());
             }
             for p in &i.participants {
-                for t in p.group.iter().chain(&p.role).chain(&p.act) {
-                    push(t.shown());
+                for r in p.person.iter().chain(&p.organization) {
+                    field("participant", name_of(r.id.raw()).unwrap_or_default());
                 }
-                if let Some(o) = &p.organization {
-                    push(name_of(o.id.raw()).unwrap_or_default());
+                if let Some(t) = &p.group {
+                    field("participant", t.shown());
+                }
+                for t in p.role.iter().chain(&p.act) {
+                    field("participant", t.shown());
+                }
+            }
+            for f in &i.figures {
+                if let Some(t) = &f.what {
+                    field("figure", t.shown());
                 }
             }
         }
-        crate::model::Body::Camp(c) => {
+        Body::Camp(c) => {
             if let Some(l) = &c.location {
                 for t in l.country.iter().chain(&l.province).chain(&l.description) {
-                    push(t.shown());
+                    field("location", t.shown());
                 }
             }
+            if let Some(t) = &c.area {
+                field("area", t.shown());
+            }
+            for ctl in &c.control {
+                field("control", ctl.by.shown());
+            }
         }
-        crate::model::Body::Source(s) => {
+        Body::Source(s) => {
             if let Some(p) = &s.publisher {
-                push(name_of(p.written().raw()).unwrap_or(p.written().shown()));
+                field("publisher", party(p));
             }
-            for t in s.kind.iter().chain(&s.reference).chain(&s.perspective) {
-                push(t.shown());
+            if let Some(t) = &s.kind {
+                field("type", t.shown());
+            }
+            if let Some(t) = &s.reference {
+                let written = t.shown();
+                field("reference", written);
+                // `MDE 14/010/2013` is also typed `MDE14/010/2013`.
+                let joined: String = written.split_whitespace().collect();
+                if joined != written {
+                    field("reference", &joined);
+                }
+            }
+            if let Some(t) = &s.perspective {
+                field("perspective", t.shown());
+            }
+            if let Some(t) = &s.url {
+                field("url", t.shown());
             }
         }
-        crate::model::Body::Organization(o) => {
+        Body::Organization(o) => {
             if let Some(t) = &o.kind {
-                push(t.shown());
+                field("type", t.shown());
             }
         }
-    }
-    Entry {
-        names,
-        id: Hay::new(&r.id),
-        text: Hay::new(&text),
     }
 }

@@ -12,7 +12,8 @@
 //!
 //! `load` reads a folder into records and diagnostics, with the position of every field (the only
 //! module that names the YAML crate); `index` builds the read-only `Catalog`: ids, links,
-//! backlinks, and the search haystacks; `search` turns query text into ranked hits (the only
+//! backlinks, and the search haystacks (`haystack`: each record's text folded once, by `fold`'s
+//! tables of spellings that are one); `search` turns query text into ranked hits (the only
 //! module that names the matcher); `timeline` orders incidents by their partial dates; `doc` lays
 //! a record out as meaningful blocks, which `markdown` writes as Markdown. `model` holds the
 //! records, `date` partial and uncertain dates, `text` strings made terminal-safe once, at load,
@@ -23,6 +24,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod doc;
 pub mod export;
+pub mod fold;
 pub mod haystack;
 pub mod index;
 pub mod load;
