@@ -13,6 +13,7 @@
 //! detail pane follows the list's selection as it moves, and a followed link stays shown until
 //! the selection moves again.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -142,7 +143,7 @@ impl Input {
     }
 }
 
-/// A search narrowed to one person or camp (the timeline of `T`): shown as a chip before the
+/// A search narrowed to one person, camp or organisation (the timeline of `T`): shown as a chip before the
 /// query, never as text that new typing would be glued to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
@@ -315,6 +316,8 @@ pub struct State {
     pub current: Option<RecordId>,
     pub detail: Detail,
     pub history: History,
+    /// Records marked for a reference list, in the order marked; ids, so a reload keeps them.
+    pub marks: Vec<RecordId>,
     /// The box drawn over the panes, if any; closing it shows the one it was opened from.
     pub overlay: Option<Overlay>,
     pub overlays_below: Vec<Overlay>,
@@ -363,6 +366,11 @@ pub enum Action {
         note: Option<String>,
     },
     Message(String),
+    /// A new record's file was written (`Effect::NewRecord`): show it once a reload reads it.
+    Created {
+        id: RecordId,
+        about: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -378,6 +386,11 @@ pub enum Effect {
     Copy {
         text: String,
         what: String,
+    },
+    /// Write a new record of `kind` called `name` from its template, and open it in the editor.
+    NewRecord {
+        kind: Kind,
+        name: String,
     },
 }
 
@@ -407,6 +420,7 @@ impl State {
             current: None,
             detail: Detail::default(),
             history: History::default(),
+            marks: Vec::new(),
             overlay: None,
             overlays_below: Vec::new(),
             message: None,
@@ -685,19 +699,17 @@ impl State {
         self.search_request()
     }
 
-    /// The timeline of the person or camp shown: their incidents in date order, the scope
-    /// shown as a chip before the query.
+    /// The timeline of the person, camp or organisation shown: their incidents in date order,
+    /// the scope shown as a chip before the query.
     fn timeline_of(&mut self, catalog: &Catalog) -> Option<Effect> {
         let idx = self.target(catalog)?;
         let record = catalog.get(idx);
-        if !matches!(record.kind, Kind::Person | Kind::Camp) {
+        if !matches!(record.kind, Kind::Person | Kind::Camp | Kind::Organization) {
             self.message = Some(format!(
-                "{} is {}: a timeline is for a person or a camp",
+                "{} is {} {}: a timeline is for a person, a camp or an organisation",
                 quoted(catalog, idx),
-                match record.kind {
-                    Kind::Incident => "an incident",
-                    _ => "a source",
-                }
+                record.kind.article(),
+                record.kind.name()
             ));
             return None;
         }
@@ -845,6 +857,28 @@ impl State {
         idx
     }
 
+    /// Mark the record shown for a reference list, or unmark it.
+    fn toggle_mark(&mut self, catalog: &Catalog) {
+        let Some(idx) = self.target(catalog) else {
+            return;
+        };
+        let id: RecordId = Arc::from(&*catalog.get(idx).id);
+        let name = quoted(catalog, idx);
+        let marked = if let Some(at) = self.marks.iter().position(|m| *m == id) {
+            self.marks.remove(at);
+            false
+        } else {
+            self.marks.push(id);
+            true
+        };
+        let copy = self.key_for(self.context(), Command::CopyReferences);
+        self.message = Some(format!(
+            "{} {name}; {} marked, {copy} copies them as a reference list",
+            if marked { "marked" } else { "unmarked" },
+            self.marks.len()
+        ));
+    }
+
     /// What a copy key copies, from the record shown.
     fn copy(&mut self, catalog: &Catalog, what: Copied) -> Option<Effect> {
         let idx = self.target(catalog)?;
@@ -867,6 +901,27 @@ impl State {
                 crate::markdown::citation(catalog, idx),
                 format!("a citation of {name}"),
             ),
+            Copied::References => {
+                // The marked records that still exist, else the record shown alone.
+                let mut marked: Vec<RecordIdx> =
+                    self.marks.iter().filter_map(|id| catalog.idx(id)).collect();
+                if marked.is_empty() {
+                    marked.push(idx);
+                }
+                let mut text = String::new();
+                for (n, &i) in marked.iter().enumerate() {
+                    let _ = writeln!(text, "{}. {}", n + 1, crate::markdown::citation(catalog, i));
+                }
+                let what = if self.marks.is_empty() {
+                    format!("a reference list of {name} (no record is marked)")
+                } else {
+                    format!(
+                        "a reference list of {}",
+                        crate::diagnostic::plural(marked.len(), "marked record")
+                    )
+                };
+                (text, what)
+            }
         };
         Some(Effect::Copy { text, what })
     }
@@ -992,6 +1047,8 @@ pub fn waits_for_results(cmd: Command) -> bool {
             | Command::CopyId
             | Command::CopyLocation
             | Command::CopyCitation
+            | Command::CopyReferences
+            | Command::Mark
             | Command::TimelineOf
             | Command::Back
             | Command::Forward
@@ -1059,6 +1116,49 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
         }
         Action::Message(m) => {
             state.message = Some(m);
+            None
+        }
+        Action::Created { id, about } => {
+            // Not in the catalog yet: the reload after the editor finds it and shows it.
+            state.current = Some(id);
+            state.mode = Mode::Search;
+            state.message = Some(about);
+            None
+        }
+    }
+}
+
+/// The new-record key: the query is the name, the kind filter the kind. Both are asked for in
+/// words when missing, so nothing is created by a guess.
+fn new_record(state: &mut State) -> Option<Effect> {
+    let name = state.input.text.trim().to_owned();
+    let kinds = [
+        Command::KindPerson,
+        Command::KindIncident,
+        Command::KindCamp,
+        Command::KindSource,
+        Command::KindOrganization,
+    ]
+    .map(|c| state.key_for(Context::Search, c))
+    .join("/");
+    let key = state.key_for(Context::Search, Command::NewRecord);
+    let kind = state
+        .kind
+        .or(state.timeline.then_some(Kind::Incident))
+        .filter(|_| !name.is_empty());
+    match kind {
+        Some(kind) => Some(Effect::NewRecord { kind, name }),
+        None if name.is_empty() => {
+            state.message = Some(format!(
+                "a new record: type its name, choose its kind ({kinds}), then {key}"
+            ));
+            None
+        }
+        None => {
+            state.message = Some(format!(
+                "a new record named \u{201c}{}\u{201d}: choose its kind first ({kinds}), then {key}",
+                crate::text::shown(&name)
+            ));
             None
         }
     }
@@ -1311,6 +1411,8 @@ fn record_command(state: &mut State, catalog: &Catalog, cmd: Command) -> Option<
         Command::Timeline => return Some(state.toggle_timeline()),
         Command::TimelineOf => return state.timeline_of(catalog),
         Command::Claims => state.toggle_claims(catalog),
+        Command::NewRecord => return new_record(state),
+        Command::Mark => state.toggle_mark(catalog),
         Command::WeakMatches => return Some(state.toggle_weak()),
         _ => {}
     }
@@ -1772,6 +1874,73 @@ mod tests {
     }
 
     #[test]
+    fn marks_are_kept_by_id_across_a_reload_and_copied_in_the_order_marked() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        typed(&mut s, &c, "ratebi");
+        cmd(&mut s, &c, Command::Mark);
+        cmd(&mut s, &c, Command::Clear);
+        typed(&mut s, &c, "abduction");
+        cmd(&mut s, &c, Command::Mark);
+        assert_eq!(s.marks.len(), 2);
+        reload(&mut s, &catalog(), c);
+        let c = catalog();
+        let Some(Effect::Copy { text, what }) = cmd(&mut s, &c, Command::CopyReferences) else {
+            panic!("no copy");
+        };
+        assert_eq!(what, "a reference list of 2 marked records");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("1. **Mohammad Ratebi**"), "{text}");
+        assert!(
+            lines[1].starts_with("2. **Abduction of seven residents**"),
+            "{text}"
+        );
+        // Marking again unmarks.
+        cmd(&mut s, &c, Command::Mark);
+        assert_eq!(s.marks.len(), 1);
+    }
+
+    #[test]
+    fn the_new_record_key_takes_the_query_as_name_and_the_kind_chosen() {
+        let c = catalog();
+        let mut s = State::new(&c, 80, 24);
+        assert_eq!(cmd(&mut s, &c, Command::NewRecord), None);
+        assert!(
+            s.message.as_deref().unwrap().contains("type its name"),
+            "{:?}",
+            s.message
+        );
+        typed(&mut s, &c, "Nasrin Sotoudeh");
+        assert_eq!(cmd(&mut s, &c, Command::NewRecord), None);
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap()
+                .contains("choose its kind first"),
+            "{:?}",
+            s.message
+        );
+        cmd(&mut s, &c, Command::KindPerson);
+        assert_eq!(
+            cmd(&mut s, &c, Command::NewRecord),
+            Some(Effect::NewRecord {
+                kind: Kind::Person,
+                name: "Nasrin Sotoudeh".into()
+            })
+        );
+        // Written and edited: the record shown is the new one as soon as a reload has it.
+        update(
+            &mut s,
+            &c,
+            Action::Created {
+                id: Arc::from("nasrin-sotoudeh"),
+                about: "new person".into(),
+            },
+        );
+        assert_eq!(current(&s), "nasrin-sotoudeh");
+    }
+
+    #[test]
     fn the_timeline_lists_incidents_and_leaves_for_a_kind_or_esc() {
         let c = catalog();
         let mut s = State::new(&c, 80, 24);
@@ -1827,7 +1996,7 @@ mod tests {
             s.message
                 .as_deref()
                 .unwrap()
-                .contains("a timeline is for a person or a camp")
+                .contains("a timeline is for a person, a camp or an organisation")
         );
     }
 

@@ -27,11 +27,11 @@ pub const EXIT_CODES: &[(&str, &str)] = &[
     ("0", "ok"),
     (
         "1",
-        "errors found in the case files (check), or nothing found (show, search)",
+        "errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)",
     ),
     (
         "2",
-        "usage, config or I/O error: a bad option, a folder that cannot be read, output that cannot be written",
+        "usage, config or I/O error: a bad option, a folder that cannot be read, output that cannot be written, a record `new` will not write",
     ),
     (
         "128+N",
@@ -93,11 +93,14 @@ fn after_long_help() -> String {
 #[command(
     name = "dossier",
     version,
-    about = "Browse and search case files (people, incidents, camps, sources) kept as YAML",
-    long_about = "Browse and search case files kept as YAML: person, incident, camp and source records, linked to each other.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is DIR, else $DOSSIER_DIR, else ./casefiles.\nThe browser reads its keys, editor and colours from --config, else $DOSSIER_CONFIG,\nelse $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml.",
+    about = "Browse and search case files (people, incidents, camps, organisations, sources) kept as YAML",
+    long_about = "Browse and search case files kept as YAML: person, incident, camp and source records, linked to each other.\n\nWith no command, opens the terminal browser on DIR.\nThe folder is -C DIR (for the browser and every command) or DIR, else $DOSSIER_DIR, else ./casefiles.\nThe browser reads its keys, editor and colours from --config, else $DOSSIER_CONFIG,\nelse $XDG_CONFIG_HOME/dossier/config.toml, else ~/.config/dossier/config.toml.",
     after_help = "Exit codes: 0 ok, 1 errors or nothing found, 2 usage, config or I/O error, 128+N killed by signal N.\nMore with --help; the manual with `dossier man`.",
     after_long_help = after_long_help(),
-    args_conflicts_with_subcommands = true
+    // Not `args_conflicts_with_subcommands`: it would take `check` in `dossier -C DIR check`
+    // for the browser's folder. `run` refuses a folder before a command instead.
+    subcommand_negates_reqs = true,
+    override_usage = "dossier [OPTIONS] [DIR]\n       dossier [OPTIONS] <COMMAND>"
 )]
 pub struct Cli {
     /// Case-file folder to browse
@@ -112,6 +115,10 @@ pub struct Cli {
     #[arg(long)]
     print_config: bool,
 
+    /// The case-file folder, for the browser and every command (before or after the command)
+    #[arg(short = 'C', long = "dir", global = true, value_name = "DIR", value_hint = ValueHint::DirPath)]
+    folder: Option<PathBuf>,
+
     /// Refuse record files larger than this many bytes
     #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     max_file_size: u64,
@@ -124,32 +131,38 @@ pub struct Cli {
 enum Command {
     /// Load every file and report every problem as path:line:col
     Check {
-        /// Case-file folder
+        /// Case-file folder (the same as -C DIR)
         #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
-        /// Print the diagnostics as JSON
+        /// How to print the problems [default: text]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<CheckFormat>,
+        /// The same as --format json
         #[arg(long)]
         json: bool,
     },
     /// List records, one per line
     List {
-        /// Case-file folder
+        /// Case-file folder (the same as -C DIR)
         #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
-        /// Only this kind: person, incident, camp or source
+        /// Only this kind: person, incident, camp, organization or source
         #[arg(short, long, value_parser = parse_kind)]
         kind: Option<Kind>,
-        /// Print the records as JSON
+        /// How to print the records [default: text]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<ListFormat>,
+        /// The same as --format json
         #[arg(long)]
         json: bool,
+        /// The same as --format vimgrep: path:line:col:text, for an editor's quickfix list
+        #[arg(long)]
+        vimgrep: bool,
     },
     /// Show one record with its links resolved and the records that point to it
     Show {
         /// The record's id: its file name without .yaml
         id: String,
-        /// Case-file folder
-        #[arg(short = 'C', long = "dir", value_name = "DIR", value_hint = ValueHint::DirPath)]
-        dir: Option<PathBuf>,
         /// How to print the record [default: text]
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<Format>,
@@ -162,18 +175,66 @@ enum Command {
         /// Words and filters such as kind:person camp:liberty year:2013 act:abducted
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// Case-file folder
-        #[arg(short = 'C', long = "dir", value_name = "DIR", value_hint = ValueHint::DirPath)]
-        dir: Option<PathBuf>,
-        /// Only this kind: person, incident, camp or source
+        /// Only this kind: person, incident, camp, organization or source
         #[arg(short, long, value_parser = parse_kind)]
         kind: Option<Kind>,
         /// At most this many results
         #[arg(short = 'n', long, value_name = "N")]
         limit: Option<usize>,
-        /// Print the hits as JSON, with what matched and where
+        /// How to print the hits [default: text]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<ListFormat>,
+        /// The same as --format json: the hits with what matched and where
         #[arg(long)]
         json: bool,
+        /// The same as --format vimgrep: path:line:col:text, for an editor's quickfix list
+        #[arg(long)]
+        vimgrep: bool,
+    },
+    /// Create a record from a template and open it in the editor
+    ///
+    /// The id is the name in lower-case ASCII words joined by `-` (`Ja'far Kazemi` is
+    /// jafar-kazemi), unless --id gives one. An existing record is never replaced. The editor
+    /// ($VISUAL, else $EDITOR) opens at the first field to fill, unless --no-edit is given or
+    /// dossier is not in a terminal; when it returns, the record is checked.
+    New {
+        /// person, incident, camp, organization or source
+        #[arg(value_name = "KIND")]
+        kind: String,
+        /// The record's name (a source's title)
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The record's id, instead of one made from the name
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Write the file and check it, without opening the editor
+        #[arg(long)]
+        no_edit: bool,
+    },
+    /// Print the JSON Schema of the record files, for editors (yaml-language-server)
+    ///
+    /// Draft 2020-12, generated from the same types the loader reads. Without --kind, every
+    /// kind in one document; a kind's schema is what its folder's files should be checked
+    /// against. With --out, one file per kind is written into the folder.
+    Schema {
+        /// Only this kind: person, incident, camp, organization or source
+        #[arg(short, long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// Write KIND.schema.json for every kind, and dossier.schema.json, into this folder
+        #[arg(long, value_name = "FOLDER", value_hint = ValueHint::DirPath, conflicts_with = "kind")]
+        out: Option<PathBuf>,
+    },
+    /// Print source records as references for pandoc, Zotero and BibTeX
+    ///
+    /// Every source, or with a query the sources among the records found and the sources those
+    /// records cite. The citation key is the record's id: [@ai-mde-14-010-2013].
+    Export {
+        /// csl-json (pandoc --citeproc, Zotero), bibtex or ris
+        #[arg(long, value_enum, value_name = "FORMAT", default_value = "csl-json")]
+        format: ExportFormat,
+        /// Words and filters, as for search
+        #[arg(value_name = "QUERY")]
+        query: Vec<String>,
     },
     /// Print a completion script for a shell
     ///
@@ -189,6 +250,23 @@ enum Command {
     /// Generated from the same definition as --help. To install it:
     /// dossier man > ~/.local/share/man/man1/dossier.1
     Man,
+}
+
+impl Command {
+    /// The command's name on the command line.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Check { .. } => "check",
+            Command::List { .. } => "list",
+            Command::Show { .. } => "show",
+            Command::Search { .. } => "search",
+            Command::New { .. } => "new",
+            Command::Schema { .. } => "schema",
+            Command::Export { .. } => "export",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
+        }
+    }
 }
 
 /// How `dossier show` prints a record.
@@ -231,6 +309,75 @@ impl Format {
     }
 }
 
+/// How `dossier check` prints the problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    /// Each problem as path:line:col: severity: message, its hint below, and a summary
+    Text,
+    /// Every problem and the counts, as JSON
+    Json,
+    /// One line per problem, path:line:col: severity: message; hint (vim's :cfile, :cexpr)
+    Quickfix,
+    /// GitHub Actions annotations on each problem's line, for a pull request
+    Github,
+}
+
+/// How `list` and `search` print records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ListFormat {
+    /// Kind, id and name, aligned
+    Text,
+    /// The records as JSON
+    Json,
+    /// path:line:col:text, one record a line, for an editor's quickfix list or fzf
+    Vimgrep,
+}
+
+impl ListFormat {
+    /// `--format`, else `--json` or `--vimgrep`, else text; more than one must agree.
+    fn choose(
+        command: &str,
+        format: Option<ListFormat>,
+        json: bool,
+        vimgrep: bool,
+    ) -> Result<ListFormat, clap::Error> {
+        let flags = [
+            (json, ListFormat::Json, "--json"),
+            (vimgrep, ListFormat::Vimgrep, "--vimgrep"),
+        ];
+        let mut chosen = format;
+        for (given, f, flag) in flags {
+            if !given {
+                continue;
+            }
+            match chosen {
+                Some(c) if c != f => {
+                    let mut cli = Cli::command();
+                    cli.build();
+                    let sub = cli.find_subcommand_mut(command).expect("a command");
+                    return Err(sub.error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!("the argument '{flag}' cannot be used with another output format"),
+                    ));
+                }
+                _ => chosen = Some(f),
+            }
+        }
+        Ok(chosen.unwrap_or(ListFormat::Text))
+    }
+}
+
+/// What `dossier export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// CSL-JSON, for pandoc --citeproc and Zotero
+    CslJson,
+    /// BibTeX, with biblatex's date field
+    Bibtex,
+    /// RIS, for Zotero, Mendeley and other reference managers
+    Ris,
+}
+
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).ok_or_else(|| {
         format!("`{s}` is not a kind (person, incident, camp, organization, source)")
@@ -250,6 +397,66 @@ pub fn resolve_dir(named: Option<PathBuf>) -> PathBuf {
 
 /// The folder read when none is named and `$DOSSIER_DIR` is not set.
 const DEFAULT_DIR: &str = "casefiles";
+
+/// The folder a command reads: `-C DIR` (the one form every command takes, before or after the
+/// command's name), or the positional `DIR` that `dossier`, `check` and `list` have always
+/// taken; both, naming two folders, is a usage error rather than a guess.
+fn folder(
+    global: Option<PathBuf>,
+    positional: Option<PathBuf>,
+    command: Option<&str>,
+) -> Result<PathBuf, Failure> {
+    match (global, positional) {
+        (Some(a), Some(b)) if a != b => {
+            let mut cli = Cli::command();
+            cli.build();
+            let cmd = match command {
+                Some(name) => cli.find_subcommand_mut(name).expect("a command").clone(),
+                None => cli,
+            };
+            let mut cmd = cmd;
+            Err(Failure::Usage(cmd.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "two folders given, -C {} and {}; give one, with -C",
+                    a.display(),
+                    b.display()
+                ),
+            )))
+        }
+        (a, b) => Ok(resolve_dir(a.or(b))),
+    }
+}
+
+/// `dossier search rajavi casefiles`: before `-C` worked everywhere, a folder after the query
+/// was a natural thing to type, and it was silently searched for as a word. Without `-C`, a
+/// last word (of two or more) that names an existing folder is taken as the folder, and
+/// stderr says so; a real query word that happens to name a folder is then one `-C .` away.
+fn folder_after_query(global: Option<&PathBuf>, query: &mut Vec<String>) -> Option<PathBuf> {
+    if global.is_some() || query.len() < 2 {
+        return None;
+    }
+    let last = query.last()?;
+    if !Path::new(last).is_dir() {
+        return None;
+    }
+    let last = query.pop()?;
+    say(&format!(
+        "took `{last}` as the case-file folder, not a word to search for; write -C {last} to say so"
+    ));
+    Some(PathBuf::from(last))
+}
+
+/// A usage error for two options that say different things.
+fn conflict(command: &str, a: &str, b: &str) -> Failure {
+    let mut cli = Cli::command();
+    cli.build();
+    let sub = cli.find_subcommand_mut(command).expect("a command");
+    Failure::Usage(sub.error(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!("the argument '{a}' cannot be used with '{b}' naming another format"),
+    ))
+}
 
 /// A failure that ends the command, with its exit code.
 enum Failure {
@@ -398,47 +605,104 @@ fn run(cli: Cli) -> Result<(), Failure> {
             out.flush()?;
             return Ok(());
         }
-        let dir = resolve_dir(cli.dir);
+        let dir = folder(cli.folder, cli.dir, None)?;
         // Said plainly, before the browser takes over the screen.
         crate::load::check_root(&dir).map_err(|e| cannot_open(&dir, &e))?;
         return browse(&dir, limits, config);
     };
+    // What only the browser takes, before a command: refused as clap refuses a conflict.
+    let browser_only = [
+        (cli.dir.is_some(), "[DIR]"),
+        (cli.config.is_some(), "--config <PATH>"),
+        (cli.print_config, "--print-config"),
+    ];
+    if let Some((_, arg)) = browser_only.iter().find(|(given, _)| *given) {
+        let name = command.name();
+        return Err(Failure::Usage(Cli::command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!("the subcommand '{name}' cannot be used with '{arg}'"),
+        )));
+    }
     if stdout_closed() {
         return Err(Failure::Fatal(STDOUT_CLOSED.into()));
     }
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let result = match command {
-        Command::Check { dir, json } => check(&mut out, &resolve_dir(dir), limits, json),
-        Command::List { dir, kind, json } => {
-            let dir = resolve_dir(dir);
-            let catalog = open(&dir, limits)?;
-            note_problems(&catalog, &dir);
-            list(&mut out, &catalog, kind, json)
+    let result = command_run(&mut out, command, cli.folder, limits);
+    // Flush even after a failure, so the diagnostics printed before it are not lost.
+    let flushed = out.flush().map_err(Failure::from);
+    result.and(flushed)
+}
+
+/// Run one of the commands that print (everything but the browser).
+fn command_run(
+    out: &mut impl Write,
+    command: Command,
+    global: Option<PathBuf>,
+    limits: Limits,
+) -> Result<(), Failure> {
+    match command {
+        Command::Check { dir, format, json } => {
+            let format = match (format, json) {
+                (Some(f), true) if f != CheckFormat::Json => {
+                    return Err(conflict("check", "--json", "--format"));
+                }
+                (Some(f), _) => f,
+                (None, true) => CheckFormat::Json,
+                (None, false) => CheckFormat::Text,
+            };
+            check(out, &folder(global, dir, Some("check"))?, limits, format)
         }
-        Command::Show {
-            id,
-            dir,
-            format,
-            json,
-        } => {
-            let format = Format::choose(format, json)?;
-            let dir = resolve_dir(dir);
-            let catalog = open(&dir, limits)?;
-            note_problems(&catalog, &dir);
-            show(&mut out, &catalog, &id, format)
-        }
-        Command::Search {
-            query,
+        Command::List {
             dir,
             kind,
-            limit,
+            format,
             json,
+            vimgrep,
         } => {
-            let dir = resolve_dir(dir);
+            let format = ListFormat::choose("list", format, json, vimgrep)?;
+            let dir = folder(global, dir, Some("list"))?;
             let catalog = open(&dir, limits)?;
             note_problems(&catalog, &dir);
-            search(&mut out, &catalog, &query.join(" "), kind, limit, json)
+            list(out, &catalog, &dir, kind, format)
+        }
+        Command::Show { id, format, json } => {
+            let format = Format::choose(format, json)?;
+            let dir = folder(global, None, None)?;
+            let catalog = open(&dir, limits)?;
+            note_problems(&catalog, &dir);
+            show(out, &catalog, &id, format)
+        }
+        Command::Search {
+            mut query,
+            kind,
+            limit,
+            format,
+            json,
+            vimgrep,
+        } => {
+            let format = ListFormat::choose("search", format, json, vimgrep)?;
+            let trailing = folder_after_query(global.as_ref(), &mut query);
+            let dir = folder(global, trailing, None)?;
+            let catalog = open(&dir, limits)?;
+            note_problems(&catalog, &dir);
+            search(out, &catalog, &dir, &query.join(" "), kind, limit, format)
+        }
+        Command::New {
+            kind,
+            name,
+            id,
+            no_edit,
+        } => {
+            let dir = folder(global, None, None)?;
+            new_record(out, &dir, limits, &kind, &name, id.as_deref(), no_edit)
+        }
+        Command::Schema { kind, out: into } => schema(out, kind, into.as_deref()),
+        Command::Export { format, query } => {
+            let dir = folder(global, None, None)?;
+            let catalog = open(&dir, limits)?;
+            note_problems(&catalog, &dir);
+            export(out, &catalog, &query.join(" "), format)
         }
         Command::Completions { shell } => {
             // Into memory first: the generator panics on a write error, and a closed pipe is not one.
@@ -446,11 +710,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             clap_complete::generate(shell, &mut Cli::command(), "dossier", &mut script);
             out.write_all(&script).map_err(Failure::from)
         }
-        Command::Man => man(&mut out),
-    };
-    // Flush even after a failure, so the diagnostics printed before it are not lost.
-    let flushed = out.flush().map_err(Failure::from);
-    result.and(flushed)
+        Command::Man => man(out),
+    }
 }
 
 /// The manual page, from the same clap definition as `--help`: `clap_mangen`'s name, synopsis,
@@ -559,6 +820,22 @@ fn man_closing() -> clap_mangen::roff::Roff {
             "one record as a Markdown document",
         ),
         (
+            "dossier new person \"Nasrin Sotoudeh\" -C casefiles",
+            "a new record from a template, in the editor",
+        ),
+        (
+            "dossier schema --out casefiles/.schemas",
+            "one JSON Schema per kind, for yaml-language-server",
+        ),
+        (
+            "dossier export -C casefiles > references.json",
+            "every source as CSL-JSON, for pandoc --citeproc",
+        ),
+        (
+            "dossier search --vimgrep -C casefiles saremi",
+            "path:line:col:text lines for an editor's quickfix list",
+        ),
+        (
             "dossier completions bash > ~/.local/share/bash-completion/completions/dossier",
             "install bash completion",
         ),
@@ -617,13 +894,31 @@ fn note_problems(catalog: &Catalog, dir: &Path) {
     }
 }
 
-fn check(out: &mut impl Write, dir: &Path, limits: Limits, json: bool) -> Result<(), Failure> {
+fn check(
+    out: &mut impl Write,
+    dir: &Path,
+    limits: Limits,
+    format: CheckFormat,
+) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     let catalog = open(dir, limits)?;
     let elapsed = started.elapsed();
     let tally = Tally::of(catalog.diagnostics());
     let counts = catalog.counts();
-    if json {
+    if format == CheckFormat::Quickfix {
+        let prefix = dir.display().to_string();
+        for d in catalog.diagnostics() {
+            let mut line = d
+                .render(&crate::text::shown(&prefix))
+                .replacen("\n  hint: ", "; ", 1);
+            line = line.replace('\n', " ");
+            writeln!(out, "{line}")?;
+        }
+    } else if format == CheckFormat::Github {
+        for d in catalog.diagnostics() {
+            writeln!(out, "{}", github_annotation(dir, d))?;
+        }
+    } else if format == CheckFormat::Json {
         let report = json!({
             "dir": dir.display().to_string(),
             "records": catalog.len(),
@@ -665,6 +960,35 @@ fn check(out: &mut impl Write, dir: &Path, limits: Limits, json: bool) -> Result
     }
 }
 
+/// A problem as a GitHub Actions workflow command, which the Actions runner turns into an
+/// annotation on the file's line. Escaped as the runner unescapes: `%`, CR and LF everywhere,
+/// and `:` and `,` in the properties, so no text from a file can end the command or add one.
+fn github_annotation(dir: &Path, d: &crate::diagnostic::Diagnostic) -> String {
+    use std::fmt::Write as _;
+    fn data(s: &str) -> String {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(s: &str) -> String {
+        data(s).replace(':', "%3A").replace(',', "%2C")
+    }
+    let level = match d.severity {
+        crate::diagnostic::Severity::Error => "error",
+        crate::diagnostic::Severity::Warning => "warning",
+    };
+    let mut props = format!("file={}", property(&located(dir, &d.path)));
+    if d.line > 0 {
+        let _ = write!(props, ",line={},col={}", d.line, d.column.max(1));
+    }
+    let mut message = d.message.clone();
+    if let Some(hint) = &d.hint {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    format!("::{level} {props},title=dossier::{}", data(&message))
+}
+
 fn write_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<(), Failure> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
     writeln!(out)?;
@@ -696,23 +1020,32 @@ fn record_head(r: &Record) -> serde_json::Map<String, Value> {
 fn list(
     out: &mut impl Write,
     catalog: &Catalog,
+    dir: &Path,
     kind: Option<Kind>,
-    json: bool,
+    format: ListFormat,
 ) -> Result<(), Failure> {
     let records = catalog
         .records()
         .iter()
         .filter(|r| kind.is_none_or(|k| r.kind == k));
-    if json {
-        let items: Vec<Value> = records
-            .map(|r| {
-                let mut m = record_head(r);
-                m.insert("subtitle".into(), json!(catalog.subtitle(r)));
-                Value::Object(m)
-            })
-            .collect();
-        write_json(out, &items)?;
-        return Ok(());
+    match format {
+        ListFormat::Json => {
+            let items: Vec<Value> = records
+                .map(|r| {
+                    let mut m = record_head(r);
+                    m.insert("subtitle".into(), json!(catalog.subtitle(r)));
+                    Value::Object(m)
+                })
+                .collect();
+            return write_json(out, &items);
+        }
+        ListFormat::Vimgrep => {
+            for r in records {
+                put_line(out, &vimgrep_line(catalog, dir, r))?;
+            }
+            return Ok(());
+        }
+        ListFormat::Text => {}
     }
     let records: Vec<&Record> = records.collect();
     let width = records
@@ -741,6 +1074,45 @@ fn list(
         put_line(out, &line)?;
     }
     Ok(())
+}
+
+/// A path inside the folder as the user can open it from where they are: the folder as they
+/// named it, joined in front (absolute if they named it so), as `check` prints its problems.
+fn located(dir: &Path, rel: &str) -> String {
+    let prefix = dir.display().to_string();
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() || prefix == "." {
+        rel.to_owned()
+    } else {
+        format!("{prefix}/{rel}")
+    }
+}
+
+/// `path:line:col:text` for one record: where its name is written, then its kind, id and name
+/// (the form of `rg --vimgrep`, which vim's `:cexpr`, Telescope, fzf and VS Code's problem
+/// matchers read).
+fn vimgrep_line(catalog: &Catalog, dir: &Path, r: &Record) -> String {
+    let pos = r
+        .fields
+        .iter()
+        .find(|(k, _)| *k == r.name_field.key())
+        .or_else(|| r.fields.first())
+        .map_or(crate::model::Pos { line: 1, col: 1 }, |&(_, p)| p);
+    let subtitle = catalog.subtitle(r);
+    let subtitle = if subtitle.is_empty() {
+        String::new()
+    } else {
+        format!(" ({subtitle})")
+    };
+    format!(
+        "{}:{}:{}:{} {} {}{subtitle}",
+        located(dir, &r.path),
+        pos.line.max(1),
+        pos.col.max(1),
+        r.kind.name(),
+        r.id,
+        r.name.shown()
+    )
 }
 
 fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Result<(), Failure> {
@@ -866,19 +1238,13 @@ fn prune(v: Value) -> Value {
 fn search(
     out: &mut impl Write,
     catalog: &Catalog,
+    dir: &Path,
     query: &str,
     kind: Option<Kind>,
     limit: Option<usize>,
-    json: bool,
+    format: ListFormat,
 ) -> Result<(), Failure> {
-    let mut q = Query::parse(query);
-    for p in &q.problems {
-        say(p);
-    }
-    if let Some(k) = kind {
-        q.filters.push(crate::search::Filter::Kind(vec![k]));
-    }
-    let mut hits = Searcher::default().search(catalog, &q);
+    let (q, mut hits) = find(catalog, query, kind);
     if hits.is_empty() {
         for note in crate::search::notes(catalog, &q, &hits) {
             say(&note);
@@ -887,31 +1253,39 @@ fn search(
     if let Some(n) = limit {
         hits.truncate(n);
     }
-    if json {
-        let items: Vec<Value> = hits.iter().map(|h| hit_json(catalog, &q, h)).collect();
-        write_json(out, &items)?;
-    } else {
-        let width = hits
-            .iter()
-            .map(|h| catalog.get(h.record).id.chars().count())
-            .max()
-            .unwrap_or(0);
-        for h in &hits {
-            let r = catalog.get(h.record);
-            let via = match h.field {
-                Field::Alias(n) => format!("  [alias: {}]", r.aliases[n].shown()),
-                Field::Text => "  [in text]".to_owned(),
-                _ => String::new(),
-            };
-            put_line(
-                out,
-                &format!(
-                    "{:<8} {:<width$}  {}{via}",
-                    r.kind.name(),
-                    &*r.id,
-                    r.name.shown()
-                ),
-            )?;
+    match format {
+        ListFormat::Json => {
+            let items: Vec<Value> = hits.iter().map(|h| hit_json(catalog, &q, h)).collect();
+            write_json(out, &items)?;
+        }
+        ListFormat::Vimgrep => {
+            for h in &hits {
+                put_line(out, &vimgrep_line(catalog, dir, catalog.get(h.record)))?;
+            }
+        }
+        ListFormat::Text => {
+            let width = hits
+                .iter()
+                .map(|h| catalog.get(h.record).id.chars().count())
+                .max()
+                .unwrap_or(0);
+            for h in &hits {
+                let r = catalog.get(h.record);
+                let via = match h.field {
+                    Field::Alias(n) => format!("  [alias: {}]", r.aliases[n].shown()),
+                    Field::Text => "  [in text]".to_owned(),
+                    _ => String::new(),
+                };
+                put_line(
+                    out,
+                    &format!(
+                        "{:<8} {:<width$}  {}{via}",
+                        r.kind.name(),
+                        &*r.id,
+                        r.name.shown()
+                    ),
+                )?;
+            }
         }
     }
     if hits.is_empty() {
@@ -919,6 +1293,187 @@ fn search(
     } else {
         Ok(())
     }
+}
+
+/// The query as read and the records it finds, best first; mistakes in it are said on stderr.
+fn find(catalog: &Catalog, query: &str, kind: Option<Kind>) -> (Query, Vec<Hit>) {
+    let mut q = Query::parse(query);
+    for p in &q.problems {
+        say(p);
+    }
+    if let Some(k) = kind {
+        q.filters.push(crate::search::Filter::Kind(vec![k]));
+    }
+    let hits = Searcher::default().search(catalog, &q);
+    (q, hits)
+}
+
+/// `dossier new KIND NAME`: write the template, open the editor at the first field to fill
+/// (in a terminal, unless `--no-edit`), then check the record as `check` would. Refusals
+/// (a kind that does not exist, an empty name, an id taken, a folder that cannot be written)
+/// are one line and exit 2 with nothing written; problems in the record written are exit 1.
+fn new_record(
+    out: &mut impl Write,
+    dir: &Path,
+    limits: Limits,
+    kind: &str,
+    name: &str,
+    id: Option<&str>,
+    no_edit: bool,
+) -> Result<(), Failure> {
+    use std::io::IsTerminal;
+    let kind = Kind::parse(kind).ok_or_else(|| {
+        Failure::Fatal(format!(
+            "`{kind}` is not a kind; write person, incident, camp, organization or source"
+        ))
+    })?;
+    let catalog = open(dir, limits)?;
+    let taken = |id: &str| {
+        catalog.by_id(id).map(|r| r.path.to_string()).or_else(|| {
+            let rel = format!("{}/{id}.yaml", kind.folder());
+            dir.join(&rel).exists().then_some(rel)
+        })
+    };
+    let draft =
+        crate::create::draft(kind, name, id, &taken).map_err(|e| Failure::Fatal(e.to_string()))?;
+    let path = crate::create::write(dir, &draft).map_err(|e| Failure::Fatal(e.to_string()))?;
+    put_line(
+        out,
+        &format!(
+            "created {} ({kind} `{}`)",
+            located(dir, &draft.rel),
+            draft.id
+        ),
+    )?;
+    let terminal = io::stdin().is_terminal() && io::stdout().is_terminal();
+    if !no_edit && terminal {
+        out.flush()?;
+        let editor = crate::editor::resolve(None).map_err(Failure::Fatal)?;
+        let file = std::path::absolute(&path).unwrap_or(path);
+        let status = crate::editor::run(&editor, &file, draft.line, |_| {}).map_err(|e| {
+            Failure::Fatal(format!(
+                "cannot start the editor `{}`: {}; the record is written, edit {} by hand",
+                editor[0],
+                message(&e.to_string()),
+                located(dir, &draft.rel)
+            ))
+        })?;
+        if !status.success() {
+            say(&format!("the editor `{}` exited with {status}", editor[0]));
+        }
+    }
+    // The record's checks, in the catalog as it is now: links to other records count.
+    let catalog = open(dir, limits)?;
+    let own: Vec<&crate::diagnostic::Diagnostic> = catalog
+        .diagnostics()
+        .iter()
+        .filter(|d| d.path == draft.rel)
+        .collect();
+    let prefix = dir.display().to_string();
+    for d in &own {
+        put_line_kept(out, &d.render(&crate::text::shown(&prefix)))?;
+    }
+    let tally = Tally::of(&own.iter().map(|d| (*d).clone()).collect::<Vec<_>>());
+    put_line(
+        out,
+        &format!(
+            "checked {}: {}, {}",
+            located(dir, &draft.rel),
+            plural(tally.errors, "error"),
+            plural(tally.warnings, "warning")
+        ),
+    )?;
+    if tally.errors > 0 {
+        Err(Failure::Found)
+    } else {
+        Ok(())
+    }
+}
+
+/// A diagnostic as `check` prints it: the hint on its own line.
+fn put_line_kept(out: &mut impl Write, text: &str) -> io::Result<()> {
+    for line in text.lines() {
+        put_line(out, line)?;
+    }
+    Ok(())
+}
+
+/// `dossier schema`: every kind in one document, one kind, or a file per kind in a folder.
+fn schema(out: &mut impl Write, kind: Option<Kind>, into: Option<&Path>) -> Result<(), Failure> {
+    let Some(into) = into else {
+        let value = match kind {
+            Some(k) => crate::schema::for_kind(k),
+            None => crate::schema::all_kinds(),
+        };
+        return write_json(out, &value);
+    };
+    let cannot = |path: &Path, e: &io::Error| {
+        Failure::Fatal(format!(
+            "cannot write {}: {}",
+            path.display(),
+            message(&e.to_string())
+        ))
+    };
+    std::fs::create_dir_all(into).map_err(|e| cannot(into, &e))?;
+    let mut files: Vec<(String, Value)> = Kind::ALL
+        .iter()
+        .map(|k| {
+            (
+                format!("{}.schema.json", k.name()),
+                crate::schema::for_kind(*k),
+            )
+        })
+        .collect();
+    files.push(("dossier.schema.json".into(), crate::schema::all_kinds()));
+    for (name, value) in files {
+        let path = into.join(&name);
+        let mut text = serde_json::to_string_pretty(&value).map_err(io::Error::from)?;
+        text.push('\n');
+        std::fs::write(&path, text).map_err(|e| cannot(&path, &e))?;
+        put_line(out, &format!("wrote {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `dossier export`: the sources a query leads to (every source without one) as references.
+fn export(
+    out: &mut impl Write,
+    catalog: &Catalog,
+    query: &str,
+    format: ExportFormat,
+) -> Result<(), Failure> {
+    let sources: Vec<RecordIdx> = if query.trim().is_empty() {
+        (0..catalog.len() as RecordIdx)
+            .filter(|&i| catalog.get(i).kind == Kind::Source)
+            .collect()
+    } else {
+        let found: Vec<RecordIdx> = find(catalog, query, None)
+            .1
+            .iter()
+            .map(|h| h.record)
+            .collect();
+        crate::export::sources_of(catalog, &found)
+    };
+    if sources.is_empty() {
+        say(&if query.trim().is_empty() {
+            "no source records in the folder".to_owned()
+        } else {
+            format!("no source found for `{query}`")
+        });
+        return Err(Failure::Found);
+    }
+    let format = match format {
+        ExportFormat::CslJson => crate::export::Format::CslJson,
+        ExportFormat::Bibtex => crate::export::Format::Bibtex,
+        ExportFormat::Ris => crate::export::Format::Ris,
+    };
+    let text = crate::export::write(catalog, &sources, format, &mut |id, key| {
+        say(&format!(
+            "`{id}` cannot be a BibTeX key; it is exported as `{key}`"
+        ));
+    });
+    out.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 fn hit_json(catalog: &Catalog, query: &Query, h: &Hit) -> Value {

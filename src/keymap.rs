@@ -240,20 +240,36 @@ commands! {
         Search ["ctrl-y"] "copy a Markdown citation of the record shown",
         Detail ["c", "ctrl-y"] "copy a Markdown citation of the record",
     }
+    /// Mark the record shown for a reference list, or unmark it.
+    Mark "mark" "mark the record shown for a reference list (again: unmark)" {
+        Search ["alt-m"] "mark the record shown for a reference list (again: unmark)",
+        Detail ["m"] "mark the record for a reference list (again: unmark)",
+    }
+    /// Put a numbered Markdown list of the marked records, each with its sources, on the
+    /// clipboard.
+    CopyReferences "copy-references" "copy the marked records as a numbered Markdown reference list" {
+        Search ["alt-y"] "copy the marked records as a numbered Markdown reference list",
+        Detail ["R"] "copy the marked records as a numbered Markdown reference list",
+    }
     /// The detail pane shows the record's claims side by side (again: the record).
     Claims "claims" "the record's claims side by side, each with its sources (again: the record)" {
         Search ["alt-c"] "the record's claims side by side, each with its sources (again: the record)",
         Detail ["C"] "the record's claims side by side, each with its sources (again: the record)",
+    }
+    /// A new record: the query is its name, the kind chosen with alt-1..alt-5 its kind; the
+    /// editor opens on it, and the browser lands on it after.
+    NewRecord "new-record" "a new record named as the query, of the kind chosen (alt-1..alt-5), in the editor" {
+        Search ["alt-n"] "a new record named as the query, of the kind chosen (alt-1..alt-5), in the editor",
     }
     /// Incidents in date order instead of the ranked list (again: back).
     Timeline "timeline" "timeline: incidents in date order (again: every record)" {
         Search ["ctrl-t"] "timeline: incidents in date order (again: every record)",
         Detail ["t", "ctrl-t"] "timeline: incidents in date order (again: every record)",
     }
-    /// The timeline of the person or camp shown: their incidents in date order.
-    TimelineOf "timeline-of" "timeline of the person or camp shown" {
-        Search ["alt-t"] "timeline of the person or camp shown",
-        Detail ["T", "alt-t"] "timeline of this person or camp",
+    /// The timeline of the person, camp or organisation shown: their incidents in date order.
+    TimelineOf "timeline-of" "timeline of the person, camp or organisation shown" {
+        Search ["alt-t"] "timeline of the person, camp or organisation shown",
+        Detail ["T", "alt-t"] "timeline of this person, camp or organisation",
     }
     KindPerson "kind-person" "show only people (again: all)" {
         Search ["alt-1"] "show only people (again: all)",
@@ -346,6 +362,8 @@ pub enum Copied {
     Location,
     /// A Markdown citation: what it is, its date, its sources.
     Citation,
+    /// The marked records, numbered, each cited with its sources.
+    References,
 }
 
 impl Command {
@@ -372,6 +390,7 @@ impl Command {
             Command::CopyId => Some(Copied::Id),
             Command::CopyLocation => Some(Copied::Location),
             Command::CopyCitation => Some(Copied::Citation),
+            Command::CopyReferences => Some(Copied::References),
             _ => None,
         }
     }

@@ -735,6 +735,7 @@ impl Browser {
                 Effect::View(req) => Some(open_viewer(&self.dir, &req, None)),
                 Effect::Copy { text, what } => Some(copy(terminal, &text, &what)),
                 Effect::Edit(req) => self.edit(terminal, &req)?,
+                Effect::NewRecord { kind, name } => self.new_record(terminal, kind, &name)?,
             };
         }
         Ok(Flow::Continue)
@@ -824,6 +825,12 @@ impl Browser {
         EDITOR.store(EDITOR_STARTING, Ordering::SeqCst);
         let status = self.hand_over(terminal, || {
             crate::editor::run(&editor, &path, line, |pid| {
+                if pid == 0 {
+                    // When it ended first, then that it runs no more: a Ctrl-C that ended it is
+                    // read by the signal thread at about this moment, and must find one or the
+                    // other (it found neither, now and then, and quit).
+                    EDITOR_ENDED.store(millis().max(1), Ordering::SeqCst);
+                }
                 EDITOR.store(pid, Ordering::SeqCst);
             })
         });
@@ -865,6 +872,58 @@ impl Browser {
         self.start_reload();
         self.after_edit.clone_from(&note);
         Ok(note.map(Action::Message))
+    }
+
+    /// Write a new record from its template (as `dossier new` does), then edit it; the reload
+    /// after the editor shows it.
+    fn new_record(
+        &mut self,
+        terminal: &mut Terminal<Backend>,
+        kind: crate::model::Kind,
+        name: &str,
+    ) -> anyhow::Result<Option<Action>> {
+        let taken = |id: &str| {
+            self.catalog
+                .by_id(id)
+                .map(|r| r.path.to_string())
+                .or_else(|| {
+                    let rel = format!("{}/{id}.yaml", kind.folder());
+                    self.dir.join(&rel).exists().then_some(rel)
+                })
+        };
+        let written = crate::create::draft(kind, name, None, &taken)
+            .and_then(|d| crate::create::write(&self.dir, &d).map(|path| (d, path)));
+        let (draft, path) = match written {
+            Ok(done) => done,
+            Err(crate::create::NewError::Exists { id, path, free }) => {
+                return Ok(Some(Action::Message(format!(
+                    "a record with id `{id}` exists ({}); for another, name it so that its id is {free}, or use `dossier new --id {free}`",
+                    crate::text::shown(&path)
+                ))));
+            }
+            Err(e) => return Ok(Some(Action::Message(format!("not created: {e}")))),
+        };
+        let about = format!(
+            "new {kind} \u{201c}{}\u{201d} at {}:{}",
+            crate::text::shown(name),
+            crate::text::shown(&draft.rel),
+            draft.line
+        );
+        app::update(
+            &mut self.state,
+            &self.catalog,
+            Action::Created {
+                id: std::sync::Arc::from(draft.id.as_str()),
+                about: about.clone(),
+            },
+        );
+        let req = ViewRequest {
+            path: std::path::absolute(&path).unwrap_or(path),
+            line: draft.line,
+            highlight: (draft.line, draft.line),
+            about,
+        };
+        self.edit(terminal, &req)
     }
 
     /// Read the folder again on a thread of its own; the list stays usable meanwhile (at 100,000

@@ -191,6 +191,36 @@ mod tests {
         insta::assert_snapshot!(draw(&s, &c));
     }
 
+    /// The claims view of an attack whose sources disagree on the toll: each figure with its
+    /// sources' short titles and locators, the disputed ones marked, the range that holds both
+    /// not marked.
+    #[test]
+    fn claims_view_80x24() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "sources/ai-release.yaml",
+            "title: A release about the camp\npublisher: Amnesty International\nissued: 2013-06?\n",
+        );
+        write(
+            "sources/other.yaml",
+            "title: Another account\npublisher: Camp newsletter\n",
+        );
+        write(
+            "incidents/rocket-attack.yaml",
+            "name: Rocket attack on Camp Liberty\ndate:\n  - date: 2013-06\n    sources: [other]\n  - date: 2013-06-15?\n    sources: [ai-release]\n    inferred: the day from the release's neighbours\nfigures:\n  - what: residents killed\n    count: 2\n    sources:\n      - {source: ai-release, locator: paragraph 2}\n  - what: Residents-killed\n    count: 3\n    sources:\n      - {source: other, locator: page 4}\n      - {source: ai-release, locator: paragraph 5}\n  - what: residents killed\n    qualifier: at least\n    count: 2\n    sources: [{source: other, locator: page 1}]\nsources: [ai-release, other]\n",
+        );
+        let c = Catalog::open(dir.path(), Limits::default()).unwrap();
+        let mut s = State::new(&c, 80, 24);
+        update(&mut s, &c, Action::Command(Command::FocusDetail));
+        update(&mut s, &c, Action::Command(Command::Claims));
+        insta::assert_snapshot!(draw(&s, &c));
+    }
+
     #[test]
     fn tiny_20x5() {
         let c = catalog();

@@ -110,52 +110,77 @@ fn wrap_line(n: usize, line: &Line, width: usize, rows: &mut Vec<Row>) {
             tone,
         }),
     };
+    // End the row and start the next, indented; the columns it starts with.
+    let next_row = |row: &mut Row, rows: &mut Vec<Row>| {
+        let done = std::mem::replace(
+            row,
+            Row {
+                line: n,
+                segs: vec![Seg {
+                    text: " ".repeat(indent),
+                    tone: Tone::Plain,
+                }],
+            },
+        );
+        rows.push(done);
+        indent
+    };
+    // Words keep their trailing space so that breaks fall between words. A word runs on across
+    // segments where no space separates them, so the `;` or `)` right after a link stays on the
+    // link's row.
+    let mut words: Vec<Vec<(&str, Tone)>> = vec![Vec::new()];
     for seg in &line.segs {
-        // Words keep their trailing space so that breaks fall between words.
-        for word in seg.text.split_inclusive(' ') {
-            let w = self::width(word);
-            let w_trim = self::width(word.trim_end_matches(' '));
-            if used + w_trim > width && used > indent {
-                rows.push(std::mem::replace(
-                    &mut row,
-                    Row {
-                        line: n,
-                        segs: Vec::new(),
-                    },
-                ));
-                push(&mut row, &" ".repeat(indent), Tone::Plain);
-                used = indent;
-                if word.trim().is_empty() {
-                    continue;
-                }
+        for piece in seg.text.split_inclusive(' ') {
+            if let Some(word) = words.last_mut() {
+                word.push((piece, seg.tone));
             }
-            if used + w <= width {
-                push(&mut row, word, seg.tone);
-                used += w;
+            if piece.ends_with(' ') {
+                words.push(Vec::new());
+            }
+        }
+    }
+    for word in words.iter().filter(|w| !w.is_empty()) {
+        let w: usize = word.iter().map(|(t, _)| self::width(t)).sum();
+        let trailing = word
+            .last()
+            .map_or(0, |(t, _)| t.len() - t.trim_end_matches(' ').len());
+        let w_trim = w - trailing;
+        if used + w_trim > width && used > indent {
+            used = next_row(&mut row, rows);
+            if w_trim == 0 {
                 continue;
             }
-            if used + w_trim <= width {
-                // The word fits but its trailing space does not: the row ends here.
-                push(&mut row, word.trim_end_matches(' '), seg.tone);
-                used = width;
-                continue;
+        }
+        if used + w <= width {
+            for (text, tone) in word {
+                push(&mut row, text, *tone);
             }
-            // A word longer than the row: break it by characters.
-            for c in word.chars() {
+            used += w;
+            continue;
+        }
+        if used + w_trim <= width {
+            // The word fits but its trailing space does not: the row ends here.
+            let last = word.len() - 1;
+            for (i, (text, tone)) in word.iter().enumerate() {
+                let text = if i == last {
+                    text.trim_end_matches(' ')
+                } else {
+                    text
+                };
+                push(&mut row, text, *tone);
+            }
+            used = width;
+            continue;
+        }
+        // A word longer than the row: break it by characters.
+        for (text, tone) in word {
+            for c in text.chars() {
                 let cw = c.width().unwrap_or(0);
                 if used + cw > width && used > indent {
-                    rows.push(std::mem::replace(
-                        &mut row,
-                        Row {
-                            line: n,
-                            segs: Vec::new(),
-                        },
-                    ));
-                    push(&mut row, &" ".repeat(indent), Tone::Plain);
-                    used = indent;
+                    used = next_row(&mut row, rows);
                 }
                 let mut buf = [0; 4];
-                push(&mut row, c.encode_utf8(&mut buf), seg.tone);
+                push(&mut row, c.encode_utf8(&mut buf), *tone);
                 used += cw;
             }
         }

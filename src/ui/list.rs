@@ -76,7 +76,8 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
         let spans = if state.results.timeline {
             timeline_spans(hit, catalog, theme, date_width, width)
         } else {
-            row_spans(hit, catalog, theme)
+            let id = &*catalog.get(hit.record).id;
+            row_spans(hit, catalog, theme, state.marks.iter().any(|m| &**m == id))
         };
         let mut spans = fit(spans, width);
         if row == state.cursor {
@@ -95,10 +96,11 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme) -> Vec<Span<'a>> {
+fn row_spans<'a>(hit: &Hit, catalog: &'a Catalog, theme: Theme, marked: bool) -> Vec<Span<'a>> {
     let record = catalog.get(hit.record);
+    // A record marked for a reference list: `•` after its kind, in the column kept for it.
     let mut spans = vec![Span::styled(
-        format!("{} ", record.kind.letter()),
+        format!("{}{}", record.kind.letter(), if marked { '•' } else { ' ' }),
         theme.kind(record.kind),
     )];
     spans.extend(name_spans(hit, record, theme));

@@ -144,6 +144,17 @@ fn the_claims_view_compares_figures_and_a_claim_with_two_sources_asks_which_to_f
     pty.wait_for("the detail pane focused", |_| {
         row(&pty, 29).starts_with(" READ")
     });
+    // The record itself names each toll's source by title, with its locator, and marks the
+    // dispute.
+    let screen = pty.screen();
+    for said in [
+        "residents killed: 2",
+        "disputed",
+        "International, “A release about the camp”, paragraph",
+        "newsletter, “Another account”, page 4",
+    ] {
+        assert!(screen.contains(said), "{said} in\n{screen}");
+    }
     pty.send("C");
     let screen = pty.wait_text("┌ Claims");
     for count in ["killed: 2", "killed: 3", "killed: at least 2"] {

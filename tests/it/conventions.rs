@@ -7,7 +7,17 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::util::{BIN, Case, Run, run_command};
 
-const SUBCOMMANDS: [&str; 6] = ["check", "list", "show", "search", "completions", "man"];
+const SUBCOMMANDS: [&str; 9] = [
+    "check",
+    "list",
+    "show",
+    "search",
+    "new",
+    "schema",
+    "export",
+    "completions",
+    "man",
+];
 
 /// What a Markdown renderer makes of a document: its blocks, the links, and anything that
 /// means the text was taken for markup (HTML, emphasis, maths, a quote, a table...).
@@ -289,7 +299,7 @@ fn version_and_help() {
     assert_eq!(long.code, Some(0));
     for line in [
         "  0                ok\n",
-        "  1                errors found in the case files (check), or nothing found (show, search)\n",
+        "  1                errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)\n",
         "  128+N            the browser was ended by signal N",
         "  DOSSIER_DIR      the case-file folder when none is named; else ./casefiles\n",
         "  VISUAL, EDITOR   ",
@@ -338,7 +348,7 @@ fn bash_completion_parses_and_completes_commands_and_formats() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(complete("dossier s", 1), "show\nsearch\n");
+    assert_eq!(complete("dossier s", 1), "show\nsearch\nschema\n");
     assert_eq!(complete("dossier c", 1), "check\ncompletions\n");
     let all = complete("dossier ''", 1);
     for sub in SUBCOMMANDS {
@@ -447,7 +457,7 @@ fn the_man_page_has_every_command_the_exit_codes_and_the_environment() {
         "--format <FORMAT>",
         "citation: One line of Markdown",
         "128+N",
-        "errors found in the case files (check), or nothing found (show, search)",
+        "errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)",
         "DOSSIER_DIR",
         "VISUAL, EDITOR",
         "NO_COLOR",

@@ -140,7 +140,7 @@ fn the_timeline_of_a_person_holds_only_their_incidents_behind_a_chip() {
     // An incident has no timeline of its own: the status bar says so.
     pty.key("alt-t");
     pty.wait_for("the hint", |s| {
-        s.contains("a timeline is for a person or a camp")
+        s.contains("a timeline is for a person, a camp or an organisation")
     });
     quit(pty);
 }

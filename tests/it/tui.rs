@@ -161,10 +161,13 @@ fn follow_person_incident_camp_source_then_back_and_forward() {
     quit(pty);
 }
 
+/// A stub editor that records its arguments. It and its record live in a hidden folder of the
+/// case, which the watcher ignores: a file made or removed in the folder proper is a change on
+/// disk, and the reload it starts could overwrite, at any moment, the message a test waits for.
 pub fn stub_editor(case: &Case) -> (String, std::path::PathBuf) {
-    let out = case.path().join("editor-args.txt");
+    let out = case.path().join(".stub/editor-args.txt");
     let script = case.write(
-        "stub-editor",
+        ".stub/stub-editor",
         format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", out.display()),
     );
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();

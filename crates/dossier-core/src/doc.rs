@@ -738,7 +738,7 @@ pub fn record(catalog: &Catalog, idx: RecordIdx) -> Doc {
     }
 }
 
-/// How `from` mentions `to`: "as victim, killed", "cites it", "camp".
+/// How `from` mentions `to`: "as victim, killed", "as author; as witness", "cites it", "camp".
 fn backlink_role(from: &Record, to: &Record, field: LinkField) -> String {
     if matches!(field, LinkField::Participant | LinkField::Party)
         && let Some(i) = from.incident()
@@ -753,17 +753,19 @@ fn backlink_role(from: &Record, to: &Record, field: LinkField) -> String {
                     .any(|r| r.id.raw() == &*to.id)
             })
             .map(|p| {
-                p.role
-                    .iter()
-                    .chain(&p.act)
-                    .map(|t| t.shown().to_owned())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                // "as victim, killed"; with no role, the act alone ("condemned the killings").
+                let act = p.act.as_ref().map(|t| t.shown().to_owned());
+                match (&p.role, act) {
+                    (Some(role), Some(act)) => format!("as {}, {act}", role.shown()),
+                    (Some(role), None) => format!("as {}", role.shown()),
+                    (None, Some(act)) => act,
+                    (None, None) => String::new(),
+                }
             })
             .filter(|s| !s.is_empty())
             .collect();
         if !roles.is_empty() {
-            return format!("as {}", roles.join("; "));
+            return roles.join("; ");
         }
     }
     field.label().to_owned()

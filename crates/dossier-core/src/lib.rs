@@ -19,15 +19,18 @@
 //! records, `date` partial and uncertain dates, `text` strings made terminal-safe once, at load,
 //! beside their raw form, and `diagnostic` the problems found, each at `path:line:col`.
 
+pub mod create;
 pub mod date;
 pub mod diagnostic;
 pub mod doc;
+pub mod export;
 pub mod fold;
 pub mod haystack;
 pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod schema;
 pub mod search;
 pub mod text;
 pub mod timeline;

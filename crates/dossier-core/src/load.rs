@@ -321,7 +321,9 @@ fn classify(entry: &walkdir::DirEntry, root: &Path) -> Result<Option<Candidate>,
                 .or_else(|| did_you_mean(folder, Kind::ALL.map(Kind::folder)));
             let hint = match near {
                 Some(f) if rel.contains('/') => format!("did you mean the folder `{f}/`?"),
-                _ => "records live in people/, incidents/, camps/ or sources/".into(),
+                _ => {
+                    "records live in people/, incidents/, camps/, organizations/ or sources/".into()
+                }
             };
             Err(problem(false, "not in a record folder; skipped", &hint))
         }
@@ -831,8 +833,35 @@ fn budget_message(breach: &serde_saphyr::budget::BudgetBreach) -> Option<String>
     })
 }
 
+/// Fields `inferred:` cannot mark: the name and the lists, whose entries carry their own
+/// `inferred:`, and the dates, whose claims do.
+pub(crate) const NOT_MARKED: &[&str] = &[
+    "id",
+    "kind",
+    "name",
+    "title",
+    "aliases",
+    "summary",
+    "notes",
+    "tags",
+    "sources",
+    "related",
+    "inferred",
+    "positions",
+    "participants",
+    "figures",
+    "population",
+    "control",
+    "born",
+    "died",
+    "date",
+    "opened",
+    "closed",
+    "issued",
+];
+
 /// The top-level fields, the kinds each belongs to, and how a record file spells them.
-const FIELDS: &[(&str, &[Kind])] = {
+pub(crate) const FIELDS: &[(&str, &[Kind])] = {
     use Kind::{Camp as C, Incident as I, Organization as O, Person as P, Source as S};
     &[
         ("id", &[P, I, C, O, S]),
@@ -875,7 +904,7 @@ const FIELDS: &[(&str, &[Kind])] = {
     ]
 };
 
-fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
+pub(crate) fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
     FIELDS
         .iter()
         .filter(move |(_, kinds)| kinds.contains(&kind))
@@ -901,65 +930,104 @@ fn unknown_field(kind: Kind, field: &str) -> (String, String) {
 /// Every field any record may have. Which of them suit which kind is checked afterwards, so
 /// that a person file with `participants:` gets "that is an incident field" rather than a
 /// bare "unknown field".
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RecordFile {
+pub(crate) struct RecordFile {
+    /// The record's id; the file name without `.yaml` is the id, so this is seldom written.
     id: Option<Ref>,
+    /// The kind, if written: it must agree with the folder (`person` in people/).
     kind: Option<At<String>>,
+    /// The record's name (a source has a `title` instead).
     name: Option<Text>,
+    /// A source's title, as the document gives it; in [brackets] when the copy has none.
     title: Option<Text>,
+    /// Other spellings and transliterations, for searching.
     #[serde(default)]
     aliases: Vec<Text>,
+    /// In your own words: what the sources say, attributed to them.
     #[serde(default, deserialize_with = "crate::text::paragraph")]
     summary: Option<Text>,
+    /// Remarks on the record itself: gaps, doubts, how it was put together.
     #[serde(default, deserialize_with = "crate::text::paragraph")]
     notes: Option<Text>,
+    /// Words to find and group records by.
     #[serde(default)]
     tags: Vec<Text>,
+    /// The sources the record rests on: source ids, or `{source, locator, note}`.
     #[serde(default)]
     sources: Vec<Citation>,
+    /// Ids of records related to this one.
     #[serde(default)]
     related: Vec<Ref>,
+    /// Fields whose single value is worked out rather than given by a source, with why:
+    /// `{nationality: "from his Iraqi government office"}`.
     inferred: Option<InferredFields>,
+    /// female, male or unknown.
     sex: Option<At<Text>>,
+    /// In words: Iranian, Iraqi.
     nationality: Option<Text>,
+    /// Organisations the person belongs to: names, or `{organization: id}`.
     #[serde(default)]
     affiliations: Vec<Party>,
+    /// Offices held: `{title, organisation, from, to, sources}`.
     #[serde(default)]
     positions: Vec<At<Position>>,
+    /// What became of the person: alive, abducted, detained, killed, executed, ...
     status: Option<At<Text>>,
+    /// A date (2013, 2013-09, 2013-09-01; `~` approximate, `?` uncertain), or claims with sources.
     #[serde(default)]
     born: Dates,
+    /// A date (2013, 2013-09, 2013-09-01; `~` approximate, `?` uncertain), or claims with sources.
     #[serde(default)]
     died: Dates,
+    /// Ids of the camps the person lived in.
     #[serde(default)]
     camps: Vec<Ref>,
+    /// What sort of incident, organisation or document this is.
     #[serde(rename = "type")]
     kind_of: Option<At<Text>>,
+    /// When it happened: a date (2013, 2013-09, 2013-09-01, 2011-01/2011-02; `~` approximate, `?`
+    /// uncertain), or a list of claims, each with its sources, where sources disagree.
     #[serde(default)]
     date: Dates,
+    /// The id of the camp where it happened.
     camp: Option<Ref>,
+    /// Where it happened, in words, when not (only) at a camp.
     place: Option<Text>,
+    /// Who took part: `{person | organization | group, role, act, sources}`.
     #[serde(default)]
     participants: Vec<At<Participant>>,
+    /// Numbers the sources give: `{what, count | min + max, qualifier, date, sources}`.
     #[serde(default)]
     figures: Vec<At<Figure>>,
+    /// Where the camp is: `{country, province, description, coordinates: {lat, lon}}`.
     location: Option<Place>,
+    /// When the camp opened: a date, or claims with sources.
     #[serde(default)]
     opened: Dates,
+    /// When the camp closed: a date, or claims with sources.
     #[serde(default)]
     closed: Dates,
+    /// How many lived there, over time: figures, each with its date and sources.
     #[serde(default)]
     population: Vec<At<Figure>>,
+    /// Who ran or guarded the camp, over time: `{by, from, to, sources}`.
     #[serde(default)]
     control: Vec<At<Control>>,
+    /// The camp's size, in words.
     area: Option<Text>,
+    /// Who published the source: a name, or `{organization: id}`.
     publisher: Option<Party>,
+    /// When the source was issued: a date as written, or claims with sources.
     #[serde(default)]
     issued: Dates,
+    /// The document's own reference number (an AI Index number, a UN symbol).
     reference: Option<Text>,
+    /// Where the document can be read.
     url: Option<Text>,
+    /// A local copy, relative to the case-file folder: `e` on a citation opens it.
     document: Option<Text>,
+    /// Whose point of view the source speaks from: human-rights NGO, government, ...
     perspective: Option<Text>,
 }
 
@@ -1226,30 +1294,6 @@ impl Check<'_> {
         fields: &[(&'static str, Pos)],
         at: Pos,
     ) -> Vec<crate::model::Inferred> {
-        const NOT_MARKED: &[&str] = &[
-            "id",
-            "kind",
-            "name",
-            "title",
-            "aliases",
-            "summary",
-            "notes",
-            "tags",
-            "sources",
-            "related",
-            "inferred",
-            "positions",
-            "participants",
-            "figures",
-            "population",
-            "control",
-            "born",
-            "died",
-            "date",
-            "opened",
-            "closed",
-            "issued",
-        ];
         let mut out = Vec::new();
         for (field, reason) in map.map(|m| m.0).unwrap_or_default() {
             let known = fields_of(self.kind).find(|f| *f == field);
@@ -1742,7 +1786,7 @@ impl<'de> Deserialize<'de> for Party {
 }
 
 /// `inferred: {field: reason, ...}`, in the order written.
-struct InferredFields(Vec<(String, Text)>);
+pub(crate) struct InferredFields(Vec<(String, Text)>);
 
 impl<'de> Deserialize<'de> for InferredFields {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

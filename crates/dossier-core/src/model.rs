@@ -164,7 +164,7 @@ impl DateText {
 }
 
 /// A claim about a date, attributed to the sources that make it.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DateClaim {
     pub date: DateText,
@@ -221,7 +221,7 @@ pub struct Citation {
 }
 
 /// A number as a source gives it: exact, a range, or a vague word ("dozens").
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
     pub what: Option<Text>,
@@ -386,7 +386,7 @@ fn group_thousands(n: u64) -> String {
 
 /// Someone who took part in an incident: a person or an organisation on file, or a group named
 /// in free text.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
     pub person: Option<Ref>,
@@ -402,7 +402,7 @@ pub struct Participant {
 }
 
 /// An office a person held.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Position {
     pub title: Text,
@@ -417,7 +417,7 @@ pub struct Position {
 }
 
 /// Who ran or guarded a camp, and when.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Control {
     pub by: Text,
@@ -430,7 +430,7 @@ pub struct Control {
     pub inferred: Option<Text>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Place {
     pub country: Option<Text>,
@@ -439,7 +439,7 @@ pub struct Place {
     pub coordinates: Option<Coordinates>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Coordinates {
     pub lat: f64,

@@ -53,8 +53,8 @@ pub enum Filter {
     Uncertain(String),
     /// Records with a value marked as inferred; the value names the field.
     Inferred(String),
-    /// A record by id, exactly: for a person, the incidents they took part in; for a camp, the
-    /// camp, its incidents and its people. The browser's timeline of one person or camp.
+    /// A record by id, exactly: for a person or an organisation, the incidents they took part
+    /// in; for a camp, the camp, its incidents and its people. The browser's timeline of one person or camp.
     Scope(Kind, String),
 }
 
@@ -1910,9 +1910,12 @@ impl<'a> Filters<'a> {
             Filter::Scope(_, id) => {
                 *r.id == **id
                     || r.incident().is_some_and(|i| {
-                        i.participants
-                            .iter()
-                            .any(|p| p.person.as_ref().is_some_and(|p| p.id.raw() == id))
+                        i.participants.iter().any(|p| {
+                            p.person
+                                .iter()
+                                .chain(&p.organization)
+                                .any(|p| p.id.raw() == id)
+                        })
                     })
             }
             Filter::Disputed(v) => marked(r, v, |m| m.disputed),
