@@ -23,6 +23,41 @@ fn export(args: &[&str]) -> String {
     run.stdout
 }
 
+/// A bundled source's title, as its file writes it (the test compares with the case files,
+/// not with a copy of a title).
+fn title_of(id: &str) -> String {
+    let dir = casefiles();
+    let run = run_in(&dir, &["show", id, "-C", dir.to_str().unwrap(), "--json"]);
+    let record: Value = serde_json::from_str(&run.stdout).unwrap();
+    record["title"]
+        .as_str()
+        .expect("a source has a title")
+        .to_owned()
+}
+
+/// Title case as the Chicago style of citeproc writes it: each word capitalised but for short
+/// function words after the first.
+fn title_case(title: &str) -> String {
+    const SMALL: &[&str] = &[
+        "a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to",
+    ];
+    title
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i > 0 && SMALL.contains(&w) {
+                w.to_owned()
+            } else {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
 /// Run pandoc; a machine without it fails the test saying what to install.
 fn pandoc(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("pandoc")
@@ -49,10 +84,7 @@ fn csl_json_carries_title_publisher_date_as_written_number_and_type() {
         .unwrap();
     assert_eq!(item["type"], "report");
     assert_eq!(item["genre"], "press release");
-    assert_eq!(
-        item["title"],
-        "Iraq Government urged to investigate deadly attack on Camp Liberty"
-    );
+    assert_eq!(item["title"], title_of("ai-mde-14-010-2013"));
     assert_eq!(item["author"][0]["literal"], "Amnesty International");
     assert_eq!(item["number"], "MDE 14/010/2013");
     // `2013-06-15/2013-12-31`: both ends, each with the parts written.
@@ -96,9 +128,10 @@ fn pandoc_citeproc_makes_the_reference_from_the_csl_json() {
     );
     let reference = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        reference.contains(
-            "Amnesty International. 2013. “Iraq Government Urged to Investigate Deadly Attack on Camp Liberty.” Press release MDE 14/010/2013."
-        ),
+        reference.contains(&format!(
+            "Amnesty International. 2013. “{}.” Press release MDE 14/010/2013.",
+            title_case(&title_of("ai-mde-14-010-2013"))
+        )),
         "no reference in:\n{text}"
     );
 }
@@ -118,10 +151,7 @@ fn bibtex_parses_with_pandocs_bibtex_reader_entry_for_entry() {
         .iter()
         .find(|i| i["id"] == "ai-mde-14-010-2013")
         .unwrap();
-    assert_eq!(
-        item["title"],
-        "Iraq Government urged to investigate deadly attack on Camp Liberty"
-    );
+    assert_eq!(item["title"], title_of("ai-mde-14-010-2013"));
     assert_eq!(item["author"][0]["literal"], "Amnesty International");
     assert_eq!(item["number"], "MDE 14/010/2013");
     assert_eq!(item["type"], "report");
