@@ -620,3 +620,42 @@ fn shell(case: &Case, command: &str) {
         .unwrap();
     assert!(run.success(), "{command}");
 }
+
+#[test]
+fn running_out_of_memory_is_said_in_a_dossier_line_first() {
+    // Under a small address-space cap (`ulimit -v`, prlimit) an allocation fails and Rust
+    // aborts; the user reads first what happened, in dossier's words. Several caps, since where
+    // the run fails depends on the build; each run either checks the folder or says so.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut failed = 0;
+    for cap in [8, 16, 24, 32, 48, 64, 128] {
+        let mut cmd = Command::new("prlimit");
+        cmd.arg(format!("--as={}", cap * 1024 * 1024))
+            .arg("--")
+            .arg(BIN)
+            .args(["check", "casefiles"])
+            .current_dir(root)
+            .env("RUST_BACKTRACE", "0");
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let run = run_command(cmd);
+        // Ended by a signal with something said: the abort that follows a failed allocation.
+        // (Too small a cap to map the program at all kills it before it says anything; one that
+        // leaves no room for a thread's stack is a panic, exit 101, which names the thread pool.)
+        let aborted = run.code.is_none() && !run.stderr.is_empty();
+        if !aborted {
+            continue;
+        }
+        failed += 1;
+        assert!(
+            run.stderr.starts_with("dossier: out of memory: "),
+            "{cap} MB: {run:?}"
+        );
+        assert_eq!(
+            run.stderr.matches("dossier: out of memory").count(),
+            1,
+            "said once: {run:?}"
+        );
+    }
+    assert!(failed > 0, "no cap made dossier run out of memory");
+}

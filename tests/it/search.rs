@@ -367,7 +367,7 @@ fn a_pasted_page_is_cut_where_the_search_box_ends_and_the_next_key_is_answered()
 }
 
 /// User and system CPU time of a process so far, from `/proc/PID/stat`.
-fn cpu_seconds(pid: u32) -> f64 {
+pub fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc/PID/stat");
     // The fields after the command name, which is in parentheses and may hold spaces.
     let after = &stat[stat.rfind(')').expect("a command name") + 2..];

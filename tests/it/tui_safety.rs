@@ -508,3 +508,38 @@ fn flags_and_a_letter_piled_with_marks_keep_the_screen_in_its_cells() {
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
+
+#[test]
+fn a_four_megabyte_summary_costs_no_more_per_key_than_a_short_one() {
+    // The detail pane wraps a record once per width, not on every key and frame: a 4 MB
+    // one-line summary (under the 4 MiB cap) cost about 50 ms of CPU per key when it was
+    // wrapped per key. A hundred keys then took seconds of CPU; the bound is far above what
+    // wrapping once costs, and far below what wrapping per key did.
+    let case = Case::good();
+    let summary = "word ".repeat(800_000);
+    case.write(
+        "people/long.yaml",
+        format!("name: Long Summary\nsummary: {summary}\nsources: [ai-release]\n"),
+    );
+    let mut pty = Pty::spawn(case.path(), &["."], &[], 80, 24);
+    pty.wait_text("Records");
+    pty.send("long summary");
+    pty.wait_text("Long Summary  person");
+    pty.key("enter");
+    pty.wait_for("the detail pane focused", |_| {
+        pty.rows()[23].starts_with(" READ")
+    });
+    let before = crate::search::cpu_seconds(pty.pid());
+    for _ in 0..50 {
+        pty.send("j");
+        pty.send("\x04"); // Ctrl-D: half a page down
+    }
+    pty.send("G");
+    pty.wait_text("Detail 100%");
+    let spent = crate::search::cpu_seconds(pty.pid()) - before;
+    println!("{spent:.2} s of CPU for 101 keys");
+    assert!(spent < 2.0, "{spent:.2} s of CPU for 101 keys");
+    pty.key("ctrl-c");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
