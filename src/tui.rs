@@ -18,11 +18,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use crossterm::event::{
-    self as term_event, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste,
-    EnableMouseCapture, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton,
-    MouseEventKind,
+    self as term_event, EnableBracketedPaste, EnableMouseCapture, Event as TermEvent, KeyCode,
+    KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
-use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{self, EnterAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 
@@ -95,7 +94,24 @@ fn put_back_terminal_settings() {
 /// Modes another program may have left set that change how keys arrive or where lines go:
 /// application cursor keys and keypad off, and the scroll region the whole screen (the cursor
 /// saved around it, since resetting the region moves it home).
-const RESET_MODES: &str = "\x1b[?1l\x1b>\x1b7\x1b[r\x1b8";
+macro_rules! reset_modes {
+    () => {
+        "\x1b[?1l\x1b>\x1b7\x1b[r\x1b8"
+    };
+}
+const RESET_MODES: &str = reset_modes!();
+
+/// Everything `enter_terminal` set, undone: bracketed paste and the mouse off, the alternate
+/// screen left, the modes reset, the cursor shown. One constant, so that a signal handler
+/// (`restore_on_abort`) can write it without formatting anything.
+const RESTORE_BYTES: &[u8] = concat!(
+    "\x1b[?2004l",
+    "\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l",
+    "\x1b[?1049l",
+    reset_modes!(),
+    "\x1b[?25h"
+)
+.as_bytes();
 
 fn enter_terminal() -> io::Result<()> {
     put_back_terminal_settings();
@@ -115,14 +131,7 @@ fn enter_terminal() -> io::Result<()> {
 pub fn restore_terminal() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
-        let _ = execute!(
-            out,
-            DisableBracketedPaste,
-            DisableMouseCapture,
-            LeaveAlternateScreen,
-            crossterm::style::Print(RESET_MODES),
-            cursor::Show
-        );
+        let _ = out.write_all(RESTORE_BYTES);
         let _ = out.flush();
         let _ = terminal::disable_raw_mode();
         put_back_terminal_settings();
@@ -137,9 +146,6 @@ impl Drop for Guard {
         restore_terminal();
     }
 }
-
-/// The bytes `restore_terminal` writes, as one constant a signal handler can write.
-const RESTORE_BYTES: &[u8] = b"\x1b[?2004l\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l\x1b[?1049l\x1b[?1l\x1b>\x1b7\x1b[r\x1b8\x1b[?25h";
 
 /// Put the terminal back if the process aborts: an allocation that fails (memory exhausted or
 /// capped with `ulimit -v`) or any other `abort` ends the process in SIGABRT, with no unwinding,

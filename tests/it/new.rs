@@ -3,28 +3,10 @@
 //! the record's checks after; and every refusal one line, exit 2, nothing written.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::Command;
 
 use crate::pty::Pty;
-use crate::util::{BIN, Case, run_command};
-
-/// Every file under the folder, with its content, to show that nothing was written.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
+use crate::util::{BIN, Case, run_command, snapshot};
 
 #[test]
 fn new_writes_a_template_named_after_the_record_and_checks_it() {

@@ -2,13 +2,12 @@
 //! terminal, odd file names reach the editor intact, failures leave dossier running, and every
 //! way out restores the terminal.
 
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::pty::Pty;
-use crate::util::{BIN, Case};
+use crate::util::{BIN, Case, snapshot};
 
 /// Byte sequences that must never be written: each would act on the terminal (clipboard write,
 /// hyperlink, full reset, scrollback clear, cursor jump, C1 CSI, BEL) or reorder/hide text.
@@ -31,21 +30,6 @@ fn assert_clean(raw: &[u8], when: &str) {
             "{what} reached the terminal {when}"
         );
     }
-}
-
-/// Every file under a folder and its contents, to prove nothing was written.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn script(case: &Case, name: &str, body: &str) -> String {

@@ -174,3 +174,18 @@ pub fn assert_good_records_load(case: &Case) {
         );
     }
 }
+
+/// Every file under a folder and its contents, to prove nothing was written.
+pub fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
