@@ -178,7 +178,6 @@ fn relevance(each: bool) {
         .collect();
     let names: Vec<String> = catalog
         .records()
-        .iter()
         .flat_map(|r| {
             std::iter::once(&r.name)
                 .chain(&r.aliases)
@@ -333,7 +332,6 @@ fn run_size(dir: &Path, n: usize, quick: bool) -> Row {
     // Matching names: ours against the card's crate and fzf, the same text and queries.
     let names: Vec<String> = catalog
         .records()
-        .iter()
         .flat_map(|r| std::iter::once(&r.name).chain(&r.aliases))
         .map(|t| t.shown().to_owned())
         .collect();

@@ -2205,7 +2205,11 @@ mod tests {
         cmd(&mut s, &c, Command::Forward);
         acts_on_shown(&mut s, &c);
         // A reload and a search answered late keep what is shown.
-        let c2 = Catalog::build(PathBuf::from("/cases"), c.records().to_vec(), vec![]);
+        let c2 = Catalog::build(
+            PathBuf::from("/cases"),
+            c.records().cloned().collect(),
+            vec![],
+        );
         reload(&mut s, &c2, catalog());
         assert_eq!(shown_title(&s), "Abduction of seven residents");
         acts_on_shown(&mut s, &c2);
@@ -2394,7 +2398,7 @@ mod tests {
         cmd(&mut s, &c, Command::Bottom);
         let before = current(&s).to_owned();
         // A new catalog with one more record sorted before the selection.
-        let mut records: Vec<Record> = c.records().to_vec();
+        let mut records: Vec<Record> = c.records().cloned().collect();
         records.extend(
             parse_record(
                 "people/aaa.yaml",
@@ -2418,7 +2422,6 @@ mod tests {
         }
         let records: Vec<Record> = c
             .records()
-            .iter()
             .filter(|r| &*r.id != "mohammad-ratebi")
             .cloned()
             .collect();
@@ -2488,7 +2491,11 @@ mod tests {
         // The terminal loop carries out the copy and says so.
         update(&mut s, &c, Action::Message("copied a citation".into()));
         let copied = s.message.clone();
-        let c2 = Catalog::build(PathBuf::from("/cases"), c.records().to_vec(), vec![]);
+        let c2 = Catalog::build(
+            PathBuf::from("/cases"),
+            c.records().cloned().collect(),
+            vec![],
+        );
         let reloaded = |s: &mut State, acts_at_start| {
             act(
                 s,
@@ -2513,7 +2520,7 @@ mod tests {
         let c = catalog();
         let broken = Catalog::build(
             PathBuf::from("/cases"),
-            c.records().to_vec(),
+            c.records().cloned().collect(),
             vec![Diagnostic::error(
                 "people/x.yaml",
                 crate::model::Pos { line: 1, col: 1 },

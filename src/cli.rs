@@ -1138,7 +1138,6 @@ fn list(
 ) -> Result<(), Failure> {
     let records = catalog
         .records()
-        .iter()
         .filter(|r| kind.is_none_or(|k| r.kind == k));
     match format {
         ListFormat::Json => {
@@ -1229,7 +1228,7 @@ fn vimgrep_line(catalog: &Catalog, dir: &Path, r: &Record) -> String {
 
 fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Result<(), Failure> {
     let Some(idx) = catalog.idx(id) else {
-        let hint = crate::diagnostic::did_you_mean(id, catalog.records().iter().map(|r| &*r.id))
+        let hint = crate::diagnostic::did_you_mean(id, catalog.records().map(|r| &*r.id))
             .map(|near| format!("; did you mean `{near}`?"))
             .unwrap_or_default();
         say(&format!("no record with id `{id}`{hint}"));

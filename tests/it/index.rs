@@ -281,15 +281,37 @@ fn a_truncated_index_is_ignored_and_rebuilt() {
 
 #[test]
 fn a_garbled_index_is_ignored_and_rebuilt() {
+    // Past the 64-byte header: the part every load reads.
     damaged(
         |_, b| {
-            let middle = b.len() / 2;
-            for x in &mut b[middle..middle + 64] {
+            for x in &mut b[96..160] {
                 *x ^= 0x5a;
             }
         },
         "checksum",
     );
+}
+
+#[test]
+fn a_garbled_record_in_the_index_is_read_from_its_file_and_the_index_rebuilt() {
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    let index = f.index_file();
+    let mut bytes = std::fs::read(&index).unwrap();
+    // The end of the file is the last record's archive.
+    let end = bytes.len();
+    for x in &mut bytes[end - 48..end - 16] {
+        *x ^= 0x5a;
+    }
+    std::fs::write(&index, &bytes).unwrap();
+    // Listing reads every record: the damaged one is read from its file.
+    let with = f.run(&["list", "--json"]);
+    let without = f.run_without_index(&["list", "--json"]);
+    assert_eq!((with.code, &with.stdout), (without.code, &without.stdout));
+    let status = f.status();
+    assert_eq!(status["reread"], status["files"], "rebuilt: {status}");
+    assert_eq!(f.status()["whole"], true);
+    f.assert_same_answers("after a garbled record");
 }
 
 #[test]

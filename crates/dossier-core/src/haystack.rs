@@ -77,6 +77,8 @@ pub(crate) struct Entry {
     pub(crate) ids: Box<str>,
     /// The length of the id at the start of `ids`.
     id_len: u32,
+    /// The length of the record's name as written: the shorter name ranks first among equals.
+    pub(crate) name_len: u32,
     /// Everything else worth finding (see `searchable`), folded and joined.
     pub(crate) text: Box<str>,
     /// The keys of the capitalised words of `text` (the names in it), each followed by a space,
@@ -155,6 +157,7 @@ fn entry<'a>(r: &'a Record, name_of: &(impl Fn(&str) -> Option<&'a str> + Sync))
         keys_letters: letters(&text_keys),
         ids: ids.into_boxed_str(),
         id_len,
+        name_len: r.name.raw().len().try_into().unwrap_or(u32::MAX),
         text: text.into_boxed_str(),
         text_keys: text_keys.into_boxed_str(),
     }

@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::haystack::Haystacks;
 use crate::load::{self, Limits, LoadError};
 use crate::model::{Kind, LinkField, Record, id_key, look_alike_key};
+use crate::shelf::Shelf;
 
 /// Dangling links that get a did-you-mean hint.
 const MAX_SUGGESTIONS: usize = 200;
@@ -47,11 +48,38 @@ pub struct Link {
     pub to: Option<RecordIdx>,
 }
 
+/// A catalog's records: in memory, or in the index file until asked for (`shelf`).
+#[derive(Debug)]
+enum Records {
+    Held(Vec<Record>),
+    Shelved(Shelf),
+}
+
+impl Records {
+    fn len(&self) -> usize {
+        match self {
+            Records::Held(v) => v.len(),
+            Records::Shelved(s) => s.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &Record {
+        match self {
+            Records::Held(v) => &v[i],
+            Records::Shelved(s) => s.get(i),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     root: PathBuf,
     /// Sorted by kind, then date (incidents) or name.
-    records: Vec<Record>,
+    records: Records,
+    /// Each record's id and kind, in list order: what a lookup or a count needs without
+    /// the record itself.
+    ids: Vec<Box<str>>,
+    kinds: Vec<Kind>,
     by_id: HashMap<Box<str>, RecordIdx>,
     backlinks: Vec<Vec<Backlink>>,
     diagnostics: Vec<Diagnostic>,
@@ -147,7 +175,9 @@ impl Catalog {
         });
         Catalog {
             root,
-            records,
+            ids: records.iter().map(|r| r.id.clone()).collect(),
+            kinds: records.iter().map(|r| r.kind).collect(),
+            records: Records::Held(records),
             by_id,
             backlinks,
             diagnostics,
@@ -159,19 +189,24 @@ impl Catalog {
     /// lookup by id is built again.
     pub(crate) fn from_parts(
         root: PathBuf,
-        records: Vec<Record>,
+        records: Shelf,
+        (ids, kinds): (Vec<Box<str>>, Vec<Kind>),
         backlinks: Vec<Vec<Backlink>>,
         diagnostics: Vec<Diagnostic>,
         haystacks: Haystacks,
     ) -> Catalog {
-        let by_id = records
-            .iter()
+        let by_id = ids
+            .par_iter()
             .enumerate()
-            .map(|(i, r)| (id_key(&r.id).into(), i as RecordIdx))
+            .map(|(i, id)| (id_key(id).into(), i as RecordIdx))
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect();
         Catalog {
             root,
-            records,
+            records: Records::Shelved(records),
+            ids,
+            kinds,
             by_id,
             backlinks,
             diagnostics,
@@ -180,21 +215,18 @@ impl Catalog {
     }
 
     /// What `from_parts` takes, to write the index file.
-    pub(crate) fn parts(&self) -> (&[Record], &[Vec<Backlink>], &[Diagnostic], &Haystacks) {
-        (
-            &self.records,
-            &self.backlinks,
-            &self.diagnostics,
-            &self.haystacks,
-        )
+    pub(crate) fn parts(&self) -> (&[Vec<Backlink>], &[Diagnostic], &Haystacks) {
+        (&self.backlinks, &self.diagnostics, &self.haystacks)
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn records(&self) -> &[Record] {
-        &self.records
+    /// Every record, in list order. A catalog read back from the index reads each from there
+    /// as it goes: a caller that needs only ids or kinds asks for those (`id`, `kind`).
+    pub fn records(&self) -> impl ExactSizeIterator<Item = &Record> + '_ {
+        (0..self.records.len()).map(|i| self.records.get(i))
     }
 
     pub fn len(&self) -> usize {
@@ -202,11 +234,20 @@ impl Catalog {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.records.len() == 0
     }
 
     pub fn get(&self, idx: RecordIdx) -> &Record {
-        &self.records[idx as usize]
+        self.records.get(idx as usize)
+    }
+
+    /// A record's id, without reading the record.
+    pub fn id(&self, idx: RecordIdx) -> &str {
+        &self.ids[idx as usize]
+    }
+
+    pub fn kind(&self, idx: RecordIdx) -> Kind {
+        self.kinds[idx as usize]
     }
 
     /// The record with this id; ids compare in Unicode NFC (see `model::id_key`).
@@ -259,8 +300,8 @@ impl Catalog {
     /// Count of records by kind, in `Kind::ALL` order.
     pub fn counts(&self) -> [usize; Kind::ALL.len()] {
         let mut counts = [0; Kind::ALL.len()];
-        for r in &self.records {
-            counts[r.kind as usize] += 1;
+        for &k in &self.kinds {
+            counts[k as usize] += 1;
         }
         counts
     }
@@ -637,7 +678,6 @@ mod tests {
         ]);
         let order: Vec<_> = c
             .records()
-            .iter()
             .filter(|r| r.kind == Kind::Incident)
             .map(|r| &*r.id)
             .collect();

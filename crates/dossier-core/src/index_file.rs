@@ -14,14 +14,20 @@
 //!   and the catalog is built again from all of them (links and duplicates are across files);
 //! - no index, or one that cannot be trusted: every file is read, as `--no-index` does.
 //!
-//! The layout is rkyv's, validated (bytecheck) before anything in it is used, behind a header
-//! with a format version, the build's fingerprint (a hash of this crate's source, `build.rs`)
-//! and an xxh3 checksum of the rest: an index that is truncated, garbled, from another build or
+//! The file is a header, then what the list and the search need (the catalog without its
+//! records: ids, kinds, the haystacks, backlinks, diagnostics, and the table of files), then
+//! every record as an archive of its own. A catalog read back whole keeps its records in the
+//! file and reads each when it is first shown (`shelf`), so the browser and `dossier search`
+//! hold the haystacks and not the summaries. The layout is rkyv's, validated (bytecheck) before
+//! anything in it is used; the header carries a format version, the build's fingerprint (a hash
+//! of this crate's source, `build.rs`), the sizes and an xxh3 checksum of the first part, and
+//! each record has its own checksum: an index that is truncated, garbled, from another build or
 //! for another folder is ignored and rebuilt. Text read back is cleaned for the terminal again,
-//! exactly as text read from YAML (`text::Text`'s archive), and ids must still be ids. It is read
-//! into memory rather than mapped: a mapped file truncated by another process would kill this
-//! one with SIGBUS, and reading it costs a copy. Writes go to a temporary file renamed into
-//! place, so a reader sees the old index or the new one, never half of one.
+//! exactly as text read from YAML (`text::Text`'s archive), and ids must still be ids. It is
+//! read rather than mapped: a mapped file truncated by another process would kill this one with
+//! SIGBUS. Writes go to a temporary file renamed into place, so a reader sees the old index or
+//! the new one, never half of one; a reader keeps the file it opened, so records it reads later
+//! come from the index its catalog was built from.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,17 +35,18 @@ use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 use rkyv::rancor;
-use rkyv::with::{Inline, InlineAsBox};
+use rkyv::with::{Inline, InlineAsBox, Map};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{ArchivedDiagnostic, Diagnostic};
 use crate::haystack::Haystacks;
 use crate::index::{Backlink, Catalog};
 use crate::load::{self, FileId, FileRead, Limits, LoadError, Progress};
-use crate::model::{Body, Record};
+use crate::model::{Body, Kind};
+use crate::shelf::{self, ALIGN, Shelf, Slot};
 
 /// Bumped by hand when the header changes; the payload's layout is covered by the build's
 /// fingerprint.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &[u8; 8] = b"dossidx\0";
 /// The payload starts here: a multiple of 16, so it is aligned as rkyv needs.
 const HEADER: usize = 64;
@@ -189,25 +196,23 @@ fn load_with_index(
         files: scan.candidates.len(),
         ..IndexReport::default()
     };
-    let bytes = match read_index(&path, limits) {
-        Ok(bytes) => bytes,
+    let index = match Index::open(&path, limits) {
+        Ok(index) => Some(index),
         Err(Missing::No) => None,
         Err(Missing::Bad(why)) => {
             report.ignored = Some(why);
             None
         }
     };
-    let archived = bytes.as_ref().and_then(|b| {
-        match rkyv::access::<ArchivedSnapshot, rancor::Error>(&b[HEADER..]) {
-            Ok(a) if *a.root == *scan.canonical_root.as_os_str().to_string_lossy() => Some(a),
-            Ok(_) => {
-                report.ignored = Some("it is the index of another folder".into());
-                None
-            }
-            Err(e) => {
-                report.ignored = Some(format!("its contents do not check out ({e})"));
-                None
-            }
+    let archived = index.as_ref().and_then(|index| match index.meta() {
+        Ok(a) if *a.root == *scan.canonical_root.to_string_lossy() => Some(a),
+        Ok(_) => {
+            report.ignored = Some("it is the index of another folder".into());
+            None
+        }
+        Err(e) => {
+            report.ignored = Some(format!("its contents do not check out ({e})"));
+            None
         }
     });
     let identities: Vec<Option<FileId>> = scan
@@ -216,23 +221,21 @@ fn load_with_index(
         .map(load::Candidate::identity)
         .collect();
 
-    if let Some(a) = archived
-        && let Some(catalog) = whole(a, &scan, &identities, &abs_root)
+    if let (Some(index), Some(a)) = (&index, archived)
+        && let Some(parts) = whole(a, &scan, &identities)
     {
         progress
             .read
             .store(scan.candidates.len(), Ordering::Relaxed);
         report.reused = report.files;
         report.whole = true;
-        report.bytes = bytes.as_ref().map_or(0, |b| b.len() as u64);
+        report.bytes = index.size;
+        let catalog = shelved(index, parts, scan.canonical_root, abs_root, limits, path)?;
         return Ok(Opened {
             catalog,
             report,
             pending: None,
         });
-    }
-    if archived.is_none() && bytes.is_some() && report.ignored.is_none() {
-        report.ignored = Some("it could not be read".into());
     }
 
     // Some files changed: read those, take the others' records from the index.
@@ -242,7 +245,10 @@ fn load_with_index(
         .par_iter()
         .zip(&identities)
         .map(|(c, id)| {
-            let kept = archived.and_then(|a| reuse(a, &c.rel, *id));
+            let kept = index
+                .as_ref()
+                .zip(archived)
+                .and_then(|(index, a)| reuse(index, a, &c.rel, *id));
             progress.read.fetch_add(1, Ordering::Relaxed);
             match kept {
                 Some(read) => (read, true),
@@ -253,16 +259,48 @@ fn load_with_index(
             }
         })
         .collect();
-    drop(bytes);
+    drop(index);
     report.reused = reads.iter().filter(|(_, kept)| *kept).count();
     report.reread = report.files - report.reused;
-
     let (catalog, pending) = assemble(scan, reads, abs_root, cache, path, limits);
     Ok(Opened {
         catalog,
         report,
         pending: Some(pending),
     })
+}
+
+/// The catalog read back whole, its records left in the index file until shown.
+fn shelved(
+    index: &Index,
+    parts: Parts,
+    canonical_root: PathBuf,
+    abs_root: PathBuf,
+    limits: Limits,
+    path: PathBuf,
+) -> Result<Catalog, LoadError> {
+    let Parts {
+        slots,
+        paths,
+        ids,
+        kinds,
+        backlinks,
+        diagnostics,
+        haystacks,
+    } = parts;
+    let file = index.file.try_clone().map_err(|e| LoadError {
+        path: path.clone(),
+        message: load::io_message(&e),
+    })?;
+    let shelf = Shelf::new(file, slots, paths, canonical_root, limits, path);
+    Ok(Catalog::from_parts(
+        abs_root,
+        shelf,
+        (ids, kinds),
+        backlinks,
+        diagnostics,
+        haystacks,
+    ))
 }
 
 /// Build the catalog from what each file gave, read or reused, and keep what the index needs.
@@ -289,14 +327,24 @@ fn assemble(
             diagnostics: diags,
             identity,
         } = read;
-        let mut document = Vec::new();
+        let mut document = None;
         let had_record = record.is_some();
         if let Some(mut r) = record {
-            document = load::check_document(&canonical_root, &mut r);
+            let found = load::check_document(&canonical_root, &mut r);
+            if let Body::Source(s) = &r.body
+                && let Some(doc) = &s.document
+            {
+                diagnostics.extend(found.iter().cloned());
+                document = Some(DocumentCheck {
+                    raw: doc.raw().into(),
+                    pos: r.field_pos("document").unwrap_or_default(),
+                    ok: s.document_ok,
+                    diagnostics: found,
+                });
+            }
             records.push(r);
         }
         diagnostics.extend(diags.iter().cloned());
-        diagnostics.extend(document.iter().cloned());
         files.push(FileMeta {
             rel: c.rel.clone(),
             identity,
@@ -331,12 +379,21 @@ struct FileMeta {
     identity: Option<FileId>,
     had_record: bool,
     diagnostics: Vec<Diagnostic>,
-    /// What the document check said (`load::check_document`): it looks at other files, so it is
-    /// made again on every load and compared.
-    document: Vec<Diagnostic>,
+    document: Option<DocumentCheck>,
 }
 
-/// The index as written: borrowed from the load, archived as `ArchivedSnapshot`.
+/// What the check of a source's document found (`load::check_document`): it looks at another
+/// file, so it is made again on every load and compared.
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+struct DocumentCheck {
+    raw: Box<str>,
+    pos: crate::model::Pos,
+    ok: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The first part of the index, as written: borrowed from the load, archived as
+/// `ArchivedSnapshot`. The records follow it, each archived alone (`slots` says where).
 #[derive(rkyv::Archive, rkyv::Serialize)]
 struct Snapshot<'a> {
     #[rkyv(with = InlineAsBox)]
@@ -346,8 +403,11 @@ struct Snapshot<'a> {
     #[rkyv(with = InlineAsBox)]
     unread: &'a [String],
     files: Vec<FileEntry<'a>>,
-    #[rkyv(with = InlineAsBox)]
-    records: &'a [Record],
+    /// In list order, as the rest below.
+    slots: Vec<Slot>,
+    paths: Vec<PathKind<'a>>,
+    #[rkyv(with = Map<InlineAsBox>)]
+    ids: Vec<&'a str>,
     #[rkyv(with = InlineAsBox)]
     backlinks: &'a [Vec<Backlink>],
     #[rkyv(with = InlineAsBox)]
@@ -356,18 +416,26 @@ struct Snapshot<'a> {
     haystacks: &'a Haystacks,
 }
 
+/// A record's file and kind.
+#[derive(rkyv::Archive, rkyv::Serialize)]
+struct PathKind<'a> {
+    #[rkyv(with = InlineAsBox)]
+    path: &'a str,
+    kind: Kind,
+}
+
 #[derive(rkyv::Archive, rkyv::Serialize)]
 struct FileEntry<'a> {
     #[rkyv(with = InlineAsBox)]
     rel: &'a str,
     /// `None`: not to be reused (it changed as it was read, is a link, or could not be read).
     identity: Option<FileId>,
-    /// Where its record is in `records`.
+    /// Where its record is in the list.
     at: Option<u32>,
     #[rkyv(with = InlineAsBox)]
     diagnostics: &'a [Diagnostic],
-    #[rkyv(with = InlineAsBox)]
-    document: &'a [Diagnostic],
+    #[rkyv(with = Map<Inline>)]
+    document: Option<&'a DocumentCheck>,
 }
 
 struct Written<'a> {
@@ -375,6 +443,17 @@ struct Written<'a> {
     unread: &'a [String],
     files: &'a [FileMeta],
     catalog: &'a Catalog,
+}
+
+/// What a catalog read back whole is made of.
+struct Parts {
+    slots: Vec<Slot>,
+    paths: Vec<(Box<str>, Kind)>,
+    ids: Vec<Box<str>>,
+    kinds: Vec<Kind>,
+    backlinks: Vec<Vec<Backlink>>,
+    diagnostics: Vec<Diagnostic>,
+    haystacks: Haystacks,
 }
 
 /// The index could not be used.
@@ -385,52 +464,87 @@ enum Missing {
     Bad(String),
 }
 
-type Bytes = rkyv::util::AlignedVec<16>;
+type Bytes = rkyv::util::AlignedVec<ALIGN>;
 
-/// Read an index and check its header and checksum.
-fn read_index(path: &Path, limits: Limits) -> Result<Option<Bytes>, Missing> {
-    use std::io::Read;
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Missing::No),
-        Err(e) => return Err(Missing::Bad(format!("it cannot be read: {e}"))),
-    };
-    let size = file
-        .metadata()
-        .map_err(|e| Missing::Bad(e.to_string()))?
-        .len();
-    let mut bytes = Bytes::with_capacity(usize::try_from(size).unwrap_or(0));
-    bytes
-        .extend_from_reader(&mut std::io::Read::by_ref(&mut file).take(size))
-        .map_err(|e| Missing::Bad(format!("it cannot be read: {e}")))?;
-    let bad = |why: &str| Err(Missing::Bad(why.to_owned()));
-    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
-        return bad("it is not a dossier index");
+/// An index file, open, with its first part read and its header and checksum checked.
+struct Index {
+    file: std::fs::File,
+    meta: Bytes,
+    size: u64,
+}
+
+impl Index {
+    fn open(path: &Path, limits: Limits) -> Result<Index, Missing> {
+        use std::os::unix::fs::FileExt;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Missing::No),
+            Err(e) => {
+                return Err(Missing::Bad(format!(
+                    "it cannot be read: {}",
+                    load::io_message(&e)
+                )));
+            }
+        };
+        let cannot = |e: std::io::Error| {
+            Missing::Bad(format!("it cannot be read: {}", load::io_message(&e)))
+        };
+        let size = file.metadata().map_err(cannot)?.len();
+        let bad = |why: &str| Err(Missing::Bad(why.to_owned()));
+        let mut header = [0u8; HEADER];
+        if size < HEADER as u64
+            || file.read_exact_at(&mut header, 0).is_err()
+            || &header[..8] != MAGIC
+        {
+            return bad("it is not a dossier index");
+        }
+        let word =
+            |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().unwrap_or_default());
+        let format = u32::from_le_bytes(header[8..12].try_into().unwrap_or_default());
+        if format != FORMAT {
+            return Err(Missing::Bad(format!(
+                "it is in format {format}; this dossier writes format {FORMAT}"
+            )));
+        }
+        if &header[12..16] != LAYOUT {
+            return bad("it was written with another machine's layout");
+        }
+        if word(16) != build() {
+            return bad("it was written by another build of dossier");
+        }
+        if word(24) != limits.max_file_bytes {
+            return bad("it was written with another file-size limit");
+        }
+        let (meta_len, records_len) = (word(32), word(48));
+        let expected = (HEADER as u64)
+            .checked_add(aligned(meta_len))
+            .and_then(|n| n.checked_add(records_len));
+        if expected != Some(size) {
+            return bad(if expected.is_some_and(|e| e > size) {
+                "it is truncated"
+            } else {
+                "its size is not the one its header gives"
+            });
+        }
+        let len = usize::try_from(meta_len).map_err(|_| Missing::Bad("it is too large".into()))?;
+        let mut meta = Bytes::with_capacity(len);
+        meta.resize(len, 0);
+        file.read_exact_at(&mut meta, HEADER as u64)
+            .map_err(cannot)?;
+        if xxhash_rust::xxh3::xxh3_64(&meta) != word(40) {
+            return bad("its checksum does not match (the file is damaged)");
+        }
+        Ok(Index { file, meta, size })
     }
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-    let format = u32::from_le_bytes(bytes[8..12].try_into().unwrap_or_default());
-    if format != FORMAT {
-        return Err(Missing::Bad(format!(
-            "it is in format {format}; this dossier writes format {FORMAT}"
-        )));
+
+    fn meta(&self) -> Result<&ArchivedSnapshot<'static>, rancor::Error> {
+        rkyv::access::<ArchivedSnapshot, rancor::Error>(&self.meta)
     }
-    if &bytes[12..16] != LAYOUT {
-        return bad("it was written with another machine's layout");
-    }
-    if word(16) != build() {
-        return bad("it was written by another build of dossier");
-    }
-    if word(24) != limits.max_file_bytes {
-        return bad("it was written with another file-size limit");
-    }
-    let len = usize::try_from(word(32)).unwrap_or(usize::MAX);
-    if bytes.len() - HEADER != len {
-        return bad("it is truncated");
-    }
-    if xxhash_rust::xxh3::xxh3_64(&bytes[HEADER..]) != word(40) {
-        return bad("its checksum does not match (the file is damaged)");
-    }
-    Ok(Some(bytes))
+}
+
+/// `n` rounded up to a multiple of `ALIGN`.
+fn aligned(n: u64) -> u64 {
+    n.div_ceil(ALIGN as u64) * ALIGN as u64
 }
 
 /// The fingerprint of this build's loader and record layout (see `build.rs`).
@@ -456,11 +570,17 @@ fn write_index(
             cache.display()
         ));
     }
-    let (records, backlinks, diagnostics, haystacks) = w.catalog.parts();
-    let at: std::collections::HashMap<&str, u32> = records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (&*r.path, i as u32))
+    let failed = |e: rancor::Error| format!("index not written: {e}");
+    let catalog = w.catalog;
+    // Each record alone, so that one can be read back without the others.
+    let records: Vec<Bytes> = (0..catalog.len() as u32)
+        .into_par_iter()
+        .map(|i| rkyv::to_bytes::<rancor::Error>(catalog.get(i)))
+        .collect::<Result<_, _>>()
+        .map_err(failed)?;
+    let (backlinks, diagnostics, haystacks) = catalog.parts();
+    let at: std::collections::HashMap<&str, u32> = (0..catalog.len() as u32)
+        .map(|i| (&*catalog.get(i).path, i))
         .collect();
     let files = w
         .files
@@ -473,61 +593,112 @@ fn write_index(
                 identity: f.identity.filter(|_| at.is_some() == f.had_record),
                 at,
                 diagnostics: &f.diagnostics,
-                document: &f.document,
+                document: f.document.as_ref(),
             }
         })
         .collect();
     let root = canonical_root.to_string_lossy();
-    let snapshot = Snapshot {
+    let mut snapshot = Snapshot {
         root: &root,
         walk: w.walk,
         unread: w.unread,
         files,
-        records,
+        slots: Vec::new(),
+        paths: (0..catalog.len() as u32)
+            .map(|i| PathKind {
+                path: &catalog.get(i).path,
+                kind: catalog.kind(i),
+            })
+            .collect(),
+        ids: (0..catalog.len() as u32).map(|i| catalog.id(i)).collect(),
         backlinks,
         diagnostics,
         haystacks,
     };
-    let payload = rkyv::to_bytes::<rancor::Error>(&snapshot)
-        .map_err(|e| format!("index not written: {e}"))?;
+    // The records' places depend on the first part's size, which depends on the places only
+    // through their values, not their number: archive once to learn the size, then for good.
+    let slots_at = |meta_len: usize| {
+        let mut offset = HEADER as u64 + aligned(meta_len as u64);
+        records
+            .iter()
+            .map(|r| {
+                let slot = Slot {
+                    offset,
+                    len: r.len() as u32,
+                    hash: xxhash_rust::xxh3::xxh3_64(r),
+                };
+                offset += aligned(r.len() as u64);
+                slot
+            })
+            .collect::<Vec<_>>()
+    };
+    snapshot.slots = slots_at(0);
+    let first = rkyv::to_bytes::<rancor::Error>(&snapshot).map_err(failed)?;
+    snapshot.slots = slots_at(first.len());
+    let meta = rkyv::to_bytes::<rancor::Error>(&snapshot).map_err(failed)?;
+    if meta.len() != first.len() {
+        return Err("index not written: its layout moved while it was written".into());
+    }
+    let records_len: u64 = records.iter().map(|r| aligned(r.len() as u64)).sum();
     let mut header = [0u8; HEADER];
     header[..8].copy_from_slice(MAGIC);
     header[8..12].copy_from_slice(&FORMAT.to_le_bytes());
     header[12..16].copy_from_slice(LAYOUT);
     header[16..24].copy_from_slice(&build().to_le_bytes());
     header[24..32].copy_from_slice(&limits.max_file_bytes.to_le_bytes());
-    header[32..40].copy_from_slice(&(payload.len() as u64).to_le_bytes());
-    header[40..48].copy_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+    header[32..40].copy_from_slice(&(meta.len() as u64).to_le_bytes());
+    header[40..48].copy_from_slice(&xxhash_rust::xxh3::xxh3_64(&meta).to_le_bytes());
+    header[48..56].copy_from_slice(&records_len.to_le_bytes());
 
-    let fail = |e: std::io::Error| {
+    write_atomically(cache, path, &header, &meta, &records).map_err(|e| {
         format!(
             "index not written to {}: {}; running without one",
             cache.display(),
             load::io_message(&e)
         )
-    };
-    create_private_dir(cache).map_err(fail)?;
+    })?;
+    Ok(HEADER as u64 + aligned(meta.len() as u64) + records_len)
+}
+
+/// Write the parts of an index to a temporary file in `cache`, then rename it to `path`.
+fn write_atomically(
+    cache: &Path,
+    path: &Path,
+    header: &[u8],
+    meta: &[u8],
+    records: &[Bytes],
+) -> std::io::Result<()> {
+    create_private_dir(cache)?;
     let tmp = cache.join(format!(
         ".{}.{}.{}.tmp",
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id(),
         load::now_ns()
     ));
+    let padding = [0u8; ALIGN];
+    let pad = |n: usize| &padding[..(aligned(n as u64) as usize - n)];
     let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
+        let f = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(&header)?;
-        f.write_all(&payload)?;
-        f.sync_data()?;
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, f);
+        f.write_all(header)?;
+        f.write_all(meta)?;
+        f.write_all(pad(meta.len()))?;
+        for r in records {
+            f.write_all(r)?;
+            f.write_all(pad(r.len()))?;
+        }
+        f.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .sync_data()?;
         std::fs::rename(&tmp, path)
     })();
-    if let Err(e) = written {
+    if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
     }
-    Ok((HEADER + payload.len()) as u64)
+    written
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -538,24 +709,16 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         .create(dir)
 }
 
-/// The catalog read back whole, when nothing it was built from has changed: the same files with
-/// the same identities, the same walk, and documents that check out the same.
-fn whole(
-    a: &ArchivedSnapshot,
-    scan: &load::Scan,
-    identities: &[Option<FileId>],
-    abs_root: &Path,
-) -> Option<Catalog> {
+/// The catalog's parts read back whole, when nothing it was built from has changed: the same
+/// files with the same identities, the same walk, and documents that check out the same.
+fn whole(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileId>]) -> Option<Parts> {
     let same_walk = a.walk.len() == scan.diagnostics.len()
         && a.unread.len() == scan.unread.len()
         && a.unread
             .iter()
             .zip(&scan.unread)
             .all(|(x, y)| x == y.as_str())
-        && deserialize::<Box<[Diagnostic]>>(&a.walk)
-            .map(Vec::from)
-            .ok()?
-            == scan.diagnostics;
+        && diagnostics(&a.walk)? == scan.diagnostics;
     if !same_walk || a.files.len() != scan.candidates.len() {
         return None;
     }
@@ -572,66 +735,67 @@ fn whole(
     if !same_files {
         return None;
     }
-    let mut records: Vec<Record> = a
-        .records
-        .par_iter()
-        .map(|r| deserialize::<Record>(r).ok().filter(usable))
-        .collect::<Option<_>>()?;
     // Documents are other files: check them again and compare.
-    let documents_same = a.files.iter().all(|f| {
-        let Some(at) = f.at.as_ref().map(|at| at.to_native() as usize) else {
-            return f.document.is_empty();
-        };
-        let Some(r) = records.get_mut(at) else {
-            return false;
-        };
-        let Body::Source(s) = &mut r.body else {
-            return f.document.is_empty();
-        };
-        let before = s.document_ok;
-        s.document_ok = false;
-        let again = load::check_document(&scan.canonical_root, r);
-        let after = matches!(&r.body, Body::Source(s) if s.document_ok);
-        after == before
-            && deserialize::<Box<[Diagnostic]>>(&f.document)
-                .map(Vec::from)
-                .is_ok_and(|d| d == again)
+    let documents_same = a.files.iter().all(|f| match f.document.as_ref() {
+        None => true,
+        Some(d) => deserialize::<DocumentCheck>(d).is_ok_and(|d| {
+            let (ok, found) = load::check_document_at(&scan.canonical_root, &f.rel, d.pos, &d.raw);
+            ok == d.ok && found == d.diagnostics
+        }),
     });
     if !documents_same {
+        return None;
+    }
+    let n = a.slots.len();
+    let paths: Vec<(Box<str>, Kind)> = a
+        .paths
+        .iter()
+        .map(|p| Some((Box::from(&*p.path), deserialize::<Kind>(&p.kind).ok()?)))
+        .collect::<Option<_>>()?;
+    let ids: Vec<Box<str>> = a.ids.iter().map(|id| Box::from(&**id)).collect();
+    // Names shown and typed must still be what the loader accepts.
+    if paths.len() != n
+        || ids.len() != n
+        || !ids.iter().all(|id| load::usable_id(id))
+        || paths
+            .iter()
+            .any(|(p, _)| p.chars().any(crate::text::is_unsafe))
+    {
         return None;
     }
     let backlinks: Vec<Vec<Backlink>> = deserialize::<Box<[Vec<Backlink>]>>(&a.backlinks)
         .ok()?
         .into();
-    if backlinks.len() != records.len()
-        || backlinks
-            .iter()
-            .flatten()
-            .any(|b| b.from as usize >= records.len())
-    {
+    if backlinks.len() != n || backlinks.iter().flatten().any(|b| b.from as usize >= n) {
         return None;
     }
-    let diagnostics = deserialize::<Box<[Diagnostic]>>(&a.diagnostics)
-        .map(Vec::from)
-        .ok()?
-        .into_iter()
-        .map(Diagnostic::cleaned)
-        .collect();
     let haystacks: Haystacks = deserialize(&a.haystacks).ok()?;
-    if haystacks.entries.len() != records.len() {
+    if haystacks.entries.len() != n {
         return None;
     }
-    Some(Catalog::from_parts(
-        abs_root.to_owned(),
-        records,
+    Some(Parts {
+        slots: deserialize::<Vec<Slot>>(&a.slots).ok()?,
+        kinds: paths.iter().map(|(_, k)| *k).collect(),
+        paths,
+        ids,
         backlinks,
-        diagnostics,
+        diagnostics: diagnostics(&a.diagnostics)?,
         haystacks,
-    ))
+    })
+}
+
+/// Diagnostics read back, made terminal-safe again.
+fn diagnostics(a: &rkyv::boxed::ArchivedBox<[ArchivedDiagnostic]>) -> Option<Vec<Diagnostic>> {
+    Some(
+        Vec::from(deserialize::<Box<[Diagnostic]>>(a).ok()?)
+            .into_iter()
+            .map(Diagnostic::cleaned)
+            .collect(),
+    )
 }
 
 /// A file's record and diagnostics from the index, when the file is as it was.
-fn reuse(a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) -> Option<FileRead> {
+fn reuse(index: &Index, a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) -> Option<FileRead> {
     let now = now?;
     let i = a.files.binary_search_by(|f| (*f.rel).cmp(rel)).ok()?;
     let f = &a.files[i];
@@ -641,8 +805,9 @@ fn reuse(a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) -> Option<FileRea
     }
     let record = match f.at.as_ref() {
         Some(at) => {
-            let mut r: Record = deserialize(a.records.get().get(at.to_native() as usize)?).ok()?;
-            if !usable(&r) || *r.path != *rel {
+            let slot: Slot = deserialize(a.slots.get(at.to_native() as usize)?).ok()?;
+            let mut r = shelf::read_slot(&index.file, slot)?;
+            if *r.path != *rel || r.path.chars().any(crate::text::is_unsafe) {
                 return None;
             }
             if let Body::Source(s) = &mut r.body {
@@ -652,22 +817,11 @@ fn reuse(a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) -> Option<FileRea
         }
         None => None,
     };
-    let diagnostics = deserialize::<Box<[Diagnostic]>>(&f.diagnostics)
-        .map(Vec::from)
-        .ok()?
-        .into_iter()
-        .map(Diagnostic::cleaned)
-        .collect();
     Some(FileRead {
         record,
-        diagnostics,
+        diagnostics: diagnostics(&f.diagnostics)?,
         identity: Some(now),
     })
-}
-
-/// A record read back must still name itself as a file would: an id the loader would accept.
-fn usable(r: &Record) -> bool {
-    load::usable_id(&r.id) && !r.path.chars().any(crate::text::is_unsafe)
 }
 
 fn deserialize<T>(

@@ -33,5 +33,6 @@ pub mod markdown;
 pub mod model;
 pub mod schema;
 pub mod search;
+pub(crate) mod shelf;
 pub mod text;
 pub mod timeline;

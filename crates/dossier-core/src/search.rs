@@ -323,7 +323,7 @@ pub fn unmatched_filters(catalog: &Catalog, query: &Query) -> Vec<String> {
             let one = Filters::new(catalog, std::slice::from_ref(*f));
             !(0..catalog.len() as RecordIdx)
                 .into_par_iter()
-                .any(|i| one.keep(catalog, i, catalog.get(i)))
+                .any(|i| one.keep(catalog, i))
         })
         .map(|f| format!("{} matches nothing", f.written()))
         .collect()
@@ -1330,7 +1330,8 @@ impl Searcher {
                         return Vec::new();
                     }
                     if let Some(hit) = score(scratch, catalog, &filters, words, i) {
-                        let name = catalog.get(hit.record).name.raw().len().min(0x7fff_ffff);
+                        let name = catalog.haystacks().entries[hit.record as usize].name_len;
+                        let name = (name as usize).min(0x7fff_ffff);
                         let rank = u64::from(hit.weak) << 63
                             | u64::from(u32::MAX - hit.score) << 31
                             | name as u64;
@@ -1539,8 +1540,7 @@ fn score(
     words: &[Word],
     idx: RecordIdx,
 ) -> Option<Hit> {
-    let record = catalog.get(idx);
-    if !filters.keep(catalog, idx, record) {
+    if !filters.keep(catalog, idx) {
         return None;
     }
     if words.is_empty() {
@@ -1843,7 +1843,7 @@ impl<'a> Filters<'a> {
                 Filter::Camp(v) => Some(
                     (0..catalog.len() as RecordIdx)
                         .filter(|&i| {
-                            catalog.get(i).kind == Kind::Camp && names_contain(catalog, i, v, key)
+                            catalog.kind(i) == Kind::Camp && names_contain(catalog, i, v, key)
                         })
                         .collect(),
                 ),
@@ -1857,10 +1857,24 @@ impl<'a> Filters<'a> {
         }
     }
 
-    fn keep(&self, catalog: &Catalog, idx: RecordIdx, r: &Record) -> bool {
+    fn keep(&self, catalog: &Catalog, idx: RecordIdx) -> bool {
+        // The kind is at hand without the record, which a catalog read back from the index
+        // reads from there: with only kind filters (or none), it is not read at all.
+        let kind = catalog.kind(idx);
+        if self
+            .list
+            .iter()
+            .any(|f| matches!(f, Filter::Kind(kinds) if !kinds.contains(&kind)))
+        {
+            return false;
+        }
+        if self.list.iter().all(|f| matches!(f, Filter::Kind(_))) {
+            return true;
+        }
+        let r = catalog.get(idx);
         let mut camps = self.camps.iter();
         self.list.iter().zip(&self.keys).all(|(f, key)| match f {
-            Filter::Kind(kinds) => kinds.contains(&r.kind),
+            Filter::Kind(_) => true,
             Filter::Year(lo, hi) => r.all_dates().iter().any(|d| {
                 d.span.is_some_and(|s| {
                     let (a, b) = s.years();

@@ -128,13 +128,7 @@ mod tests {
                 "Undated"
             ]
         );
-        let by_name = |n: &str| {
-            c.records()
-                .iter()
-                .find(|r| r.name.raw() == n)
-                .map(when)
-                .unwrap()
-        };
+        let by_name = |n: &str| c.records().find(|r| r.name.raw() == n).map(when).unwrap();
         assert_eq!(by_name("Year"), ("2013".into(), Some("year only".into())));
         assert_eq!(
             by_name("About"),
@@ -153,12 +147,8 @@ mod tests {
             ),
             ("b.yaml", &incident("Between", "2009-07-28")),
         ]);
-        let raid = c.records().iter().find(|r| r.name.raw() == "Raid").unwrap();
-        let between = c
-            .records()
-            .iter()
-            .find(|r| r.name.raw() == "Between")
-            .unwrap();
+        let raid = c.records().find(|r| r.name.raw() == "Raid").unwrap();
+        let between = c.records().find(|r| r.name.raw() == "Between").unwrap();
         assert_eq!(key(raid), key(between));
         assert_eq!(when(raid), ("2009-07-28".into(), Some("disputed".into())));
     }

@@ -1,0 +1,114 @@
+//! A catalog's records, in memory or left in the index file and read one at a time.
+//!
+//! The list and the search need only a record's id, kind and haystack; the whole record (its
+//! summary, claims, citations) is needed when it is shown, copied or exported. A catalog read
+//! back from the index (`index_file`) keeps its records there: each is its own rkyv archive
+//! with its own checksum, read with one `pread` and validated when first asked for, then kept.
+//! Text read back is cleaned for the terminal again (`text::Text`'s archive). A record that
+//! cannot be read back (a damaged index, a disk error) is read from its case file instead, as a
+//! load without the index would, and the damaged index is removed so the next load rebuilds it.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use crate::load::{self, Limits};
+use crate::model::{Kind, Record};
+
+/// Where one record's archive is in the index file.
+#[derive(Clone, Copy, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub(crate) struct Slot {
+    pub(crate) offset: u64,
+    pub(crate) len: u32,
+    /// xxh3 of the archive.
+    pub(crate) hash: u64,
+}
+
+/// rkyv needs an archive aligned to 16; each record's starts at a multiple of it.
+pub(crate) const ALIGN: usize = 16;
+
+pub(crate) struct Shelf {
+    file: std::fs::File,
+    slots: Vec<Slot>,
+    /// Each record's file and kind, to read it from its case file when the index fails it.
+    paths: Vec<(Box<str>, Kind)>,
+    cells: Box<[OnceLock<Record>]>,
+    canonical_root: PathBuf,
+    limits: Limits,
+    /// Where the index file was opened from.
+    index: PathBuf,
+}
+
+impl std::fmt::Debug for Shelf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shelf")
+            .field("records", &self.slots.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shelf {
+    pub(crate) fn new(
+        file: std::fs::File,
+        slots: Vec<Slot>,
+        paths: Vec<(Box<str>, Kind)>,
+        canonical_root: PathBuf,
+        limits: Limits,
+        index: PathBuf,
+    ) -> Shelf {
+        let cells = (0..slots.len()).map(|_| OnceLock::new()).collect();
+        Shelf {
+            file,
+            slots,
+            paths,
+            cells,
+            canonical_root,
+            limits,
+            index,
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub(crate) fn get(&self, i: usize) -> &Record {
+        self.cells[i].get_or_init(|| self.fetch(i))
+    }
+
+    fn fetch(&self, i: usize) -> Record {
+        let (path, kind) = &self.paths[i];
+        read_slot(&self.file, self.slots[i])
+            .filter(|r| *r.path == **path && r.kind == *kind)
+            .unwrap_or_else(|| {
+                self.remove_damaged();
+                load::read_again(&self.canonical_root, path, *kind, self.limits)
+            })
+    }
+
+    /// Remove the index this shelf reads, if it is still the file at its path (another process
+    /// may have written a new one there meanwhile, which is left alone).
+    fn remove_damaged(&self) {
+        use std::os::unix::fs::MetadataExt;
+        let same =
+            |a: &std::fs::Metadata, b: &std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
+        if let (Ok(open), Ok(there)) = (self.file.metadata(), std::fs::metadata(&self.index))
+            && same(&open, &there)
+        {
+            let _ = std::fs::remove_file(&self.index);
+        }
+    }
+}
+
+/// One record from the index file, if its bytes check out.
+pub(crate) fn read_slot(file: &std::fs::File, slot: Slot) -> Option<Record> {
+    use std::os::unix::fs::FileExt;
+    let len = usize::try_from(slot.len).ok()?;
+    let mut bytes = rkyv::util::AlignedVec::<ALIGN>::with_capacity(len);
+    bytes.resize(len, 0);
+    file.read_exact_at(&mut bytes, slot.offset).ok()?;
+    if xxhash_rust::xxh3::xxh3_64(&bytes) != slot.hash {
+        return None;
+    }
+    let record = rkyv::from_bytes::<Record, rkyv::rancor::Error>(&bytes).ok()?;
+    load::usable_id(&record.id).then_some(record)
+}
