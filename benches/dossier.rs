@@ -488,10 +488,18 @@ fn index_figures(dir: &Path, reps: usize, row: &mut Row) {
         ("after the timed runs", &after),
     ] {
         match s {
-            Some(s) => println!(
-                "index {when}: {} bytes, {} files, {} re-read, {} reused ({})",
-                s["bytes"], s["files"], s["reread"], s["reused"], s["path"]
-            ),
+            Some(s) => {
+                println!(
+                    "index {when}: {} bytes, {} files, {} re-read, {} reused ({})",
+                    s["bytes"], s["files"], s["reread"], s["reused"], s["path"]
+                );
+                // Why an index there was not used, or why one could not be written.
+                for key in ["ignored", "warning"] {
+                    if !s[key].is_null() {
+                        println!("index {when}: {key}: {}", s[key]);
+                    }
+                }
+            }
             None => println!("index {when}: `dossier index --status --json` gave no JSON"),
         }
     }
