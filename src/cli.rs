@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use crate::diagnostic::{Tally, plural};
 use crate::index::{Catalog, RecordIdx};
+use crate::index_file::Loader;
 use crate::load::Limits;
 use crate::model::{Kind, Record};
 use crate::search::{Field, Hit, Query, Searcher};
@@ -123,6 +124,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
     max_file_size: u64,
 
+    /// Read every file; neither read nor write the index kept under ~/.cache/dossier
+    #[arg(long, global = true, env = "DOSSIER_NO_INDEX", value_parser = clap::builder::BoolishValueParser::new())]
+    no_index: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -224,6 +229,19 @@ enum Command {
         #[arg(long, value_name = "FOLDER", value_hint = ValueHint::DirPath, conflicts_with = "kind")]
         out: Option<PathBuf>,
     },
+    /// Bring the folder's index up to date and say where it is, how big, and what was read
+    ///
+    /// The index (under `$XDG_CACHE_HOME/dossier`, else `~/.cache/dossier`) keeps what the last load
+    /// found, so the next one reads only the files that changed. Every command uses it but
+    /// `check`, which reads every file; --no-index turns it off.
+    Index {
+        /// Also say how many files this load read again and why an old index was not used
+        #[arg(long)]
+        status: bool,
+        /// Print the status as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Print source records as references for pandoc, Zotero and BibTeX
     ///
     /// Every source, or with a query the sources among the records found and the sources those
@@ -262,6 +280,7 @@ impl Command {
             Command::Search { .. } => "search",
             Command::New { .. } => "new",
             Command::Schema { .. } => "schema",
+            Command::Index { .. } => "index",
             Command::Export { .. } => "export",
             Command::Completions { .. } => "completions",
             Command::Man => "man",
@@ -590,6 +609,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let limits = Limits {
         max_file_bytes: cli.max_file_size,
     };
+    let loader = Loader {
+        limits,
+        cache: if cli.no_index {
+            None
+        } else {
+            crate::index_file::cache_dir()
+        },
+    };
     let Some(command) = cli.command else {
         // Read before the browser takes over the screen, so mistakes are said plainly; a config
         // with mistakes is refused whole, never half applied.
@@ -608,7 +635,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         let dir = folder(cli.folder, cli.dir, None)?;
         // Said plainly, before the browser takes over the screen.
         crate::load::check_root(&dir).map_err(|e| cannot_open(&dir, &e))?;
-        return browse(&dir, limits, config);
+        return browse(&dir, &loader, config);
     };
     // What only the browser takes, before a command: refused as clap refuses a conflict.
     let browser_only = [
@@ -628,7 +655,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
     // Locked once for speed; the browser above must not hold it (the signal thread writes too).
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let result = command_run(&mut out, command, cli.folder, limits);
+    let result = command_run(&mut out, command, cli.folder, &loader);
     // Flush even after a failure, so the diagnostics printed before it are not lost.
     let flushed = out.flush().map_err(Failure::from);
     result.and(flushed)
@@ -639,8 +666,9 @@ fn command_run(
     out: &mut impl Write,
     command: Command,
     global: Option<PathBuf>,
-    limits: Limits,
+    loader: &Loader,
 ) -> Result<(), Failure> {
+    let limits = loader.limits;
     match command {
         Command::Check { dir, format, json } => {
             let format = match (format, json) {
@@ -662,14 +690,14 @@ fn command_run(
         } => {
             let format = ListFormat::choose("list", format, json, vimgrep)?;
             let dir = folder(global, dir, Some("list"))?;
-            let catalog = open(&dir, limits)?;
+            let catalog = open(&dir, loader)?;
             note_problems(&catalog, &dir);
             list(out, &catalog, &dir, kind, format)
         }
         Command::Show { id, format, json } => {
             let format = Format::choose(format, json)?;
             let dir = folder(global, None, None)?;
-            let catalog = open(&dir, limits)?;
+            let catalog = open(&dir, loader)?;
             note_problems(&catalog, &dir);
             show(out, &catalog, &id, format)
         }
@@ -684,7 +712,7 @@ fn command_run(
             let format = ListFormat::choose("search", format, json, vimgrep)?;
             let trailing = folder_after_query(global.as_ref(), &mut query);
             let dir = folder(global, trailing, None)?;
-            let catalog = open(&dir, limits)?;
+            let catalog = open(&dir, loader)?;
             note_problems(&catalog, &dir);
             search(out, &catalog, &dir, &query.join(" "), kind, limit, format)
         }
@@ -695,12 +723,16 @@ fn command_run(
             no_edit,
         } => {
             let dir = folder(global, None, None)?;
-            new_record(out, &dir, limits, &kind, &name, id.as_deref(), no_edit)
+            new_record(out, &dir, loader, &kind, &name, id.as_deref(), no_edit)
         }
         Command::Schema { kind, out: into } => schema(out, kind, into.as_deref()),
+        Command::Index { status, json } => {
+            let dir = folder(global, None, None)?;
+            index(out, &dir, loader, status || json, json)
+        }
         Command::Export { format, query } => {
             let dir = folder(global, None, None)?;
-            let catalog = open(&dir, limits)?;
+            let catalog = open(&dir, loader)?;
             note_problems(&catalog, &dir);
             export(out, &catalog, &query.join(" "), format)
         }
@@ -851,8 +883,87 @@ fn man_closing() -> clap_mangen::roff::Roff {
     tail
 }
 
-fn open(dir: &Path, limits: Limits) -> Result<Catalog, Failure> {
-    Catalog::open(dir, limits).map_err(|e| cannot_open(dir, &e))
+/// `dossier index`: load with the index and say what happened.
+fn index(
+    out: &mut impl Write,
+    dir: &Path,
+    loader: &Loader,
+    status: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let Some(cache) = &loader.cache else {
+        return Err(Failure::Fatal(
+            "the index is turned off (--no-index or DOSSIER_NO_INDEX); nothing to show".into(),
+        ));
+    };
+    let started = std::time::Instant::now();
+    let (catalog, report) = loader
+        .open(dir, &crate::load::Progress::default())
+        .map_err(|e| cannot_open(dir, &e))?;
+    let elapsed = started.elapsed();
+    if let Some(warning) = &report.warning {
+        eprintln!("dossier: {warning}");
+    }
+    let path = report
+        .path
+        .as_deref()
+        .map_or_else(|| cache.display().to_string(), |p| p.display().to_string());
+    if json {
+        let value = json!({
+            "path": path,
+            "bytes": report.bytes,
+            "records": catalog.len(),
+            "files": report.files,
+            "reread": report.reread,
+            "reused": report.reused,
+            "whole": report.whole,
+            "written": report.written,
+            "ignored": report.ignored,
+            "warning": report.warning,
+            "ms": elapsed.as_millis(),
+        });
+        writeln!(out, "{value:#}")?;
+        return Ok(());
+    }
+    let state = if report.whole {
+        "up to date"
+    } else if report.written {
+        "updated"
+    } else {
+        "not written"
+    };
+    writeln!(
+        out,
+        "{path}: {state}, {} bytes, {} records",
+        report.bytes,
+        catalog.len()
+    )?;
+    if status {
+        writeln!(
+            out,
+            "{} files: {} read again, {} from the index, in {} ms",
+            report.files,
+            report.reread,
+            report.reused,
+            elapsed.as_millis()
+        )?;
+        if let Some(why) = &report.ignored {
+            writeln!(out, "the index there was not used: {why}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Load a folder for a command, with its index unless `--no-index`; a cache that cannot be
+/// written is said in one line and the command goes on.
+fn open(dir: &Path, loader: &Loader) -> Result<Catalog, Failure> {
+    let (catalog, report) = loader
+        .open(dir, &crate::load::Progress::default())
+        .map_err(|e| cannot_open(dir, &e))?;
+    if let Some(warning) = report.warning {
+        eprintln!("dossier: {warning}");
+    }
+    Ok(catalog)
 }
 
 /// The folder could not be read; say where its name came from when nobody typed it.
@@ -868,8 +979,8 @@ fn cannot_open(dir: &Path, e: &crate::load::LoadError) -> Failure {
     Failure::Fatal(format!("cannot open case files: {e}{hint}"))
 }
 
-fn browse(dir: &Path, limits: Limits, config: crate::config::Config) -> Result<(), Failure> {
-    match crate::tui::run(dir, limits, config) {
+fn browse(dir: &Path, loader: &Loader, config: crate::config::Config) -> Result<(), Failure> {
+    match crate::tui::run(dir, loader.clone(), config) {
         Ok(0) => Ok(()),
         Ok(code) => Err(Failure::Exit(u8::try_from(code).unwrap_or(u8::MAX))),
         // Each part of the chain in our form: "cannot set up the terminal: input/output error".
@@ -901,7 +1012,8 @@ fn check(
     format: CheckFormat,
 ) -> Result<(), Failure> {
     let started = std::time::Instant::now();
-    let catalog = open(dir, limits)?;
+    // The validator reads every file, whatever the index says.
+    let catalog = Catalog::open(dir, limits).map_err(|e| cannot_open(dir, &e))?;
     let elapsed = started.elapsed();
     let tally = Tally::of(catalog.diagnostics());
     let counts = catalog.counts();
@@ -1315,7 +1427,7 @@ fn find(catalog: &Catalog, query: &str, kind: Option<Kind>) -> (Query, Vec<Hit>)
 fn new_record(
     out: &mut impl Write,
     dir: &Path,
-    limits: Limits,
+    loader: &Loader,
     kind: &str,
     name: &str,
     id: Option<&str>,
@@ -1327,7 +1439,7 @@ fn new_record(
             "`{kind}` is not a kind; write person, incident, camp, organization or source"
         ))
     })?;
-    let catalog = open(dir, limits)?;
+    let catalog = open(dir, loader)?;
     let taken = |id: &str| {
         catalog.by_id(id).map(|r| r.path.to_string()).or_else(|| {
             let rel = format!("{}/{id}.yaml", kind.folder());
@@ -1363,7 +1475,7 @@ fn new_record(
         }
     }
     // The record's checks, in the catalog as it is now: links to other records count.
-    let catalog = open(dir, limits)?;
+    let catalog = open(dir, loader)?;
     let own: Vec<&crate::diagnostic::Diagnostic> = catalog
         .diagnostics()
         .iter()

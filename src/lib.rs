@@ -33,8 +33,8 @@ fn assert_readme_has(what: &str, text: &str) {
 }
 
 pub(crate) use dossier_core::{
-    create, date, diagnostic, doc, export, index, load, markdown, model, schema, search, text,
-    timeline,
+    create, date, diagnostic, doc, export, index, index_file, load, markdown, model, schema,
+    search, text, timeline,
 };
 
 mod app;

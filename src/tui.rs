@@ -29,8 +29,9 @@ use crate::app::{self, Action, Effect, Results, SearchRequest, State, ViewReques
 use crate::backend::Sgr;
 use crate::config::{Config, Env, WatchMode};
 use crate::index::Catalog;
+use crate::index_file::Loader;
 use crate::keymap::{Command, Context, Keymap};
-use crate::load::{Limits, LoadError, Progress};
+use crate::load::{LoadError, Progress};
 use crate::search::Incremental;
 use crate::ui::{self, Theme};
 
@@ -192,14 +193,16 @@ enum Event {
     Signal(i32),
     Searched(Results),
     /// The catalog, read by the loader thread while the screen shows progress.
-    Loaded(Box<Result<Catalog, LoadError>>),
+    Loaded(Box<Result<Arc<Catalog>, LoadError>>),
     /// The folder is watched (or why it cannot be). Setting up a watch walks the whole tree,
     /// a quarter of a second at 100,000 files, so it is done on a thread of its own.
     Watching(Box<Result<crate::watch::Watch, String>>),
     /// Something changed on disk (one event per burst; see `watch`).
     Changed(crate::watch::Change),
     /// The catalog read again after a change, on a thread of its own.
-    Reloaded(Box<Result<Catalog, LoadError>>),
+    Reloaded(Box<Result<Arc<Catalog>, LoadError>>),
+    /// The index could not be written after a load (a read-only or full cache folder).
+    IndexNotWritten(String),
 }
 
 /// Lets the main thread park the key reader while another program owns the terminal.
@@ -380,7 +383,7 @@ impl SearchWorker {
 
 /// Run the browser until the user quits, with the user's keys, editor and colours. Returns the
 /// exit code.
-pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
+pub fn run(dir: &Path, loader: Loader, config: Config) -> anyhow::Result<i32> {
     use std::io::IsTerminal;
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         anyhow::bail!(
@@ -414,16 +417,16 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     }
 
     let keymap = Arc::new(config.keymap);
-    let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, limits, theme)? {
-        Ok(loaded) => loaded,
+    let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, &loader, theme)? {
+        Ok(opened) => opened,
         Err(code) => return Ok(code),
     };
     let size = terminal.size()?;
     let state = State::new(&catalog, size.width, size.height).with_keymap(keymap);
     let mut app = Browser {
-        catalog: Arc::new(catalog),
+        catalog,
         dir: dir.to_owned(),
-        limits,
+        loader,
         state,
         editor: config.editor,
         searcher,
@@ -444,6 +447,39 @@ pub fn run(dir: &Path, limits: Limits, config: Config) -> anyhow::Result<i32> {
     app.run(&mut terminal, &rx)
 }
 
+/// The catalog loaded, and the events that came while it loaded.
+type Started = (Arc<Catalog>, Vec<Event>);
+
+/// Load a folder (on a loader or reload thread), hand the catalog to the browser, and only then
+/// write its index: the list is on screen while the index is written.
+fn load_then_index(
+    loader: &Loader,
+    dir: &Path,
+    progress: &Progress,
+    tx: &Sender<Event>,
+    event: impl FnOnce(Result<Arc<Catalog>, LoadError>) -> Event,
+) {
+    match loader.load(dir, progress) {
+        Ok(crate::index_file::Opened {
+            catalog,
+            mut report,
+            pending,
+        }) => {
+            let catalog = Arc::new(catalog);
+            let _ = tx.send(event(Ok(Arc::clone(&catalog))));
+            if let Some(pending) = pending {
+                pending.write(&catalog, &mut report);
+                if let Some(why) = report.warning {
+                    let _ = tx.send(Event::IndexNotWritten(why));
+                }
+            }
+        }
+        Err(e) => {
+            let _ = tx.send(event(Err(e)));
+        }
+    }
+}
+
 /// Load the catalog on another thread while the screen shows how far it has come, so that a
 /// large folder answers at once. Keys typed meanwhile are returned to be applied to the list;
 /// the quit key and signals end it (`Err(exit code)`).
@@ -453,18 +489,19 @@ fn load(
     rx: &Receiver<Event>,
     keymap: &Keymap,
     dir: &Path,
-    limits: Limits,
+    loader: &Loader,
     theme: Theme,
-) -> anyhow::Result<Result<(Catalog, Vec<Event>), i32>> {
+) -> anyhow::Result<Result<Started, i32>> {
     let progress = Arc::new(Progress::default());
     // Set when the loader ends, whatever way: one that ends without sending has panicked.
     let done = Arc::new(AtomicBool::new(false));
     {
-        let (tx, progress, dir, done) = (
+        let (tx, progress, dir, done, loader) = (
             tx.clone(),
             Arc::clone(&progress),
             dir.to_owned(),
             Arc::clone(&done),
+            loader.clone(),
         );
         spawn("load", move || {
             struct Done(Arc<AtomicBool>);
@@ -474,8 +511,9 @@ fn load(
                 }
             }
             let _done = Done(done);
-            let result = Catalog::open_with(&dir, limits, &progress);
-            let _ = tx.send(Event::Loaded(Box::new(result)));
+            load_then_index(&loader, &dir, &progress, &tx, |c| {
+                Event::Loaded(Box::new(c))
+            });
         })?;
     }
     let mut early = Vec::new();
@@ -520,7 +558,7 @@ fn load(
 struct Browser {
     catalog: Arc<Catalog>,
     dir: PathBuf,
-    limits: Limits,
+    loader: Loader,
     state: State,
     /// The config's editor command line, if it names one.
     editor: Option<String>,
@@ -633,6 +671,8 @@ impl Browser {
             },
             Event::Changed(change) => self.changed(change),
             Event::Reloaded(result) => self.reloaded(*result),
+            // Said once, in the status bar: the browser goes on without an index.
+            Event::IndexNotWritten(why) => Some(Action::Message(why)),
         };
         let Some(action) = action else {
             return Ok(Flow::Continue);
@@ -939,11 +979,12 @@ impl Browser {
             self.reload = Reload::RunningThenAgain;
             return;
         }
-        let (tx, dir, limits) = (self.events.clone(), self.dir.clone(), self.limits);
+        let (tx, dir, loader) = (self.events.clone(), self.dir.clone(), self.loader.clone());
         self.reload_acts = self.state.acts;
         let spawned = spawn("reload", move || {
-            let result = Catalog::open(&dir, limits);
-            let _ = tx.send(Event::Reloaded(Box::new(result)));
+            load_then_index(&loader, &dir, &Progress::default(), &tx, |c| {
+                Event::Reloaded(Box::new(c))
+            });
         });
         self.reload = match spawned {
             Ok(()) => Reload::Running,
@@ -982,7 +1023,7 @@ impl Browser {
     }
 
     /// Swap the new catalog in; the state keeps its place by id.
-    fn reloaded(&mut self, result: Result<Catalog, LoadError>) -> Option<Action> {
+    fn reloaded(&mut self, result: Result<Arc<Catalog>, LoadError>) -> Option<Action> {
         let acts_at_start = self.reload_acts;
         let again = self.reload == Reload::RunningThenAgain;
         self.reload = Reload::Idle;
@@ -993,7 +1034,7 @@ impl Browser {
         }
         match result {
             Ok(c) => {
-                let old = std::mem::replace(&mut self.catalog, Arc::new(c));
+                let old = std::mem::replace(&mut self.catalog, c);
                 if let Some(Effect::Search(req)) = app::update(
                     &mut self.state,
                     &self.catalog,

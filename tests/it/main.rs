@@ -13,6 +13,7 @@ mod dependencies;
 mod export;
 mod generate;
 mod hostile;
+mod index;
 mod new;
 mod properties;
 mod pty;

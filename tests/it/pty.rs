@@ -64,6 +64,7 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         // Not the config of whoever runs the tests: the test's own folder, which has none.
         cmd.env("XDG_CONFIG_HOME", dir);
+        cmd.env("XDG_CACHE_HOME", crate::util::cache_home());
         for (k, v) in env {
             cmd.env(k, v);
         }

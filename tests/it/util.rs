@@ -101,6 +101,12 @@ impl Run {
     }
 }
 
+/// Where the tests' indexes go: one folder for all of them (each case folder gets its own index
+/// file in it), under `target/`, never the user's cache.
+pub fn cache_home() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("cache")
+}
+
 /// Generous: a hang is a failure, but a slow CI machine is not.
 pub const TIME_LIMIT: Duration = Duration::from_secs(20);
 
@@ -111,6 +117,7 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
         .env_remove("DOSSIER_DIR")
         .env_remove("DOSSIER_CONFIG")
         .env("XDG_CONFIG_HOME", dir)
+        .env("XDG_CACHE_HOME", cache_home())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

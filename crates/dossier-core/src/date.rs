@@ -14,14 +14,25 @@ use std::fmt;
 pub(crate) type Day = u32;
 
 /// How much of a date was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 pub enum Precision {
     Year,
     Month,
     Day,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Point {
     pub year: u16,
     pub month: Option<u8>,
@@ -53,7 +64,7 @@ impl Point {
 }
 
 /// A parsed date: a single point, or an interval whose ends may be open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Span {
     Point(Point),
     Interval(Option<Point>, Option<Point>),

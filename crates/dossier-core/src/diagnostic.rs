@@ -10,6 +10,7 @@ use crate::text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Severity {
     Error,
     Warning,
@@ -24,7 +25,9 @@ impl fmt::Display for Severity {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Diagnostic {
     /// Relative to the case-file folder, with `/` separators.
     pub path: String,
@@ -37,6 +40,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic read back from the index file, made terminal-safe again as `new` made it.
+    pub(crate) fn cleaned(self) -> Self {
+        Self {
+            path: text::shown(&self.path).into_owned(),
+            message: text::shown(&self.message).into_owned(),
+            hint: self.hint.map(|h| text::shown(&h).into_owned()),
+            ..self
+        }
+    }
+
     /// Messages often quote the file; they are made terminal-safe here, once.
     pub(crate) fn new(severity: Severity, path: &str, pos: Pos, message: impl AsRef<str>) -> Self {
         Self {

@@ -13,7 +13,7 @@ pub(crate) use crate::fold::fold;
 use crate::model::{Body, DateText, Record};
 
 /// A name, alias or title, folded for matching.
-#[derive(Debug)]
+#[derive(Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub(crate) struct Name {
     pub(crate) folded: Box<str>,
     /// The romanisation key (`fold::key`).
@@ -68,7 +68,7 @@ pub(crate) fn has(hay: u64, needle: u64) -> bool {
 }
 
 /// What a record is matched against, built once per catalog.
-#[derive(Debug)]
+#[derive(Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub(crate) struct Entry {
     /// The name, then each alias.
     pub(crate) names: Box<[Name]>,
@@ -103,7 +103,7 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub(crate) struct Haystacks {
     pub(crate) entries: Vec<Entry>,
 }

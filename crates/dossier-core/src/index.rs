@@ -22,7 +22,18 @@ const MAX_SUGGESTIONS: usize = 200;
 pub type RecordIdx = u32;
 
 /// A record pointing at another one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 pub struct Backlink {
     pub from: RecordIdx,
     pub field: LinkField,
@@ -76,7 +87,7 @@ impl Catalog {
         )
     }
 
-    fn assemble(root: PathBuf, loaded: load::Loaded) -> Catalog {
+    pub(crate) fn assemble(root: PathBuf, loaded: load::Loaded) -> Catalog {
         let load::Loaded {
             mut records,
             mut diagnostics,
@@ -142,6 +153,40 @@ impl Catalog {
             diagnostics,
             haystacks,
         }
+    }
+
+    /// A catalog as `assemble` built it before, read back from the index file: only the
+    /// lookup by id is built again.
+    pub(crate) fn from_parts(
+        root: PathBuf,
+        records: Vec<Record>,
+        backlinks: Vec<Vec<Backlink>>,
+        diagnostics: Vec<Diagnostic>,
+        haystacks: Haystacks,
+    ) -> Catalog {
+        let by_id = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (id_key(&r.id).into(), i as RecordIdx))
+            .collect();
+        Catalog {
+            root,
+            records,
+            by_id,
+            backlinks,
+            diagnostics,
+            haystacks,
+        }
+    }
+
+    /// What `from_parts` takes, to write the index file.
+    pub(crate) fn parts(&self) -> (&[Record], &[Vec<Backlink>], &[Diagnostic], &Haystacks) {
+        (
+            &self.records,
+            &self.backlinks,
+            &self.diagnostics,
+            &self.haystacks,
+        )
     }
 
     pub fn root(&self) -> &Path {

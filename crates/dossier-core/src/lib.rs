@@ -27,6 +27,7 @@ pub mod export;
 pub mod fold;
 pub mod haystack;
 pub mod index;
+pub mod index_file;
 pub mod load;
 pub mod markdown;
 pub mod model;

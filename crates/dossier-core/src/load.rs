@@ -75,10 +75,12 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// A file that looks like a record: where it is, and which kind its folder says it holds.
-struct Candidate {
+pub(crate) struct Candidate {
     abs: PathBuf,
-    rel: String,
+    pub(crate) rel: String,
     kind: Kind,
+    /// Found as a symbolic link (to a file inside the folder).
+    link: bool,
 }
 
 /// Whether `root` can be loaded at all: it exists and is a folder.
@@ -113,6 +115,54 @@ pub(crate) fn load_dir_with(
     limits: Limits,
     progress: &Progress,
 ) -> Result<Loaded, LoadError> {
+    let Scan {
+        canonical_root,
+        candidates,
+        mut diagnostics,
+        unread,
+    } = scan(root)?;
+    progress.found.store(candidates.len(), Ordering::Relaxed);
+    after_scan_hook();
+    let parsed: Vec<FileRead> = candidates
+        .par_iter()
+        .map(|c| {
+            progress.read.fetch_add(1, Ordering::Relaxed);
+            read_record(&canonical_root, c, limits, None)
+        })
+        .collect();
+    let mut records = Vec::with_capacity(parsed.len());
+    for FileRead {
+        record,
+        diagnostics: diags,
+        ..
+    } in parsed
+    {
+        if let Some(mut r) = record {
+            diagnostics.extend(diags);
+            diagnostics.extend(check_document(&canonical_root, &mut r));
+            records.push(r);
+        } else {
+            diagnostics.extend(diags);
+        }
+    }
+    Ok(Loaded {
+        records,
+        diagnostics,
+        unread,
+    })
+}
+
+/// The record files of a folder, found but not yet read.
+pub(crate) struct Scan {
+    pub(crate) canonical_root: PathBuf,
+    /// In path order.
+    pub(crate) candidates: Vec<Candidate>,
+    /// What the walk itself found wrong (unreadable folders, misplaced files).
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) unread: Vec<String>,
+}
+
+pub(crate) fn scan(root: &Path) -> Result<Scan, LoadError> {
     check_root(root)?;
     // Everything is read under the folder the name leads to now, so that a symbolic link
     // retargeted during the load (`ln -sfn release2 current`) cannot mix two folders.
@@ -126,36 +176,112 @@ pub(crate) fn load_dir_with(
             path: root.to_owned(),
             message: io_message(&e),
         })?;
-    progress.found.store(candidates.len(), Ordering::Relaxed);
-    after_scan_hook();
-    let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = candidates
-        .par_iter()
-        .map(|c| {
-            progress.read.fetch_add(1, Ordering::Relaxed);
-            if let Err(d) = usable_file_name(&c.rel) {
-                return (None, vec![d]);
-            }
-            let (record, mut diags) = match read_file(&canonical_root, &c.abs, limits) {
-                Ok(text) => parse_record(&c.rel, c.kind, &text),
-                Err(d) => (Some(stub(&c.rel, c.kind, None)), vec![d.with_path(&c.rel)]),
-            };
-            let record = record.map(|mut r| {
-                diags.extend(check_document(&canonical_root, &mut r));
-                r
-            });
-            (record, diags)
-        })
-        .collect();
-    let mut records = Vec::with_capacity(parsed.len());
-    for (record, diags) in parsed {
-        records.extend(record);
-        diagnostics.extend(diags);
-    }
-    Ok(Loaded {
-        records,
+    Ok(Scan {
+        canonical_root,
+        candidates,
         diagnostics,
         unread,
     })
+}
+
+/// What identifies a file's bytes without reading them, as git's index does: if its size, its
+/// modification and change times (in nanoseconds), its inode and its device are as they were,
+/// the file was not rewritten. The change time cannot be set back by a program (`touch -d`
+/// sets the modification time, and that changes the change time), so a same-size rewrite whose
+/// modification time was put back is caught.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub struct FileId {
+    pub size: u64,
+    pub modified_ns: i64,
+    pub changed_ns: i64,
+    pub inode: u64,
+    pub device: u64,
+}
+
+/// A file changed less than this before it was read may change again within the same tick of
+/// the file system's clock without its times moving (git calls this "racily clean"): its
+/// result is not kept, and the next load reads it again.
+const RACY_NS: i64 = 2_000_000_000;
+
+impl FileId {
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            size: meta.size(),
+            modified_ns: meta.mtime().saturating_mul(1_000_000_000) + meta.mtime_nsec(),
+            changed_ns: meta.ctime().saturating_mul(1_000_000_000) + meta.ctime_nsec(),
+            inode: meta.ino(),
+            device: meta.dev(),
+        }
+    }
+
+    /// Settled: changed long enough before `now_ns` to be trusted next time.
+    fn settled(self, now_ns: i64) -> bool {
+        self.changed_ns.max(self.modified_ns) < now_ns - RACY_NS
+    }
+}
+
+/// The time now, in nanoseconds since the epoch, as file times are.
+pub(crate) fn now_ns() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+impl Candidate {
+    /// The file's identity as it is now, without opening it; `None` for a symbolic link (its
+    /// target can change while the link stays the same), so a link is always read.
+    pub(crate) fn identity(&self) -> Option<FileId> {
+        if self.link {
+            return None;
+        }
+        let meta = std::fs::symlink_metadata(&self.abs).ok()?;
+        meta.is_file().then(|| FileId::of(&meta))
+    }
+}
+
+/// One record file as read: its record (`None` when the file can give none), what reading and
+/// parsing it found (before the document check), and its identity when this result may be
+/// used again without reading the file (see `FileId`).
+pub(crate) struct FileRead {
+    pub(crate) record: Option<Record>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) identity: Option<FileId>,
+}
+
+/// Read and parse one record file. With `now_ns`, the result gets the identity of the file
+/// that was read, when it held still while it was read and had settled (see `RACY_NS`).
+pub(crate) fn read_record(
+    canonical_root: &Path,
+    c: &Candidate,
+    limits: Limits,
+    now_ns: Option<i64>,
+) -> FileRead {
+    if let Err(d) = usable_file_name(&c.rel) {
+        return FileRead {
+            record: None,
+            diagnostics: vec![d],
+            identity: None,
+        };
+    }
+    match read_file(canonical_root, &c.abs, limits) {
+        Ok((text, before, after)) => {
+            let (record, diagnostics) = parse_record(&c.rel, c.kind, &text);
+            let identity = now_ns
+                .filter(|_| !c.link && before == after)
+                .and_then(|now| before.settled(now).then_some(before));
+            FileRead {
+                record,
+                diagnostics,
+                identity,
+            }
+        }
+        Err(d) => FileRead {
+            record: Some(stub(&c.rel, c.kind, None)),
+            diagnostics: vec![d.with_path(&c.rel)],
+            identity: None,
+        },
+    }
 }
 
 /// Fault injection for the test that a file swapped between the scan and the read is read
@@ -171,7 +297,7 @@ fn after_scan_hook() {
     }
 }
 
-fn io_message(e: &std::io::Error) -> String {
+pub(crate) fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -314,6 +440,7 @@ fn classify(entry: &walkdir::DirEntry, root: &Path) -> Result<Option<Candidate>,
             abs: path.to_owned(),
             rel,
             kind,
+            link: file_type.is_symlink(),
         })),
         _ => {
             let near = Kind::parse(folder)
@@ -468,7 +595,7 @@ fn opened_path(file: &std::fs::File) -> Option<PathBuf> {
 
 /// At most `cap + 1` bytes of an open file: one more than allowed tells that it is larger,
 /// whatever it said its size was (it may grow while it is read).
-fn read_at_most(file: std::fs::File, size: u64, cap: u64) -> std::io::Result<Vec<u8>> {
+fn read_at_most(file: &std::fs::File, size: u64, cap: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(usize::try_from(size.min(cap) + 1).unwrap_or(0));
     file.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -489,11 +616,19 @@ pub fn read_bounded(root: &Path, path: &Path, cap: u64) -> std::io::Result<Vec<u
         };
         std::io::Error::new(kind, why.problem().0.message)
     })?;
-    read_at_most(file, meta.len(), cap)
+    read_at_most(&file, meta.len(), cap)
 }
 
-fn read_file(canonical_root: &Path, path: &Path, limits: Limits) -> Result<String, FileProblem> {
+/// The text of a record file, with the identity of the file opened before and after reading it:
+/// two that differ mean it changed while it was read.
+fn read_file(
+    canonical_root: &Path,
+    path: &Path,
+    limits: Limits,
+) -> Result<(String, FileId, FileId), FileProblem> {
     let (file, meta) = open_inside(canonical_root, path).map_err(Unread::problem)?;
+    let before = FileId::of(&meta);
+    let after = |file: &std::fs::File| file.metadata().map_or(before, |m| FileId::of(&m));
     let too_large = |size: u64| {
         FileProblem::new(
             format!(
@@ -506,8 +641,9 @@ fn read_file(canonical_root: &Path, path: &Path, limits: Limits) -> Result<Strin
     if meta.len() > limits.max_file_bytes {
         return Err(too_large(meta.len()));
     }
-    let bytes = read_at_most(file, meta.len(), limits.max_file_bytes)
+    let bytes = read_at_most(&file, meta.len(), limits.max_file_bytes)
         .map_err(|e| Unread::Io(e).problem())?;
+    let after = after(&file);
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(FileProblem::new(
             format!(
@@ -517,19 +653,21 @@ fn read_file(canonical_root: &Path, path: &Path, limits: Limits) -> Result<Strin
             "read it again once it has stopped changing",
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
-        let mut p = FileProblem::new(
-            "file is not valid UTF-8".into(),
-            "save the file as UTF-8 (most editors have an encoding option)",
-        );
-        p.0.line = line as u32;
-        p.0.column = col as u32;
-        p
-    })
+    String::from_utf8(bytes)
+        .map(|text| (text, before, after))
+        .map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            let mut p = FileProblem::new(
+                "file is not valid UTF-8".into(),
+                "save the file as UTF-8 (most editors have an encoding option)",
+            );
+            p.0.line = line as u32;
+            p.0.column = col as u32;
+            p
+        })
 }
 
 /// A record for a file that could not be read, so that links to it resolve and the browser can
@@ -860,49 +998,7 @@ pub(crate) const NOT_MARKED: &[&str] = &[
     "issued",
 ];
 
-/// The top-level fields, the kinds each belongs to, and how a record file spells them.
-pub(crate) const FIELDS: &[(&str, &[Kind])] = {
-    use Kind::{Camp as C, Incident as I, Organization as O, Person as P, Source as S};
-    &[
-        ("id", &[P, I, C, O, S]),
-        ("kind", &[P, I, C, O, S]),
-        ("name", &[P, I, C, O, S]),
-        ("title", &[P, I, C, O, S]),
-        ("aliases", &[P, I, C, O, S]),
-        ("summary", &[P, I, C, O, S]),
-        ("notes", &[P, I, C, O, S]),
-        ("tags", &[P, I, C, O, S]),
-        ("sources", &[P, I, C, O, S]),
-        ("related", &[P, I, C, O, S]),
-        ("inferred", &[P, I, C, O, S]),
-        ("sex", &[P]),
-        ("nationality", &[P]),
-        ("affiliations", &[P]),
-        ("positions", &[P]),
-        ("status", &[P]),
-        ("born", &[P]),
-        ("died", &[P]),
-        ("camps", &[P]),
-        ("type", &[I, O, S]),
-        ("date", &[I]),
-        ("camp", &[I]),
-        ("place", &[I]),
-        ("participants", &[I]),
-        ("figures", &[I]),
-        ("location", &[C]),
-        ("opened", &[C]),
-        ("closed", &[C]),
-        ("population", &[C]),
-        ("control", &[C]),
-        ("area", &[C]),
-        ("publisher", &[S]),
-        ("issued", &[S]),
-        ("reference", &[S]),
-        ("url", &[S]),
-        ("document", &[S]),
-        ("perspective", &[S]),
-    ]
-};
+pub(crate) use crate::model::FIELDS;
 
 pub(crate) fn fields_of(kind: Kind) -> impl Iterator<Item = &'static str> {
     FIELDS
@@ -1556,7 +1652,7 @@ fn take_body(kind: Kind, f: &mut RecordFile) -> Body {
 
 /// Checks that need the file system: a source's document exists and stays inside the folder,
 /// following symbolic links. Only then may the browser open it.
-fn check_document(canonical_root: &Path, record: &mut Record) -> Vec<Diagnostic> {
+pub(crate) fn check_document(canonical_root: &Path, record: &mut Record) -> Vec<Diagnostic> {
     let pos = record.field_pos("document").unwrap_or_default();
     let path = record.path.clone();
     let Body::Source(source) = &mut record.body else {

@@ -12,7 +12,19 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::date;
 use crate::text::Text;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 pub enum Kind {
     Person,
     Incident,
@@ -117,14 +129,27 @@ pub(crate) fn look_alike_key(id: &str) -> String {
 }
 
 /// A 1-based line and column in a case file; `0:0` when unknown.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub col: u32,
 }
 
 /// A value together with where it was written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct At<T> {
     pub value: T,
     pub pos: Pos,
@@ -138,14 +163,14 @@ impl<T> std::ops::Deref for At<T> {
 }
 
 /// A reference to another record by id.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Ref {
     pub id: Text,
     pub pos: Pos,
 }
 
 /// A date as written, and what it means when it could be read.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct DateText {
     pub text: Text,
     /// `None` when the text is not a date; `load` reports it.
@@ -166,6 +191,7 @@ impl DateText {
 /// A claim about a date, attributed to the sources that make it.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct DateClaim {
     pub date: DateText,
     #[serde(default)]
@@ -179,7 +205,7 @@ pub struct DateClaim {
 static NO_DATES: Dates = Dates(Vec::new());
 
 /// A date field: nothing, one date, or several claims side by side where sources disagree.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Dates(pub Vec<DateClaim>);
 
 impl Dates {
@@ -213,7 +239,7 @@ impl Dates {
 }
 
 /// A citation: which source, and where in it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Citation {
     pub source: Ref,
     pub locator: Option<Text>,
@@ -223,6 +249,7 @@ pub struct Citation {
 /// A number as a source gives it: exact, a range, or a vague word ("dozens").
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Figure {
     pub what: Option<Text>,
     pub count: Option<u64>,
@@ -388,6 +415,7 @@ fn group_thousands(n: u64) -> String {
 /// in free text.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Participant {
     pub person: Option<Ref>,
     pub organization: Option<Ref>,
@@ -404,6 +432,7 @@ pub struct Participant {
 /// An office a person held.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Position {
     pub title: Text,
     pub organisation: Option<Text>,
@@ -419,6 +448,7 @@ pub struct Position {
 /// Who ran or guarded a camp, and when.
 #[derive(Clone, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Control {
     pub by: Text,
     pub from: Option<DateText>,
@@ -432,6 +462,7 @@ pub struct Control {
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Place {
     pub country: Option<Text>,
     pub province: Option<Text>,
@@ -441,6 +472,7 @@ pub struct Place {
 
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Coordinates {
     pub lat: f64,
     pub lon: f64,
@@ -488,7 +520,7 @@ pub(crate) const INCIDENT_TYPES: &[&str] = &[
 
 /// An organisation named in a field: in words, or as the organisation's record
 /// (`{organization: id}`), which links to it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Party {
     Named(Text),
     Organization(Ref),
@@ -507,7 +539,9 @@ impl Serialize for Party {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Person {
     pub sex: Option<At<Text>>,
     pub nationality: Option<Text>,
@@ -519,7 +553,9 @@ pub struct Person {
     pub camps: Vec<Ref>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Incident {
     #[serde(rename = "type")]
     pub kind: Option<At<Text>>,
@@ -540,7 +576,9 @@ impl Incident {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Camp {
     pub location: Option<Place>,
     pub opened: Dates,
@@ -551,14 +589,18 @@ pub struct Camp {
 }
 
 /// An organisation: a government, an armed force, a party, an NGO, a UN body.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Organization {
     /// What sort of body it is, in words ("government", "human-rights NGO").
     #[serde(rename = "type")]
     pub kind: Option<Text>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Serialize, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize,
+)]
 pub struct Source {
     pub publisher: Option<Party>,
     #[serde(rename = "type")]
@@ -622,7 +664,7 @@ impl Serialize for Citation {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum Body {
     Person(Person),
     Incident(Incident),
@@ -769,8 +811,52 @@ fn figure_texts(key: &'static str, fs: &[At<Figure>], f: &mut impl FnMut(&'stati
     }
 }
 
+/// The top-level fields, the kinds each belongs to, and how a record file spells them.
+pub(crate) const FIELDS: &[(&str, &[Kind])] = {
+    use Kind::{Camp as C, Incident as I, Organization as O, Person as P, Source as S};
+    &[
+        ("id", &[P, I, C, O, S]),
+        ("kind", &[P, I, C, O, S]),
+        ("name", &[P, I, C, O, S]),
+        ("title", &[P, I, C, O, S]),
+        ("aliases", &[P, I, C, O, S]),
+        ("summary", &[P, I, C, O, S]),
+        ("notes", &[P, I, C, O, S]),
+        ("tags", &[P, I, C, O, S]),
+        ("sources", &[P, I, C, O, S]),
+        ("related", &[P, I, C, O, S]),
+        ("inferred", &[P, I, C, O, S]),
+        ("sex", &[P]),
+        ("nationality", &[P]),
+        ("affiliations", &[P]),
+        ("positions", &[P]),
+        ("status", &[P]),
+        ("born", &[P]),
+        ("died", &[P]),
+        ("camps", &[P]),
+        ("type", &[I, O, S]),
+        ("date", &[I]),
+        ("camp", &[I]),
+        ("place", &[I]),
+        ("participants", &[I]),
+        ("figures", &[I]),
+        ("location", &[C]),
+        ("opened", &[C]),
+        ("closed", &[C]),
+        ("population", &[C]),
+        ("control", &[C]),
+        ("area", &[C]),
+        ("publisher", &[S]),
+        ("issued", &[S]),
+        ("reference", &[S]),
+        ("url", &[S]),
+        ("document", &[S]),
+        ("perspective", &[S]),
+    ]
+};
+
 /// The top-level field a record's name was written under.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub enum NameField {
     Name,
     Title,
@@ -786,7 +872,7 @@ impl NameField {
 }
 
 /// One case-file record.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Record {
     pub id: Box<str>,
     pub kind: Kind,
@@ -795,6 +881,7 @@ pub struct Record {
     /// The line where the record starts (its first field).
     pub line: u32,
     /// Every top-level field in file order, with where its key was written.
+    #[rkyv(with = FieldsAt)]
     pub fields: Vec<(&'static str, Pos)>,
     pub name: Text,
     pub name_field: NameField,
@@ -851,15 +938,28 @@ impl ClaimMark<'_> {
 }
 
 /// A field of a record marked as an inference, and the reason.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub struct Inferred {
+    #[rkyv(with = FieldName)]
     pub field: &'static str,
     pub reason: Text,
     pub pos: Pos,
 }
 
 /// Where a reference was written, for backlinks ("mentioned in ... as participant").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    rkyv::Archive,
+    rkyv::Serialize,
+    rkyv::Deserialize,
+)]
 pub enum LinkField {
     Source,
     Related,
@@ -1279,6 +1379,128 @@ impl Record {
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join(" · ")
+    }
+}
+
+// The index file (`index_file`) stores field names, which are `&'static str` taken from
+// `FIELDS`, as their place in that table, and finds them there again when it is read: a number
+// out of range makes the index unreadable, and it is rebuilt.
+
+/// `&'static str` from `FIELDS`, archived as its place in the table.
+pub(crate) struct FieldName;
+
+/// `fields`: each name as its place in `FIELDS`, beside where it was written.
+pub(crate) struct FieldsAt;
+
+fn field_number(name: &str) -> Option<u8> {
+    FIELDS.iter().position(|(n, _)| *n == name).map(|i| i as u8)
+}
+
+fn field_named<E: rkyv::rancor::Source>(n: u8) -> Result<&'static str, E> {
+    FIELDS
+        .get(usize::from(n))
+        .map(|(name, _)| *name)
+        .ok_or_else(|| E::new(UnknownField))
+}
+
+#[derive(Debug)]
+struct UnknownField;
+
+impl std::fmt::Display for UnknownField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a field name the index does not know")
+    }
+}
+
+impl std::error::Error for UnknownField {}
+
+impl rkyv::with::ArchiveWith<&'static str> for FieldName {
+    type Archived = u8;
+    type Resolver = ();
+
+    fn resolve_with(field: &&'static str, (): (), out: rkyv::Place<u8>) {
+        rkyv::Archive::resolve(&field_number(field).unwrap_or(u8::MAX), (), out);
+    }
+}
+
+impl<S: rkyv::rancor::Fallible + ?Sized> rkyv::with::SerializeWith<&'static str, S> for FieldName
+where
+    S::Error: rkyv::rancor::Source,
+{
+    fn serialize_with(field: &&'static str, _: &mut S) -> Result<(), S::Error> {
+        field_number(field)
+            .map(drop)
+            .ok_or_else(|| <S::Error as rkyv::rancor::Source>::new(UnknownField))
+    }
+}
+
+impl<D: rkyv::rancor::Fallible + ?Sized> rkyv::with::DeserializeWith<u8, &'static str, D>
+    for FieldName
+where
+    D::Error: rkyv::rancor::Source,
+{
+    fn deserialize_with(n: &u8, _: &mut D) -> Result<&'static str, D::Error> {
+        field_named(*n)
+    }
+}
+
+type ArchivedFieldsAt = rkyv::vec::ArchivedVec<rkyv::tuple::ArchivedTuple2<u8, ArchivedPos>>;
+
+impl rkyv::with::ArchiveWith<Vec<(&'static str, Pos)>> for FieldsAt {
+    type Archived = ArchivedFieldsAt;
+    type Resolver = rkyv::vec::VecResolver;
+
+    fn resolve_with(
+        fields: &Vec<(&'static str, Pos)>,
+        resolver: rkyv::vec::VecResolver,
+        out: rkyv::Place<ArchivedFieldsAt>,
+    ) {
+        rkyv::vec::ArchivedVec::resolve_from_len(fields.len(), resolver, out);
+    }
+}
+
+impl<S> rkyv::with::SerializeWith<Vec<(&'static str, Pos)>, S> for FieldsAt
+where
+    S: rkyv::rancor::Fallible + rkyv::ser::Allocator + rkyv::ser::Writer + ?Sized,
+    S::Error: rkyv::rancor::Source,
+{
+    fn serialize_with(
+        fields: &Vec<(&'static str, Pos)>,
+        s: &mut S,
+    ) -> Result<rkyv::vec::VecResolver, S::Error> {
+        let numbered = fields
+            .iter()
+            .map(|(name, pos)| {
+                field_number(name)
+                    .map(|n| (n, *pos))
+                    .ok_or_else(|| <S::Error as rkyv::rancor::Source>::new(UnknownField))
+            })
+            .collect::<Result<Vec<(u8, Pos)>, S::Error>>()?;
+        rkyv::vec::ArchivedVec::serialize_from_slice(&numbered, s)
+    }
+}
+
+impl<D: rkyv::rancor::Fallible + ?Sized>
+    rkyv::with::DeserializeWith<ArchivedFieldsAt, Vec<(&'static str, Pos)>, D> for FieldsAt
+where
+    D::Error: rkyv::rancor::Source,
+{
+    fn deserialize_with(
+        fields: &ArchivedFieldsAt,
+        _: &mut D,
+    ) -> Result<Vec<(&'static str, Pos)>, D::Error> {
+        fields
+            .iter()
+            .map(|t| {
+                Ok((
+                    field_named(t.0)?,
+                    Pos {
+                        line: t.1.line.to_native(),
+                        col: t.1.col.to_native(),
+                    },
+                ))
+            })
+            .collect()
     }
 }
 

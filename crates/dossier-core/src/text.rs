@@ -21,10 +21,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// 24 bytes, the size of one inline string: a record holds hundreds of these, and at a million
 /// records their size is most of the memory.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, rkyv::Archive, rkyv::Serialize)]
 pub struct Text(Repr);
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, rkyv::Archive, rkyv::Serialize)]
 enum Repr {
     /// Safe to show as written, which is nearly always. Short strings (ids, roles, dates) are
     /// stored inline, without an allocation.
@@ -301,6 +301,25 @@ pub(crate) fn looks_blank(s: &str) -> bool {
                 '\u{2800}' | '\u{3164}' | '\u{115f}' | '\u{1160}' | '\u{ffa0}'
             )
     })
+}
+
+/// Text read back from the index file is cleaned again, exactly as text read from YAML is: the
+/// index lives outside the case-file folder, but it is a file, and a file is not trusted.
+impl<D: rkyv::rancor::Fallible + ?Sized> rkyv::Deserialize<Text, D> for ArchivedText {
+    fn deserialize(&self, _: &mut D) -> Result<Text, D::Error> {
+        Ok(match &self.0 {
+            ArchivedRepr::Plain(raw) => Text::with(raw.as_str().to_owned(), Lines::Kept),
+            ArchivedRepr::Cleaned(both) => {
+                // Whether line breaks were kept shows in the cleaned copy.
+                let lines = if both.1.contains('\n') {
+                    Lines::Kept
+                } else {
+                    Lines::One
+                };
+                Text::with(both.0.as_ref().to_owned(), lines)
+            }
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,481 @@
+//! The index file (issue 12): whatever happens to the files or to the index itself, a command
+//! answers exactly as one that read every file (`--no-index`) does, and the index is used when
+//! it can be.
+//!
+//! A file changed in the last two seconds is read again on the next load whatever its identity
+//! (git's "racily clean" rule), so the tests that need files the index may reuse wait for them
+//! to settle once, after writing them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use crate::util::{BIN, Case, Run, run_command};
+
+/// Long enough for files written now to be trusted by the index (see above).
+const SETTLE: Duration = Duration::from_millis(2_100);
+
+/// Run dossier in `dir` with its index kept in `cache`.
+fn run_with(dir: &Path, cache: &Path, args: &[&str], extra_env: &[(&str, &str)]) -> Run {
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.args(["-C", "."])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DOSSIER_DIR")
+        .env_remove("DOSSIER_CONFIG")
+        .env_remove("DOSSIER_NO_INDEX")
+        .env("XDG_CONFIG_HOME", dir)
+        .env("XDG_CACHE_HOME", cache)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    run_command(cmd)
+}
+
+/// A case-file folder with its own cache folder beside it (not inside it).
+struct Indexed {
+    case: Case,
+    cache: tempfile::TempDir,
+}
+
+impl Indexed {
+    fn new(case: Case) -> Indexed {
+        Indexed {
+            case,
+            cache: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.case.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        run_with(self.dir(), self.cache.path(), args, &[])
+    }
+
+    fn run_without_index(&self, args: &[&str]) -> Run {
+        let mut with_flag = vec!["--no-index"];
+        with_flag.extend_from_slice(args);
+        run_with(self.dir(), self.cache.path(), &with_flag, &[])
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let run = self.run(&["index", "--status", "--json"]);
+        assert_eq!(run.code, Some(0), "{run:?}");
+        run.json()
+    }
+
+    fn index_file(&self) -> PathBuf {
+        PathBuf::from(self.status()["path"].as_str().unwrap())
+    }
+
+    /// Every command that reads the folder answers as it does without the index.
+    fn assert_same_answers(&self, context: &str) {
+        for args in [
+            &["list", "--json"][..],
+            &["search", "--json", "rocket"],
+            &["search", "--json", "a"],
+            &["search", "--json", "kind:person"],
+            &["show", "--format", "json", "camp-liberty"],
+        ] {
+            let with = self.run(args);
+            let without = self.run_without_index(args);
+            assert_eq!(
+                (with.code, &with.stdout, &with.stderr),
+                (without.code, &without.stdout, &without.stderr),
+                "{context}: `dossier {}` answers differently with the index",
+                args.join(" ")
+            );
+        }
+    }
+}
+
+fn files_of(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.sort();
+    files
+}
+
+#[derive(Clone, Debug)]
+enum Edit {
+    /// Change one letter of the file, keeping its size, and put its modification time back.
+    SameSizeRewrite(usize),
+    Delete(usize),
+    Add(usize),
+    Rename(usize),
+    Break(usize),
+    /// Write back what the folder first held at this file's path.
+    Restore(usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => (0..32usize).prop_map(Edit::SameSizeRewrite),
+        1 => (0..32usize).prop_map(Edit::Delete),
+        1 => (0..32usize).prop_map(Edit::Add),
+        1 => (0..32usize).prop_map(Edit::Rename),
+        2 => (0..32usize).prop_map(Edit::Break),
+        2 => (0..32usize).prop_map(Edit::Restore),
+    ]
+}
+
+fn apply(dir: &Path, first: &[(PathBuf, Vec<u8>)], edit: &Edit) {
+    let files = files_of(dir);
+    let pick = |i: usize| files.get(i % files.len().max(1)).cloned();
+    match *edit {
+        Edit::SameSizeRewrite(i) => {
+            let Some(path) = pick(i) else { return };
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            let mut bytes = std::fs::read(&path).unwrap();
+            // A letter of the name (or anywhere) swapped for another: same size.
+            if let Some(at) = bytes.iter().rposition(u8::is_ascii_lowercase) {
+                bytes[at] = if bytes[at] == b'q' { b'x' } else { b'q' };
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(modified).unwrap();
+        }
+        Edit::Delete(i) => {
+            if let Some(path) = pick(i) {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+        Edit::Add(i) => {
+            let dest = dir.join(format!("people/added-{i}.yaml"));
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(
+                &dest,
+                format!("name: Added Person {i}\nsources: [missing-source-{i}]\n"),
+            )
+            .unwrap();
+        }
+        Edit::Rename(i) => {
+            if let Some(path) = pick(i) {
+                let to = path.with_file_name(format!(
+                    "renamed-{i}-{}",
+                    path.file_name().unwrap().to_string_lossy()
+                ));
+                std::fs::rename(path, to).unwrap();
+            }
+        }
+        Edit::Break(i) => {
+            if let Some(path) = pick(i) {
+                std::fs::write(path, "name: [unclosed\n  : : :\n").unwrap();
+            }
+        }
+        Edit::Restore(i) => {
+            let (rel, bytes) = &first[i % first.len()];
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+}
+
+fn generated(records: usize, seed: u64) -> Indexed {
+    let case = Case::empty();
+    casegen::write(case.path(), records, seed).expect("generate");
+    // The fixture's records too, so the fixed queries above find something.
+    let good = crate::util::fixtures().join("good");
+    for f in files_of(&good) {
+        let dest = case.path().join(f.strip_prefix(&good).unwrap());
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&f, dest).unwrap();
+    }
+    Indexed::new(case)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn after_any_edits_the_index_answers_as_reading_every_file_does(
+        seed in 0u64..1000,
+        edits in prop::collection::vec(edit(), 1..6),
+    ) {
+        let f = generated(24, seed);
+        let first: Vec<(PathBuf, Vec<u8>)> = files_of(f.dir())
+            .into_iter()
+            .map(|p| (p.strip_prefix(f.dir()).unwrap().to_owned(), std::fs::read(&p).unwrap()))
+            .collect();
+        std::thread::sleep(SETTLE);
+        let built = f.status();
+        prop_assert_eq!(built["reread"].as_u64(), built["files"].as_u64());
+        let again = f.status();
+        prop_assert_eq!(again["whole"].as_bool(), Some(true), "nothing changed: {}", again);
+        for (n, e) in edits.iter().enumerate() {
+            apply(f.dir(), &first, e);
+            f.assert_same_answers(&format!("after edit {n} ({e:?}) of {edits:?}"));
+        }
+        // The untouched files were taken from the index, not read again.
+        let last = f.status();
+        prop_assert!(last["reused"].as_u64().unwrap() > 0, "{}", last);
+    }
+}
+
+#[test]
+fn a_same_size_rewrite_with_its_time_put_back_is_read_again() {
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    f.status();
+    assert_eq!(f.status()["whole"], true);
+    let path = f.dir().join("people/kolthoum-sarahati.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let renamed = text.replacen("Kolthoum", "Qolthoum", 1);
+    assert_eq!(renamed.len(), text.len());
+    std::fs::write(&path, &renamed).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), text.len() as u64);
+    // Past the racy window: only the change time tells the file changed.
+    std::thread::sleep(SETTLE);
+    let found = f.run(&["search", "qolthoum"]);
+    assert!(found.stdout.contains("kolthoum-sarahati"), "{found:?}");
+    let status = f.status();
+    assert_eq!(
+        status["reread"], 0,
+        "the change was already taken in: {status}"
+    );
+}
+
+/// Damage the index in a given way: every command still answers as without it, the damage is
+/// named by `index --status`, and the index is written again.
+fn damaged(how: impl Fn(&Path, &mut Vec<u8>), named: &str) {
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    let index = f.index_file();
+    assert!(index.is_file());
+    let mut bytes = std::fs::read(&index).unwrap();
+    how(&index, &mut bytes);
+    std::fs::write(&index, &bytes).unwrap();
+    let status = f.status();
+    assert_eq!(status["whole"], false, "{status}");
+    assert_eq!(status["reread"], status["files"], "{status}");
+    let ignored = status["ignored"].as_str().unwrap_or_default();
+    assert!(ignored.contains(named), "expected `{named}` in {status}");
+    assert_eq!(status["written"], true, "{status}");
+    assert_eq!(f.status()["whole"], true, "rebuilt and used again");
+    std::fs::write(&index, &bytes).unwrap();
+    f.assert_same_answers(named);
+}
+
+#[test]
+fn a_truncated_index_is_ignored_and_rebuilt() {
+    damaged(|_, b| b.truncate(b.len() / 2), "truncated");
+}
+
+#[test]
+fn a_garbled_index_is_ignored_and_rebuilt() {
+    damaged(
+        |_, b| {
+            let middle = b.len() / 2;
+            for x in &mut b[middle..middle + 64] {
+                *x ^= 0x5a;
+            }
+        },
+        "checksum",
+    );
+}
+
+#[test]
+fn an_index_of_another_format_version_is_ignored_and_rebuilt() {
+    damaged(
+        |_, b| b[8..12].copy_from_slice(&999u32.to_le_bytes()),
+        "format 999",
+    );
+}
+
+#[test]
+fn an_index_from_another_machines_layout_is_ignored_and_rebuilt() {
+    damaged(|_, b| b[12..16].copy_from_slice(b"be64"), "layout");
+}
+
+#[test]
+fn a_file_that_is_not_an_index_is_ignored_and_rebuilt() {
+    damaged(
+        |_, b| *b = b"name: not an index\n".to_vec(),
+        "not a dossier index",
+    );
+}
+
+#[test]
+fn an_index_of_another_folder_is_not_used() {
+    let a = Indexed::new(Case::good());
+    let b = Indexed::new(Case::bad("dangling-link"));
+    std::thread::sleep(SETTLE);
+    // b's index file holds a's index: same name, other content.
+    let a_index = a.index_file();
+    let b_index = b.index_file();
+    std::fs::create_dir_all(b_index.parent().unwrap()).unwrap();
+    std::fs::copy(&a_index, &b_index).unwrap();
+    let status = b.status();
+    assert!(
+        status["ignored"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("another folder"),
+        "{status}"
+    );
+    b.assert_same_answers("another folder's index");
+}
+
+#[test]
+fn a_cache_folder_that_cannot_be_written_costs_one_line_and_nothing_else() {
+    let case = Case::good();
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    // A path under a plain file: no folder can be made there, not even by root.
+    let cache = blocker.path().join("cache");
+    let with = run_with(case.path(), &cache, &["search", "--json", "rocket"], &[]);
+    let without = run_with(
+        case.path(),
+        &cache,
+        &["search", "--json", "rocket"],
+        &[("DOSSIER_NO_INDEX", "1")],
+    );
+    assert_eq!(with.code, Some(0), "{with:?}");
+    assert_eq!(with.stdout, without.stdout);
+    let lines: Vec<&str> = with.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{with:?}");
+    assert!(
+        lines[0].starts_with("dossier: index not written to ")
+            && lines[0].contains("running without one"),
+        "{with:?}"
+    );
+    assert_eq!(without.stderr, "", "DOSSIER_NO_INDEX=1 does not try");
+}
+
+#[test]
+fn no_index_reads_and_writes_no_index() {
+    let f = Indexed::new(Case::good());
+    f.run_without_index(&["list"]);
+    run_with(
+        f.dir(),
+        f.cache.path(),
+        &["search", "x"],
+        &[("DOSSIER_NO_INDEX", "1")],
+    );
+    assert!(
+        files_of(f.cache.path()).is_empty(),
+        "{:?}",
+        files_of(f.cache.path())
+    );
+    f.run(&["list"]);
+    assert_eq!(
+        files_of(f.cache.path()).len(),
+        1,
+        "one index for the folder"
+    );
+}
+
+#[test]
+fn the_index_is_never_written_inside_the_case_folder() {
+    let case = Case::good();
+    let before = crate::util::snapshot(case.path());
+    let run = run_with(case.path(), case.path(), &["list"], &[]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.contains("inside the case-file folder"),
+        "{run:?}"
+    );
+    assert_eq!(crate::util::snapshot(case.path()), before);
+}
+
+#[test]
+fn processes_writing_the_index_at_once_never_leave_half_of_one() {
+    let f = generated(300, 7);
+    std::thread::sleep(SETTLE);
+    for round in 0..4 {
+        let index = f.index_file();
+        std::fs::remove_file(&index).unwrap();
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let (dir, cache) = (f.dir().to_owned(), f.cache.path().to_owned());
+                std::thread::spawn(move || run_with(&dir, &cache, &["search", "--json", "a"], &[]))
+            })
+            .collect();
+        let outs: Vec<Run> = runs.into_iter().map(|h| h.join().unwrap()).collect();
+        for out in &outs {
+            assert_eq!(out.code, Some(0), "round {round}: {out:?}");
+            assert_eq!(out.stdout, outs[0].stdout, "round {round}");
+            assert_eq!(out.stderr, "", "round {round}");
+        }
+        let status = f.status();
+        assert_eq!(
+            status["ignored"],
+            serde_json::Value::Null,
+            "round {round}: {status}"
+        );
+        assert_eq!(status["whole"], true, "round {round}: {status}");
+        // No temporary file is left behind.
+        assert_eq!(files_of(f.cache.path()).len(), 1, "round {round}");
+    }
+    f.assert_same_answers("after writers raced");
+}
+
+#[test]
+fn a_folder_moved_elsewhere_is_read_where_it_is_now() {
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    assert_eq!(f.status()["files"], 4);
+    let moved_to = tempfile::tempdir().unwrap();
+    let new_home = moved_to.path().join("moved");
+    std::fs::rename(f.dir(), &new_home).unwrap();
+    // Change it where it is now: its old index must not answer for it.
+    std::fs::remove_file(new_home.join("incidents/rocket-attack.yaml")).unwrap();
+    let status = run_with(
+        &new_home,
+        f.cache.path(),
+        &["index", "--status", "--json"],
+        &[],
+    );
+    let status = status.json();
+    assert_eq!(status["files"], 3, "{status}");
+    assert_eq!(
+        status["reread"], 3,
+        "a new index for the new place: {status}"
+    );
+    let found = run_with(&new_home, f.cache.path(), &["search", "rocket"], &[]);
+    assert!(!found.stdout.contains("rocket-attack"), "{found:?}");
+    let without = run_with(
+        &new_home,
+        f.cache.path(),
+        &["--no-index", "list", "--json"],
+        &[],
+    );
+    let with = run_with(&new_home, f.cache.path(), &["list", "--json"], &[]);
+    assert_eq!(with.stdout, without.stdout);
+    // Put back so the case's drop finds its folder.
+    std::fs::rename(&new_home, f.dir()).unwrap();
+}
+
+#[test]
+fn a_broken_file_is_reported_on_every_start_until_it_is_fixed() {
+    let f = Indexed::new(Case::bad("broken-yaml"));
+    std::thread::sleep(SETTLE);
+    let first = f.run(&["list"]);
+    let status = f.status();
+    assert_eq!(status["whole"], true, "{status}");
+    let again = f.run(&["list"]);
+    assert!(!first.stderr.is_empty(), "{first:?}");
+    assert_eq!(
+        again.stderr, first.stderr,
+        "the problem is still said, from the index"
+    );
+    let without = f.run_without_index(&["list"]);
+    assert_eq!(again.stderr, without.stderr);
+}
