@@ -281,6 +281,10 @@ fn ensure_data(root: &Path, n: usize) -> PathBuf {
         casegen::write(&dir, n, 1).expect("generate case files");
         println!("generated {n} records in {:.1?}", t.elapsed());
         std::fs::write(&done, b"").expect("marker");
+        // The index keeps no file changed within 2 s before it was read (one that could change
+        // again without its times moving, "racily clean" as git says): let the new files
+        // settle, so that "with the index" measures an index that holds them.
+        std::thread::sleep(Duration::from_secs(3));
     }
     dir
 }
