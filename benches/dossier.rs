@@ -962,6 +962,11 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
         if found.is_none() {
             break;
         }
+        // Each save finds the browser idle, as saves seconds apart do: the new name on screen
+        // does not mean the reload is over (the index is written after it).
+        if !wait_idle(pid, patience) {
+            println!("browser: still busy after {patience:?}; saving anyway");
+        }
         let tag = format!("Zedit{i}");
         let text = String::from_utf8_lossy(&restore.bytes)
             .lines()
@@ -982,8 +987,6 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
             break;
         }
         reloads.push(t.elapsed());
-        // Let the reload settle, as between two saves.
-        std::thread::sleep(Duration::from_millis(300));
     }
     drop(restore);
     if reloads.len() == 3 {
@@ -1028,6 +1031,32 @@ impl Drop for Restore {
             let _ = f.set_modified(t);
         }
     }
+}
+
+/// Wait until a process uses no CPU for 100 ms (its user and system ticks in `/proc/PID/stat`
+/// stand still); false if it is still busy after `patience`.
+fn wait_idle(pid: u32, patience: Duration) -> bool {
+    let ticks = || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // After the command name in parentheses: state is field 3, utime and stime 14 and 15.
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let mut f = rest.split_whitespace().skip(11);
+        Some((
+            f.next()?.parse::<u64>().ok()?,
+            f.next()?.parse::<u64>().ok()?,
+        ))
+    };
+    let t = Instant::now();
+    let mut last = ticks();
+    while t.elapsed() < patience {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = ticks();
+        if now.is_none() || now == last {
+            return true;
+        }
+        last = now;
+    }
+    false
 }
 
 /// A memory figure of a process from `/proc`, in MB: `VmHWM` is the peak resident set.
