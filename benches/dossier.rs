@@ -921,13 +921,11 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
     // file in place, as an editor saves it, and time each save until the new name is shown.
     let Some(person) = catalog
         .records()
-        .iter()
         .filter(|r| r.kind == dossier_core::model::Kind::Person)
         .find(|r| r.name.shown().to_lowercase().contains("azizi"))
         .or_else(|| {
             catalog
                 .records()
-                .iter()
                 .find(|r| r.kind == dossier_core::model::Kind::Person)
         })
     else {

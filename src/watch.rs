@@ -39,7 +39,7 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 /// How long the files must be quiet before a reload: long enough to take a `git pull` or an
 /// editor's write-rename-delete as one change, short enough to feel immediate.
-pub const QUIET: Duration = Duration::from_millis(250);
+pub const QUIET: Duration = Duration::from_millis(100);
 
 /// The longest a burst of changes can put a reload off: files that never stop changing still
 /// show, once a second.

@@ -7,13 +7,14 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::util::{BIN, Case, Run, run_command};
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "check",
     "list",
     "show",
     "search",
     "new",
     "schema",
+    "index",
     "export",
     "completions",
     "man",
@@ -298,13 +299,15 @@ fn version_and_help() {
     let long = case.run(&["--help"]);
     assert_eq!(long.code, Some(0));
     for line in [
-        "  0                ok\n",
-        "  1                errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)\n",
-        "  128+N            the browser was ended by signal N",
-        "  DOSSIER_DIR      the case-file folder when none is named; else ./casefiles\n",
-        "  VISUAL, EDITOR   ",
-        "  NO_COLOR         ",
-        "  XDG_CONFIG_HOME  where the config file is looked for: $XDG_CONFIG_HOME/dossier/config.toml",
+        "  0                 ok\n",
+        "  1                 errors found in the case files (check) or in the record just written (new), or nothing found (show, search, export)\n",
+        "  128+N             the browser was ended by signal N",
+        "  DOSSIER_DIR       the case-file folder when none is named; else ./casefiles\n",
+        "  VISUAL, EDITOR    ",
+        "  NO_COLOR          ",
+        "  XDG_CONFIG_HOME   where the config file is looked for: $XDG_CONFIG_HOME/dossier/config.toml",
+        "  DOSSIER_NO_INDEX  1, true, yes or on: as --no-index",
+        "  XDG_CACHE_HOME    where indexes are kept: $XDG_CACHE_HOME/dossier/",
     ] {
         assert!(long.stdout.contains(line), "{line:?} in\n{}", long.stdout);
     }

@@ -215,11 +215,14 @@ fn load_with_index(
             None
         }
     });
-    let identities: Vec<Option<FileId>> = scan
-        .candidates
-        .par_iter()
-        .map(load::Candidate::identity)
-        .collect();
+    let identities: Vec<Option<FileId>> = match std::fs::File::open(&scan.canonical_root) {
+        Ok(dir) => scan
+            .candidates
+            .par_iter()
+            .map(|c| c.identity(&dir))
+            .collect(),
+        Err(_) => vec![None; scan.candidates.len()],
+    };
 
     if let (Some(index), Some(a)) = (&index, archived)
         && let Some(parts) = whole(a, &scan, &identities)
@@ -528,9 +531,14 @@ impl Index {
         }
         let len = usize::try_from(meta_len).map_err(|_| Missing::Bad("it is too large".into()))?;
         let mut meta = Bytes::with_capacity(len);
-        meta.resize(len, 0);
-        file.read_exact_at(&mut meta, HEADER as u64)
+        // Read straight into the buffer, not over zeros written first: 80 MB at 100,000 records.
+        let mut part = std::io::Read::take(&file, meta_len);
+        std::io::Seek::seek(part.get_mut(), std::io::SeekFrom::Start(HEADER as u64))
             .map_err(cannot)?;
+        meta.extend_from_reader(&mut part).map_err(cannot)?;
+        if meta.len() != len {
+            return bad("it is truncated");
+        }
         if xxhash_rust::xxh3::xxh3_64(&meta) != word(40) {
             return bad("its checksum does not match (the file is damaged)");
         }
