@@ -215,14 +215,11 @@ fn load_with_index(
             None
         }
     });
-    let identities: Vec<Option<FileId>> = match std::fs::File::open(&scan.canonical_root) {
-        Ok(dir) => scan
-            .candidates
-            .par_iter()
-            .map(|c| c.identity(&dir))
-            .collect(),
-        Err(_) => vec![None; scan.candidates.len()],
-    };
+    let identities: Vec<Option<FileId>> = scan
+        .candidates
+        .par_iter()
+        .map(load::Candidate::identity)
+        .collect();
 
     if let (Some(index), Some(a)) = (&index, archived)
         && let Some(parts) = whole(a, &scan, &identities)

@@ -230,27 +230,13 @@ pub(crate) fn now_ns() -> i64 {
 
 impl Candidate {
     /// The file's identity as it is now, without opening it; `None` for a symbolic link (its
-    /// target can change while the link stays the same), so a link is always read. `root` is
-    /// the case-file folder, open: a `stat` relative to it walks two steps of the path, not the
-    /// whole of it, a quarter of a warm start at 100,000 files.
-    pub(crate) fn identity(&self, root: &std::fs::File) -> Option<FileId> {
-        use rustix::fs::{AtFlags, FileType, statat};
+    /// target can change while the link stays the same), so a link is always read.
+    pub(crate) fn identity(&self) -> Option<FileId> {
         if self.link {
             return None;
         }
-        let st = statat(root, self.rel.as_str(), AtFlags::SYMLINK_NOFOLLOW).ok()?;
-        if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
-            return None;
-        }
-        let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000) + n;
-        #[allow(clippy::useless_conversion)] // the field types differ between architectures
-        Some(FileId {
-            size: u64::try_from(st.st_size).ok()?,
-            modified_ns: ns(st.st_mtime.into(), i64::try_from(st.st_mtime_nsec).ok()?),
-            changed_ns: ns(st.st_ctime.into(), i64::try_from(st.st_ctime_nsec).ok()?),
-            inode: st.st_ino.into(),
-            device: st.st_dev.into(),
-        })
+        let meta = std::fs::symlink_metadata(&self.abs).ok()?;
+        meta.is_file().then(|| FileId::of(&meta))
     }
 }
 
@@ -358,6 +344,8 @@ fn find_files(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> std::io::Result
         candidates: Vec::new(),
         unread: Vec::new(),
     };
+    // Not walkdir: its entries parse their paths again for every comparison when sorted (30 ms
+    // of a warm start at 100,000 files); the candidates are sorted once, by path, at the end.
     // Folders still to read, with their path relative to the root. A stack, not recursion:
     // a folder nested a hundred thousand deep is read, not a stack overflow. Each folder is
     // opened when its turn comes and read whole, so one is open at a time.

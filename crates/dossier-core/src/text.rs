@@ -326,6 +326,27 @@ impl<D: rkyv::rancor::Fallible + ?Sized> rkyv::Deserialize<Text, D> for Archived
 mod tests {
     use super::*;
 
+    /// An index that says a string is plain, or gives its own "cleaned" copy, is not believed:
+    /// what comes back is cleaned from the raw text, as YAML text is.
+    #[test]
+    fn text_read_back_from_an_index_is_cleaned_again() {
+        let hostile = "Ali\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}Saremi";
+        let lying = [
+            Text(Repr::Plain(CompactString::from(hostile))),
+            Text(Repr::Cleaned(Box::new((hostile.into(), hostile.into())))),
+        ];
+        for text in lying {
+            let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&text).unwrap();
+            let back = rkyv::from_bytes::<Text, rkyv::rancor::Error>(&bytes).unwrap();
+            assert_eq!(back.raw(), hostile);
+            assert_eq!(back.shown(), Text::new(hostile).shown());
+            assert!(!back.shown().chars().any(is_unsafe), "{:?}", back.shown());
+        }
+        let plain = Text::paragraph("two\nlines");
+        let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&plain).unwrap();
+        assert!(rkyv::from_bytes::<Text, rkyv::rancor::Error>(&bytes).unwrap() == plain);
+    }
+
     #[test]
     fn plain_text_is_kept_as_is_without_a_copy() {
         let t = Text::new("Kolthoum Sarahati");
