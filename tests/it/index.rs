@@ -253,6 +253,39 @@ fn a_same_size_rewrite_with_its_time_put_back_is_read_again() {
     );
 }
 
+/// A record found by the name of one it links to (an incident by its victim's name) is found
+/// by the new name after that record is renamed, though the incident's own file is taken from
+/// the index: its search entry is made again, not kept.
+#[test]
+fn renaming_a_record_updates_the_search_text_of_those_that_name_it() {
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    f.status();
+    let person = f.dir().join("people/kolthoum-sarahati.yaml");
+    let text = std::fs::read_to_string(&person).unwrap();
+    std::fs::write(
+        &person,
+        text.replacen("Kolthoum Sarahati", "Zohreh Quillfeather", 1),
+    )
+    .unwrap();
+    let status = f.status();
+    assert_eq!(
+        status["reread"], 1,
+        "only the renamed file is read: {status}"
+    );
+    for query in ["quillfeather", "kolthoum"] {
+        let args = ["search", "--json", query];
+        let (with, without) = (f.run(&args), f.run_without_index(&args));
+        assert_eq!(
+            (with.code, &with.stdout),
+            (without.code, &without.stdout),
+            "{query}"
+        );
+    }
+    let found = f.run(&["search", "quillfeather"]);
+    assert!(found.stdout.contains("rocket-attack"), "{found:?}");
+}
+
 /// Damage the index in a given way: every command still answers as without it, the damage is
 /// named by `index --status`, and the index is written again.
 fn damaged(how: impl Fn(&Path, &mut Vec<u8>), named: &str) {

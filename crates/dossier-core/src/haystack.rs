@@ -114,13 +114,22 @@ impl Haystacks {
     /// `name_of` resolves an id to the shown name of its record, so that an incident is found
     /// by the names of its camp, its participants and the organisations it names, and not only
     /// by their ids.
+    ///
+    /// `kept` holds, beside each record, an entry made for it before that is still true (read
+    /// back from the index after a reload, where neither the record nor a record it names
+    /// changed); the others are made now.
     pub(crate) fn build<'a>(
         records: &'a [Record],
+        kept: Vec<Option<Entry>>,
         name_of: impl Fn(&str) -> Option<&'a str> + Sync,
     ) -> Haystacks {
         use rayon::prelude::*;
         Haystacks {
-            entries: records.par_iter().map(|r| entry(r, &name_of)).collect(),
+            entries: records
+                .par_iter()
+                .zip(kept)
+                .map(|(r, kept)| kept.unwrap_or_else(|| entry(r, &name_of)))
+                .collect(),
         }
     }
 }

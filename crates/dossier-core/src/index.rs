@@ -5,13 +5,13 @@
 //! the CLI need: by id, by kind, the links a record makes and the backlinks pointing at it, and
 //! the search haystacks. A reload builds a new catalog and swaps it in whole.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::haystack::Haystacks;
+use crate::haystack::{Entry, Haystacks};
 use crate::load::{self, Limits, LoadError};
 use crate::model::{Kind, LinkField, Record, id_key, look_alike_key};
 use crate::shelf::Shelf;
@@ -116,6 +116,18 @@ impl Catalog {
     }
 
     pub(crate) fn assemble(root: PathBuf, loaded: load::Loaded) -> Catalog {
+        Catalog::assemble_keeping(root, loaded, HashMap::new(), &HashSet::new())
+    }
+
+    /// `assemble`, keeping the search entries of `kept` (by file) for records that link to
+    /// none of the ids in `changed` (the records read again, added or gone): the names an entry
+    /// holds of the records it links to are then still true.
+    pub(crate) fn assemble_keeping(
+        root: PathBuf,
+        loaded: load::Loaded,
+        mut kept: HashMap<Box<str>, Entry>,
+        changed: &HashSet<String>,
+    ) -> Catalog {
         let load::Loaded {
             mut records,
             mut diagnostics,
@@ -168,7 +180,17 @@ impl Catalog {
                 ))
         });
         diagnostics.dedup();
-        let haystacks = Haystacks::build(&records, |id| {
+        let kept: Vec<Option<Entry>> = records
+            .iter()
+            .map(|r| {
+                kept.remove(&*r.path).filter(|_| {
+                    r.links()
+                        .iter()
+                        .all(|(_, to)| !changed.contains(&*id_key(to.id.raw())))
+                })
+            })
+            .collect();
+        let haystacks = Haystacks::build(&records, kept, |id| {
             by_id
                 .get(&*id_key(id))
                 .map(|&i| records[i as usize].name.shown())

@@ -29,6 +29,7 @@
 //! the new one, never half of one; a reader keeps the file it opened, so records it reads later
 //! come from the index its catalog was built from.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -38,10 +39,10 @@ use rkyv::rancor;
 use rkyv::with::{Inline, InlineAsBox, Map};
 
 use crate::diagnostic::{ArchivedDiagnostic, Diagnostic};
-use crate::haystack::Haystacks;
+use crate::haystack::{Entry, Haystacks};
 use crate::index::{Backlink, Catalog};
 use crate::load::{self, FileId, FileRead, Limits, LoadError, Progress};
-use crate::model::{Body, Kind};
+use crate::model::{Body, Kind, id_key};
 use crate::shelf::{self, ALIGN, Shelf, Slot};
 
 /// Bumped by hand when the header changes; the payload's layout is covered by the build's
@@ -240,7 +241,7 @@ fn load_with_index(
 
     // Some files changed: read those, take the others' records from the index.
     let now = load::now_ns();
-    let reads: Vec<(FileRead, bool)> = scan
+    let reads: Vec<(FileRead, Got)> = scan
         .candidates
         .par_iter()
         .zip(&identities)
@@ -251,18 +252,22 @@ fn load_with_index(
                 .and_then(|(index, a)| reuse(index, a, &c.rel, *id));
             progress.read.fetch_add(1, Ordering::Relaxed);
             match kept {
-                Some(read) => (read, true),
+                Some((read, entry)) => (read, Got::Kept(entry)),
                 None => (
                     load::read_record(&scan.canonical_root, c, limits, Some(now)),
-                    false,
+                    Got::Read,
                 ),
             }
         })
         .collect();
+    let changed = changed_ids(archived, &scan, &reads);
     drop(index);
-    report.reused = reads.iter().filter(|(_, kept)| *kept).count();
+    report.reused = reads
+        .iter()
+        .filter(|(_, got)| matches!(got, Got::Kept(_)))
+        .count();
     report.reread = report.files - report.reused;
-    let (catalog, pending) = assemble(scan, reads, abs_root, cache, path, limits);
+    let (catalog, pending) = assemble(scan, reads, &changed, abs_root, cache, path, limits);
     Ok(Opened {
         catalog,
         report,
@@ -306,7 +311,8 @@ fn shelved(
 /// Build the catalog from what each file gave, read or reused, and keep what the index needs.
 fn assemble(
     scan: load::Scan,
-    reads: Vec<(FileRead, bool)>,
+    reads: Vec<(FileRead, Got)>,
+    changed: &HashSet<String>,
     abs_root: PathBuf,
     cache: &Path,
     path: PathBuf,
@@ -321,7 +327,11 @@ fn assemble(
     let mut files = Vec::with_capacity(reads.len());
     let mut records = Vec::with_capacity(reads.len());
     let mut diagnostics = walk.clone();
-    for (c, (read, _)) in candidates.iter().zip(reads) {
+    let mut kept = HashMap::new();
+    for (c, (read, entry)) in candidates.iter().zip(reads) {
+        if let Got::Kept(Some(entry)) = entry {
+            kept.insert(Box::from(c.rel.as_str()), entry);
+        }
         let FileRead {
             record,
             diagnostics: diags,
@@ -353,13 +363,15 @@ fn assemble(
             document,
         });
     }
-    let catalog = Catalog::assemble(
+    let catalog = Catalog::assemble_keeping(
         abs_root,
         load::Loaded {
             records,
             diagnostics,
             unread: unread.clone(),
         },
+        kept,
+        changed,
     );
     let pending = Pending {
         cache: cache.to_owned(),
@@ -371,6 +383,13 @@ fn assemble(
         files,
     };
     (catalog, pending)
+}
+
+/// How a file's record was had: read now, or taken from the index, with its search entry when
+/// that could be read back too.
+enum Got {
+    Read,
+    Kept(Option<Entry>),
 }
 
 /// What the load found of one file, beside its record (which is in the catalog).
@@ -799,8 +818,40 @@ fn diagnostics(a: &rkyv::boxed::ArchivedBox<[ArchivedDiagnostic]>) -> Option<Vec
     )
 }
 
-/// A file's record and diagnostics from the index, when the file is as it was.
-fn reuse(index: &Index, a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) -> Option<FileRead> {
+/// The ids whose records may differ from the index's: those read again, and those of files
+/// the index knew that are gone. A kept search entry that names one of them is made again.
+fn changed_ids(
+    archived: Option<&ArchivedSnapshot>,
+    scan: &load::Scan,
+    reads: &[(FileRead, Got)],
+) -> HashSet<String> {
+    let mut changed: HashSet<String> = reads
+        .iter()
+        .filter(|(_, got)| matches!(got, Got::Read))
+        .filter_map(|(read, _)| read.record.as_ref())
+        .map(|r| id_key(&r.id).into_owned())
+        .collect();
+    if let Some(a) = archived {
+        let now: HashSet<&str> = scan.candidates.iter().map(|c| c.rel.as_str()).collect();
+        for f in a.files.iter().filter(|f| !now.contains(&*f.rel)) {
+            if let Some(id) =
+                f.at.as_ref()
+                    .and_then(|at| a.ids.get(at.to_native() as usize))
+            {
+                changed.insert(id_key(id).into_owned());
+            }
+        }
+    }
+    changed
+}
+
+/// A file's record, diagnostics and search entry from the index, when the file is as it was.
+fn reuse(
+    index: &Index,
+    a: &ArchivedSnapshot,
+    rel: &str,
+    now: Option<FileId>,
+) -> Option<(FileRead, Option<Entry>)> {
     let now = now?;
     let i = a.files.binary_search_by(|f| (*f.rel).cmp(rel)).ok()?;
     let f = &a.files[i];
@@ -808,9 +859,16 @@ fn reuse(index: &Index, a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) ->
     if stored != now {
         return None;
     }
+    let mut entry = None;
     let record = match f.at.as_ref() {
         Some(at) => {
-            let slot: Slot = deserialize(a.slots.get(at.to_native() as usize)?).ok()?;
+            let at = at.to_native() as usize;
+            entry = a
+                .haystacks
+                .entries
+                .get(at)
+                .and_then(|e| deserialize::<Entry>(e).ok());
+            let slot: Slot = deserialize(a.slots.get(at)?).ok()?;
             let mut r = shelf::read_slot(&index.file, slot)?;
             if *r.path != *rel || r.path.chars().any(crate::text::is_unsafe) {
                 return None;
@@ -822,11 +880,12 @@ fn reuse(index: &Index, a: &ArchivedSnapshot, rel: &str, now: Option<FileId>) ->
         }
         None => None,
     };
-    Some(FileRead {
+    let read = FileRead {
         record,
         diagnostics: diagnostics(&f.diagnostics)?,
         identity: Some(now),
-    })
+    };
+    Some((read, entry))
 }
 
 fn deserialize<T>(
