@@ -47,7 +47,7 @@ use crate::shelf::{self, ALIGN, Shelf, Slot};
 
 /// Bumped by hand when the header changes; the payload's layout is covered by the build's
 /// fingerprint.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MAGIC: &[u8; 8] = b"dossidx\0";
 /// The payload starts here: a multiple of 16, so it is aligned as rkyv needs.
 const HEADER: usize = 64;
@@ -297,7 +297,14 @@ fn shelved(
         path: path.clone(),
         message: load::io_message(&e),
     })?;
-    let shelf = Shelf::new(file, slots, paths, canonical_root, limits, path);
+    let shelf = Shelf::new(
+        (file, index.records_at),
+        slots,
+        paths,
+        canonical_root,
+        limits,
+        path,
+    );
     Ok(Catalog::from_parts(
         abs_root,
         shelf,
@@ -339,6 +346,7 @@ fn assemble(
         } = read;
         let mut document = None;
         let had_record = record.is_some();
+        diagnostics.extend(diags.iter().cloned());
         if let Some(mut r) = record {
             let found = load::check_document(&canonical_root, &mut r);
             if let Body::Source(s) = &r.body
@@ -354,7 +362,6 @@ fn assemble(
             }
             records.push(r);
         }
-        diagnostics.extend(diags.iter().cloned());
         files.push(FileMeta {
             rel: c.rel.clone(),
             identity,
@@ -422,7 +429,7 @@ struct Snapshot<'a> {
     #[rkyv(with = InlineAsBox)]
     unread: &'a [String],
     files: Vec<FileEntry<'a>>,
-    /// In list order, as the rest below.
+    /// In list order, as the rest below; counted from the start of the records part.
     slots: Vec<Slot>,
     paths: Vec<PathKind<'a>>,
     #[rkyv(with = Map<InlineAsBox>)]
@@ -490,6 +497,8 @@ struct Index {
     file: std::fs::File,
     meta: Bytes,
     size: u64,
+    /// Where the records part starts.
+    records_at: u64,
 }
 
 impl Index {
@@ -558,7 +567,12 @@ impl Index {
         if xxhash_rust::xxh3::xxh3_64(&meta) != word(40) {
             return bad("its checksum does not match (the file is damaged)");
         }
-        Ok(Index { file, meta, size })
+        Ok(Index {
+            file,
+            meta,
+            size,
+            records_at: HEADER as u64 + aligned(meta_len),
+        })
     }
 
     fn meta(&self) -> Result<&ArchivedSnapshot<'static>, rancor::Error> {
@@ -603,8 +617,17 @@ fn write_index(
         .collect::<Result<_, _>>()
         .map_err(failed)?;
     let (backlinks, diagnostics, haystacks) = catalog.parts();
-    let at: std::collections::HashMap<&str, u32> = (0..catalog.len() as u32)
-        .map(|i| (&*catalog.get(i).path, i))
+    let paths: Vec<PathKind> = catalog
+        .records()
+        .map(|r| PathKind {
+            path: &r.path,
+            kind: r.kind,
+        })
+        .collect();
+    let at: HashMap<&str, u32> = paths
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path, i as u32))
         .collect();
     let files = w
         .files
@@ -621,48 +644,35 @@ fn write_index(
             }
         })
         .collect();
+    // Places in the records part, which starts after the first part: counted from there, they
+    // do not depend on the first part's size.
+    let mut offset = 0;
+    let slots = records
+        .iter()
+        .map(|r| {
+            let slot = Slot {
+                offset,
+                len: r.len() as u32,
+                hash: xxhash_rust::xxh3::xxh3_64(r),
+            };
+            offset += aligned(r.len() as u64);
+            slot
+        })
+        .collect();
     let root = canonical_root.to_string_lossy();
-    let mut snapshot = Snapshot {
+    let snapshot = Snapshot {
         root: &root,
         walk: w.walk,
         unread: w.unread,
         files,
-        slots: Vec::new(),
-        paths: (0..catalog.len() as u32)
-            .map(|i| PathKind {
-                path: &catalog.get(i).path,
-                kind: catalog.kind(i),
-            })
-            .collect(),
+        slots,
+        paths,
         ids: (0..catalog.len() as u32).map(|i| catalog.id(i)).collect(),
         backlinks,
         diagnostics,
         haystacks,
     };
-    // The records' places depend on the first part's size, which depends on the places only
-    // through their values, not their number: archive once to learn the size, then for good.
-    let slots_at = |meta_len: usize| {
-        let mut offset = HEADER as u64 + aligned(meta_len as u64);
-        records
-            .iter()
-            .map(|r| {
-                let slot = Slot {
-                    offset,
-                    len: r.len() as u32,
-                    hash: xxhash_rust::xxh3::xxh3_64(r),
-                };
-                offset += aligned(r.len() as u64);
-                slot
-            })
-            .collect::<Vec<_>>()
-    };
-    snapshot.slots = slots_at(0);
-    let first = rkyv::to_bytes::<rancor::Error>(&snapshot).map_err(failed)?;
-    snapshot.slots = slots_at(first.len());
     let meta = rkyv::to_bytes::<rancor::Error>(&snapshot).map_err(failed)?;
-    if meta.len() != first.len() {
-        return Err("index not written: its layout moved while it was written".into());
-    }
     let records_len: u64 = records.iter().map(|r| aligned(r.len() as u64)).sum();
     let mut header = [0u8; HEADER];
     header[..8].copy_from_slice(MAGIC);
@@ -869,7 +879,7 @@ fn reuse(
                 .get(at)
                 .and_then(|e| deserialize::<Entry>(e).ok());
             let slot: Slot = deserialize(a.slots.get(at)?).ok()?;
-            let mut r = shelf::read_slot(&index.file, slot)?;
+            let mut r = shelf::read_slot(&index.file, index.records_at, slot)?;
             if *r.path != *rel || r.path.chars().any(crate::text::is_unsafe) {
                 return None;
             }

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use crate::load::{self, Limits};
 use crate::model::{Kind, Record};
 
-/// Where one record's archive is in the index file.
+/// Where one record's archive is in the index file's records part.
 #[derive(Clone, Copy, Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub(crate) struct Slot {
     pub(crate) offset: u64,
@@ -28,6 +28,8 @@ pub(crate) const ALIGN: usize = 16;
 
 pub(crate) struct Shelf {
     file: std::fs::File,
+    /// Where the records part starts in `file`.
+    records_at: u64,
     slots: Vec<Slot>,
     /// Each record's file and kind, to read it from its case file when the index fails it.
     paths: Vec<(Box<str>, Kind)>,
@@ -48,7 +50,7 @@ impl std::fmt::Debug for Shelf {
 
 impl Shelf {
     pub(crate) fn new(
-        file: std::fs::File,
+        (file, records_at): (std::fs::File, u64),
         slots: Vec<Slot>,
         paths: Vec<(Box<str>, Kind)>,
         canonical_root: PathBuf,
@@ -58,6 +60,7 @@ impl Shelf {
         let cells = (0..slots.len()).map(|_| OnceLock::new()).collect();
         Shelf {
             file,
+            records_at,
             slots,
             paths,
             cells,
@@ -77,7 +80,7 @@ impl Shelf {
 
     fn fetch(&self, i: usize) -> Record {
         let (path, kind) = &self.paths[i];
-        read_slot(&self.file, self.slots[i])
+        read_slot(&self.file, self.records_at, self.slots[i])
             .filter(|r| *r.path == **path && r.kind == *kind)
             .unwrap_or_else(|| {
                 self.remove_damaged();
@@ -100,12 +103,13 @@ impl Shelf {
 }
 
 /// One record from the index file, if its bytes check out.
-pub(crate) fn read_slot(file: &std::fs::File, slot: Slot) -> Option<Record> {
+pub(crate) fn read_slot(file: &std::fs::File, records_at: u64, slot: Slot) -> Option<Record> {
     use std::os::unix::fs::FileExt;
     let len = usize::try_from(slot.len).ok()?;
     let mut bytes = rkyv::util::AlignedVec::<ALIGN>::with_capacity(len);
     bytes.resize(len, 0);
-    file.read_exact_at(&mut bytes, slot.offset).ok()?;
+    file.read_exact_at(&mut bytes, records_at.checked_add(slot.offset)?)
+        .ok()?;
     if xxhash_rust::xxh3::xxh3_64(&bytes) != slot.hash {
         return None;
     }
