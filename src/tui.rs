@@ -34,6 +34,7 @@ use crate::keymap::{Command, Context, Keymap};
 use crate::load::{LoadError, Progress};
 use crate::search::Incremental;
 use crate::ui::{self, Theme};
+use crate::watch::Touched;
 
 type Backend = Sgr<BufWriter<Stdout>>;
 
@@ -438,6 +439,7 @@ pub fn run(dir: &Path, loader: Loader, config: Config) -> anyhow::Result<i32> {
         held: std::collections::VecDeque::new(),
         after_edit: None,
         reload_acts: 0,
+        touched: Touched::none(),
     };
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
@@ -577,6 +579,8 @@ struct Browser {
     after_edit: Option<String>,
     /// `State::acts` when the reload under way began.
     reload_acts: u64,
+    /// The files touched since the last reload began, for the next one to read.
+    touched: Touched,
 }
 
 /// Where a reload stands. One runs at a time; changes that arrive meanwhile ask for one more,
@@ -914,8 +918,16 @@ impl Browser {
             &self.catalog,
             Action::Resize(size.width, size.height),
         );
-        // Read the files again even where the watcher could not start: the edit shows at once.
-        self.start_reload();
+        // Read the file again even where the watcher could not start: the edit shows at once.
+        // Where it runs, it tells of any other file the editor wrote; where it does not, the
+        // whole folder is read.
+        let touched = match (&self.watch, req.path.strip_prefix(self.catalog.root())) {
+            (Some(w), Ok(rel)) if !w.is_polling() => rel
+                .to_str()
+                .map_or(Touched::All, |rel| Touched::Files([rel.to_owned()].into())),
+            _ => Touched::All,
+        };
+        self.start_reload(touched);
         self.after_edit.clone_from(&note);
         Ok(note.map(Action::Message))
     }
@@ -972,16 +984,28 @@ impl Browser {
         self.edit(terminal, &req)
     }
 
-    /// Read the folder again on a thread of its own; the list stays usable meanwhile (at 100,000
-    /// records a load takes seconds).
-    fn start_reload(&mut self) {
+    /// Read the files `touched` again on a thread of its own; the list stays usable meanwhile.
+    /// A save of a few records is patched into the catalog shown (`Loader::patch`, a few
+    /// milliseconds); anything else is a load, which at 100,000 records takes seconds.
+    fn start_reload(&mut self, touched: Touched) {
+        self.touched.add(touched);
         if self.reload != Reload::Idle {
             self.reload = Reload::RunningThenAgain;
             return;
         }
+        let touched = std::mem::replace(&mut self.touched, Touched::none());
         let (tx, dir, loader) = (self.events.clone(), self.dir.clone(), self.loader.clone());
+        let catalog = Arc::clone(&self.catalog);
         self.reload_acts = self.state.acts;
         let spawned = spawn("reload", move || {
+            if let Touched::Files(files) = touched {
+                let files: Vec<String> = files.into_iter().collect();
+                if let Some(patched) = loader.patch(&catalog, &files) {
+                    let _ = tx.send(Event::Reloaded(Box::new(Ok(Arc::new(patched)))));
+                    return;
+                }
+            }
+            drop(catalog);
             load_then_index(&loader, &dir, &Progress::default(), &tx, |c| {
                 Event::Reloaded(Box::new(c))
             });
@@ -999,12 +1023,12 @@ impl Browser {
     fn changed(&mut self, change: crate::watch::Change) -> Option<Action> {
         use crate::watch::Change;
         match change {
-            Change::Files => {
-                self.start_reload();
+            Change::Files(touched) => {
+                self.start_reload(touched);
                 None
             }
             Change::Replaced => {
-                self.start_reload();
+                self.start_reload(Touched::All);
                 Some(Action::Message(
                     "the folder was replaced: reading the new one".into(),
                 ))
@@ -1030,7 +1054,7 @@ impl Browser {
         if again {
             // What was read may be out of date already: read once more. It is still swapped in,
             // so files that never stop changing still show.
-            self.start_reload();
+            self.start_reload(Touched::none());
         }
         match result {
             Ok(c) => {

@@ -27,6 +27,7 @@
 //! timer even when nothing happens. Here every thread blocks until the kernel reports
 //! something: with file events, idle stays idle.
 
+use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
@@ -58,8 +59,8 @@ const POLL_SHARE: u32 = 20;
 /// What the browser is told.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// Files changed: read the folder again.
-    Files,
+    /// Files changed: read them again.
+    Files(Touched),
     /// The folder's name leads to another folder now (the folder was replaced, or a symbolic
     /// link retargeted); that one is watched from now on. Read the folder again.
     Replaced,
@@ -68,6 +69,47 @@ pub enum Change {
     Gone,
     /// Live reload has stopped, and why: changes show only after `e` or a restart.
     Stopped(String),
+}
+
+/// Which files a burst of events touched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Touched {
+    /// These, relative to the folder, with `/` between names.
+    Files(BTreeSet<String>),
+    /// Any of them: events were lost or could not be read, the folder itself changed, or it
+    /// was polled.
+    All,
+}
+
+impl Touched {
+    pub fn none() -> Touched {
+        Touched::Files(BTreeSet::new())
+    }
+
+    /// What this and `more` touched.
+    pub fn add(&mut self, more: Touched) {
+        match (&mut *self, more) {
+            (Touched::Files(have), Touched::Files(more)) => have.extend(more),
+            (_, Touched::All) | (Touched::All, _) => *self = Touched::All,
+        }
+    }
+
+    /// The files of an event that may change the catalog, relative to `root`.
+    fn of(root: &Path, event: &notify::Event) -> Touched {
+        let mut files = BTreeSet::new();
+        for p in &event.paths {
+            if !path_counts(root, event.kind, p) {
+                continue;
+            }
+            match p.strip_prefix(root).ok().and_then(Path::to_str) {
+                Some(rel) if !rel.is_empty() => {
+                    files.insert(rel.to_owned());
+                }
+                _ => return Touched::All,
+            }
+        }
+        Touched::Files(files)
+    }
 }
 
 /// Keeps the folder watched; dropping it stops watching (and ends the watch's threads).
@@ -116,8 +158,8 @@ pub fn follow(
             .name("watch".into())
             .spawn(move || {
                 let mut follower = follower;
-                debounce(&rx, || {
-                    if let Some(change) = follower.settle() {
+                debounce(&rx, |touched| {
+                    if let Some(change) = follower.settle(touched) {
                         on(change);
                     }
                 });
@@ -198,7 +240,11 @@ struct Follower {
     lost: Arc<std::sync::atomic::AtomicBool>,
 }
 
-type Started = (Follower, mpsc::Receiver<()>, Arc<Mutex<RecommendedWatcher>>);
+type Started = (
+    Follower,
+    mpsc::Receiver<Touched>,
+    Arc<Mutex<RecommendedWatcher>>,
+);
 
 impl Follower {
     /// Watch the folder `named` leads to. The handler only filters and forwards (it runs on
@@ -208,7 +254,7 @@ impl Follower {
         let seen = look(named).ok_or("no such folder")?;
         let current = Arc::new(Mutex::new(Some(seen.canonical.clone())));
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel::<()>();
+        let (tx, rx) = mpsc::channel::<Touched>();
         let handler = {
             let (current, lost) = (Arc::clone(&current), Arc::clone(&lost));
             let named = named.to_owned();
@@ -223,8 +269,8 @@ impl Follower {
                 {
                     lost.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
-                if wanted(root.as_deref(), &named, &event) {
-                    let _ = tx.send(());
+                if let Some(touched) = wanted(root.as_deref(), &named, &event) {
+                    let _ = tx.send(touched);
                 }
             }
         };
@@ -252,11 +298,11 @@ impl Follower {
 
     /// After a burst of events: look the name up again, and if it leads to another folder now
     /// (or none), watch that one instead. `None` once the `Watch` is gone.
-    fn settle(&mut self) -> Option<Change> {
+    fn settle(&mut self, touched: Touched) -> Option<Change> {
         let now = look(&self.named);
         let lost = self.lost.swap(false, std::sync::atomic::Ordering::Relaxed);
         if now == self.seen && !lost {
-            return Some(Change::Files);
+            return Some(Change::Files(touched));
         }
         let watcher = self.watcher.upgrade()?;
         let mut w = watcher.lock().ok()?;
@@ -316,16 +362,24 @@ impl Follower {
 /// Whether an event is worth a look: a change inside the folder watched now (`root`) that could
 /// change the catalog, a change to the entry of the folder's name in its parent, or a problem
 /// with the watch itself.
-fn wanted(root: Option<&Path>, named: &Path, event: &notify::Result<notify::Event>) -> bool {
-    let Ok(event) = event else { return true };
+/// Whether an event may change the catalog, and which files it touched if so.
+fn wanted(
+    root: Option<&Path>,
+    named: &Path,
+    event: &notify::Result<notify::Event>,
+) -> Option<Touched> {
+    let Ok(event) = event else {
+        return Some(Touched::All);
+    };
     // First: a reload opens the folder itself, and that must not start the next reload.
     if reading(event.kind) {
-        return false;
+        return None;
     }
     if event.need_rescan() || event.paths.iter().any(|p| p == named) {
-        return true;
+        return Some(Touched::All);
     }
-    root.is_some_and(|root| relevant(root, event))
+    let root = root?;
+    relevant(root, event).then(|| Touched::of(root, event))
 }
 
 /// Opening and reading files and folders, and access times: what every reload does itself.
@@ -337,9 +391,12 @@ fn reading(kind: EventKind) -> bool {
 }
 
 /// Wait for a change, then for `QUIET` without one (but no longer than `MAX_WAIT` in all), then
-/// call `flush`. Ends when the watcher is dropped (the channel closes).
-fn debounce(rx: &mpsc::Receiver<()>, mut flush: impl FnMut()) {
-    while rx.recv().is_ok() {
+/// call `flush` with what the burst touched. Ends when the watcher is dropped (the channel
+/// closes).
+fn debounce(rx: &mpsc::Receiver<Touched>, mut flush: impl FnMut(Touched)) {
+    while let Ok(first) = rx.recv() {
+        let mut touched = Touched::none();
+        touched.add(first);
         let deadline = Instant::now() + MAX_WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -347,12 +404,12 @@ fn debounce(rx: &mpsc::Receiver<()>, mut flush: impl FnMut()) {
                 break;
             }
             match rx.recv_timeout(QUIET.min(left)) {
-                Ok(()) => {}
+                Ok(more) => touched.add(more),
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
-        flush();
+        flush(touched);
     }
 }
 
@@ -366,16 +423,19 @@ fn relevant(root: &Path, event: &notify::Event) -> bool {
     if reading(kind) {
         return false;
     }
-    event.paths.iter().any(|p| {
-        p.starts_with(root)
-            && matters(root, p)
-            && (is_yaml(p)
-                || match kind {
-                    EventKind::Modify(ModifyKind::Data(_)) => false,
-                    EventKind::Modify(ModifyKind::Metadata(_)) => p.is_dir(),
-                    _ => true,
-                })
-    })
+    event.paths.iter().any(|p| path_counts(root, kind, p))
+}
+
+/// Whether an event of `kind` at `path` can change the catalog (see `relevant`).
+fn path_counts(root: &Path, kind: EventKind, p: &Path) -> bool {
+    p.starts_with(root)
+        && matters(root, p)
+        && (is_yaml(p)
+            || match kind {
+                EventKind::Modify(ModifyKind::Data(_)) => false,
+                EventKind::Modify(ModifyKind::Metadata(_)) => p.is_dir(),
+                _ => true,
+            })
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -424,7 +484,7 @@ fn poll(named: &Path, first: Seen, stop: &mpsc::Receiver<()>, on: impl Fn(Change
                 Change::Gone
             }
         } else if walked.0 != print {
-            Change::Files
+            Change::Files(Touched::All)
         } else {
             every = (every * 2).min(POLL_AT_MOST);
             continue;
@@ -494,6 +554,15 @@ mod tests {
             .unwrap_or_else(|_| panic!("{what}: not noticed"))
     }
 
+    /// What a write of `rel` is told as: the file, where events name it; any file, polled.
+    fn wrote(polling: bool, rel: &str) -> Change {
+        Change::Files(if polling {
+            Touched::All
+        } else {
+            Touched::Files([rel.to_owned()].into())
+        })
+    }
+
     /// Both ways of noticing changes call back once a file is written, and not for reads.
     #[test]
     fn a_write_is_noticed_with_events_and_with_polling() {
@@ -512,7 +581,11 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(1100)); // mtime must differ for the poller
             std::fs::write(&file, "name: B\n").unwrap();
-            assert_eq!(next(&rx, "the write"), Change::Files, "polling: {polling}");
+            assert_eq!(
+                next(&rx, "the write"),
+                wrote(polling, "a.yaml"),
+                "polling: {polling}"
+            );
         }
     }
 
@@ -522,7 +595,7 @@ mod tests {
         let mut change = next(rx, what);
         while !polling && change != Change::Replaced {
             assert!(
-                matches!(change, Change::Files | Change::Gone),
+                matches!(change, Change::Files(_) | Change::Gone),
                 "{what}: {change:?}"
             );
             change = next(rx, what);
@@ -548,7 +621,7 @@ mod tests {
             std::fs::write(cf.join("b.yaml"), "name: B\n").unwrap();
             settled(&rx, "rm -rf and copy", polling);
             std::fs::write(cf.join("b.yaml"), "name: B2\n").unwrap();
-            assert_eq!(next(&rx, "a write in the copy"), Change::Files);
+            assert_eq!(next(&rx, "a write in the copy"), wrote(polling, "b.yaml"));
 
             // mv cf cf.old; mv cf.new cf
             let new = p.join("cf.new");
@@ -558,7 +631,7 @@ mod tests {
             std::fs::rename(&new, &cf).unwrap();
             settled(&rx, "the swap by renames", polling);
             std::fs::write(cf.join("c.yaml"), "name: C2\n").unwrap();
-            assert_eq!(next(&rx, "a write in the new cf"), Change::Files);
+            assert_eq!(next(&rx, "a write in the new cf"), wrote(polling, "c.yaml"));
         }
     }
 
@@ -583,7 +656,7 @@ mod tests {
             );
             std::thread::sleep(Duration::from_millis(1100));
             std::fs::write(p.join("rel2/a.yaml"), "name: rel2 again\n").unwrap();
-            assert_eq!(next(&rx, "a write in rel2"), Change::Files);
+            assert_eq!(next(&rx, "a write in rel2"), wrote(polling, "a.yaml"));
         }
     }
 
@@ -607,6 +680,25 @@ mod tests {
             &event(EventKind::Create(CreateKind::File), "doc.txt")
         ));
         assert!(!relevant(root, &event(write, ".git/index")));
+        // What a save touched, for a reload that reads only those files: the records named,
+        // not the editor's scratch files.
+        let rename = notify::Event::new(EventKind::Modify(ModifyKind::Name(
+            notify::event::RenameMode::Both,
+        )))
+        .add_path(root.join("people/a.yaml~"))
+        .add_path(root.join("people/a.yaml"));
+        assert_eq!(
+            Touched::of(root, &rename),
+            Touched::Files(["people/a.yaml".to_owned()].into())
+        );
+        let mut touched = Touched::of(root, &event(write, "people/b.yaml"));
+        touched.add(Touched::of(root, &rename));
+        assert_eq!(
+            touched,
+            Touched::Files(["people/a.yaml".to_owned(), "people/b.yaml".to_owned()].into())
+        );
+        touched.add(Touched::All);
+        assert_eq!(touched, Touched::All);
         assert!(!relevant(
             Path::new("/elsewhere"),
             &event(write, "people/a.yaml")
@@ -621,10 +713,10 @@ mod tests {
         let root = Path::new("/cases");
         let open = notify::Event::new(EventKind::Access(AccessKind::Open(AccessMode::Any)))
             .add_path(root.to_owned());
-        assert!(!wanted(Some(root), root, &Ok(open)));
+        assert!(wanted(Some(root), root, &Ok(open)).is_none());
         let removed =
             notify::Event::new(EventKind::Remove(RemoveKind::Folder)).add_path(root.to_owned());
-        assert!(wanted(Some(root), root, &Ok(removed)));
+        assert_eq!(wanted(Some(root), root, &Ok(removed)), Some(Touched::All));
     }
 
     /// ... and changes that never stop still reach the browser, once a second.
@@ -633,12 +725,12 @@ mod tests {
         let (tx, rx) = mpsc::channel();
         let feeding = std::thread::spawn(move || {
             for _ in 0..60 {
-                tx.send(()).unwrap();
+                tx.send(Touched::none()).unwrap();
                 std::thread::sleep(Duration::from_millis(50));
             }
         });
         let flushed = std::cell::Cell::new(0);
-        debounce(&rx, || {
+        debounce(&rx, |_| {
             if !feeding.is_finished() {
                 flushed.set(flushed.get() + 1);
             }

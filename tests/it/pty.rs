@@ -88,8 +88,10 @@ impl Pty {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => return,
                     Ok(n) => {
-                        p.lock().unwrap().process(&buf[..n]);
+                        // Raw bytes first: whatever the screen model shows is then already in
+                        // `raw()`, so a test that waits on the screen can read the bytes behind it.
                         r.lock().unwrap().extend_from_slice(&buf[..n]);
+                        p.lock().unwrap().process(&buf[..n]);
                     }
                 }
             }

@@ -381,3 +381,68 @@ fn after_two_quick_reloads_the_status_bar_counts_what_the_list_shows() {
     assert!(row(&pty, 0).contains("6/6"), "{}", pty.screen());
     quit(pty);
 }
+
+/// Issue 12: a save of records already listed is read alone and patched into the list shown,
+/// not loaded with the whole folder again. What the browser then lists and finds is what a fresh
+/// load lists and finds: the renamed person moves to her place in the list, and the records
+/// that name the renamed camp are found by its new name.
+#[test]
+fn a_save_patched_in_lists_and_finds_what_a_fresh_load_does() {
+    let case = Case::good();
+    case.write(
+        "people/aaron-abadi.yaml",
+        "name: Aaron Abadi\nsources: [ai-release]\n",
+    );
+    let mut pty = open(&case, 100, 24, &[]);
+    let line_of = |pty: &Pty, text: &str| pty.rows().iter().position(|r| r.contains(text));
+    assert!(
+        line_of(&pty, "P Aaron Abadi") < line_of(&pty, "P Kolthoum Sarahati"),
+        "{}",
+        pty.screen()
+    );
+
+    // Two files saved at once, as an editor's "write all" does.
+    let camp = case.path().join("camps/camp-liberty.yaml");
+    let text = std::fs::read_to_string(&camp).unwrap();
+    std::fs::write(&camp, text.replace("Camp Liberty", "Camp Hurriya")).unwrap();
+    case.write(
+        "people/aaron-abadi.yaml",
+        "name: Zaid Abadi\nsources: [ai-release]\n",
+    );
+    pty.wait_for("both saves shown", |s| {
+        s.contains("C Camp Hurriya") && s.contains("P Zaid Abadi")
+    });
+    assert!(
+        line_of(&pty, "P Kolthoum Sarahati") < line_of(&pty, "P Zaid Abadi"),
+        "{}",
+        pty.screen()
+    );
+    assert!(
+        status(&pty).contains("reloaded: 5 records"),
+        "{}",
+        pty.screen()
+    );
+
+    // The same search, in the browser and from a fresh load without the index.
+    let fresh = case
+        .run(&["--no-index", "search", "hurriya", "-C", ".", "--json"])
+        .json();
+    let names: Vec<&str> = fresh
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|hit| hit["weak"] == false)
+        .map(|hit| hit["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Kolthoum Sarahati"), "{names:?}");
+    search(&mut pty, "hurriya", "Camp Hurriya");
+    let screen = pty.wait_for("every record the fresh load finds", |s| {
+        names.iter().all(|n| s.contains(n))
+    });
+    let listed = (2..2 + names.len())
+        .map(|n| row(&pty, n))
+        .filter(|r| names.iter().any(|n| r.contains(n)))
+        .count();
+    assert_eq!(listed, names.len(), "{screen}");
+    quit(pty);
+}

@@ -134,7 +134,10 @@ impl Haystacks {
     }
 }
 
-fn entry<'a>(r: &'a Record, name_of: &(impl Fn(&str) -> Option<&'a str> + Sync)) -> Entry {
+pub(crate) fn entry<'a>(
+    r: &'a Record,
+    name_of: &(impl Fn(&str) -> Option<&'a str> + Sync),
+) -> Entry {
     let names: Box<[Name]> = std::iter::once(&r.name)
         .chain(&r.aliases)
         .map(|t| Name::new(t.shown()))

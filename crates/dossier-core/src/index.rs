@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::haystack::{Entry, Haystacks};
+use crate::layered::{Base, Layered, Place};
 use crate::load::{self, Limits, LoadError};
 use crate::model::{Kind, LinkField, Record, id_key, look_alike_key};
 use crate::shelf::Shelf;
@@ -48,14 +49,16 @@ pub struct Link {
     pub to: Option<RecordIdx>,
 }
 
-/// A catalog's records: in memory, or in the index file until asked for (`shelf`).
+/// A catalog's records as built: in memory, or in the index file until asked for (`shelf`).
 #[derive(Debug)]
-enum Records {
+pub(crate) enum Records {
     Held(Vec<Record>),
     Shelved(Shelf),
 }
 
-impl Records {
+impl Base for Records {
+    type Item = Record;
+
     fn len(&self) -> usize {
         match self {
             Records::Held(v) => v.len(),
@@ -63,7 +66,7 @@ impl Records {
         }
     }
 
-    fn get(&self, i: usize) -> &Record {
+    fn item(&self, i: usize) -> &Record {
         match self {
             Records::Held(v) => &v[i],
             Records::Shelved(s) => s.get(i),
@@ -71,19 +74,42 @@ impl Records {
     }
 }
 
+impl Records {
+    /// A record's file, without reading the record.
+    fn path(&self, i: usize) -> &str {
+        match self {
+            Records::Held(v) => &v[i].path,
+            Records::Shelved(s) => s.path(i),
+        }
+    }
+}
+
+impl Base for Haystacks {
+    type Item = Entry;
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn item(&self, i: usize) -> &Entry {
+        &self.entries[i]
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalog {
-    root: PathBuf,
-    /// Sorted by kind, then date (incidents) or name.
-    records: Records,
+    pub(crate) root: PathBuf,
+    /// Sorted by kind, then date (incidents) or name (`sort_key`).
+    pub(crate) records: Layered<Records>,
     /// Each record's id and kind, in list order: what a lookup or a count needs without
     /// the record itself.
-    ids: Vec<Box<str>>,
-    kinds: Vec<Kind>,
-    by_id: HashMap<Box<str>, RecordIdx>,
-    backlinks: Vec<Vec<Backlink>>,
-    diagnostics: Vec<Diagnostic>,
-    haystacks: Haystacks,
+    pub(crate) ids: Vec<Box<str>>,
+    pub(crate) kinds: Vec<Kind>,
+    pub(crate) by_id: HashMap<Box<str>, RecordIdx>,
+    pub(crate) backlinks: Vec<Vec<Backlink>>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// In list order, beside the records.
+    pub(crate) haystacks: Layered<Haystacks>,
 }
 
 impl Catalog {
@@ -133,20 +159,8 @@ impl Catalog {
             mut diagnostics,
             unread,
         } = loaded;
-        // Keys computed once per record (not per comparison); names compare folded, so
-        // Ja’far sorts with Jafar and accents do not push a name to the end.
-        records.par_sort_by_cached_key(|r| {
-            let day = match r.kind {
-                Kind::Incident => Some(r.dates().earliest()),
-                _ => None,
-            };
-            (
-                r.kind,
-                day,
-                crate::haystack::fold(r.name.raw()),
-                r.path.clone(),
-            )
-        });
+        // Keys computed once per record, not per comparison.
+        records.par_sort_by_cached_key(sort_key);
 
         drop_duplicate_ids(&mut records, &mut diagnostics);
 
@@ -199,11 +213,11 @@ impl Catalog {
             root,
             ids: records.iter().map(|r| r.id.clone()).collect(),
             kinds: records.iter().map(|r| r.kind).collect(),
-            records: Records::Held(records),
+            records: Layered::new(Records::Held(records)),
             by_id,
             backlinks,
             diagnostics,
-            haystacks,
+            haystacks: Layered::new(haystacks),
         }
     }
 
@@ -226,19 +240,21 @@ impl Catalog {
             .collect();
         Catalog {
             root,
-            records: Records::Shelved(records),
+            records: Layered::new(Records::Shelved(records)),
             ids,
             kinds,
             by_id,
             backlinks,
             diagnostics,
-            haystacks,
+            haystacks: Layered::new(haystacks),
         }
     }
 
-    /// What `from_parts` takes, to write the index file.
-    pub(crate) fn parts(&self) -> (&[Vec<Backlink>], &[Diagnostic], &Haystacks) {
-        (&self.backlinks, &self.diagnostics, &self.haystacks)
+    /// What `from_parts` takes, to write the index file; `None` for a patched catalog, whose
+    /// entries are not in one list (its index is written by the next load).
+    pub(crate) fn parts(&self) -> Option<Parts<'_>> {
+        let haystacks = self.haystacks.unpatched()?;
+        Some((&self.backlinks, &self.diagnostics, haystacks))
     }
 
     pub fn root(&self) -> &Path {
@@ -285,8 +301,17 @@ impl Catalog {
         &self.diagnostics
     }
 
-    pub(crate) fn haystacks(&self) -> &Haystacks {
-        &self.haystacks
+    /// A record's search entry.
+    pub(crate) fn entry(&self, idx: RecordIdx) -> &Entry {
+        self.haystacks.get(idx as usize)
+    }
+
+    /// A record's file, relative to the root, without reading the record.
+    pub(crate) fn path(&self, idx: RecordIdx) -> &str {
+        match self.records.place(idx as usize) {
+            Place::Base(j) => self.records.base().path(j as usize),
+            Place::Own(_) => &self.get(idx).path,
+        }
     }
 
     /// The records pointing at this one ("mentioned in").
@@ -332,6 +357,25 @@ impl Catalog {
     pub fn file_path(&self, record: &Record) -> PathBuf {
         self.root.join(&*record.path)
     }
+}
+
+/// What an index file is written from, beside the records.
+pub(crate) type Parts<'a> = (&'a [Vec<Backlink>], &'a [Diagnostic], &'a Haystacks);
+
+/// The list order: by kind, then incidents by their earliest possible day, then by name
+/// folded (so Ja’far sorts with Jafar and accents do not push a name to the end), then by
+/// file.
+pub(crate) fn sort_key(r: &Record) -> (Kind, Option<crate::date::Day>, String, Box<str>) {
+    let day = match r.kind {
+        Kind::Incident => r.dates().earliest(),
+        _ => None,
+    };
+    (
+        r.kind,
+        day,
+        crate::haystack::fold(r.name.raw()),
+        r.path.clone(),
+    )
 }
 
 /// The first file (in path order) keeps a duplicated id; the others are reported and left out.

@@ -124,6 +124,15 @@ impl Loader {
     }
 }
 
+impl Loader {
+    /// `catalog` with the record files `touched` (relative paths) read again, as a live reload
+    /// after a save can make it in milliseconds; `None` where only a load can tell what changed
+    /// (see `patch`). The index is brought up to date by the next load.
+    pub fn patch(&self, catalog: &Catalog, touched: &[String]) -> Option<Catalog> {
+        catalog.patch(touched, self.limits)
+    }
+}
+
 /// A folder loaded, how the index was used, and the index to write when it is out of date.
 pub struct Opened {
     pub catalog: Catalog,
@@ -616,7 +625,9 @@ fn write_index(
         .map(|i| rkyv::to_bytes::<rancor::Error>(catalog.get(i)))
         .collect::<Result<_, _>>()
         .map_err(failed)?;
-    let (backlinks, diagnostics, haystacks) = catalog.parts();
+    let Some((backlinks, diagnostics, haystacks)) = catalog.parts() else {
+        return Err("a patched catalog's index is written by the next load".into());
+    };
     let paths: Vec<PathKind> = catalog
         .records()
         .map(|r| PathKind {

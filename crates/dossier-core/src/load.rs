@@ -229,6 +229,16 @@ pub(crate) fn now_ns() -> i64 {
 }
 
 impl Candidate {
+    /// A regular file at `rel`, of a record of `kind`: a file a load read before.
+    pub(crate) fn file(canonical_root: &Path, rel: &str, kind: Kind) -> Candidate {
+        Candidate {
+            abs: canonical_root.join(rel),
+            rel: rel.to_owned(),
+            kind,
+            link: false,
+        }
+    }
+
     /// The file's identity as it is now, without opening it; `None` for a symbolic link (its
     /// target can change while the link stays the same), so a link is always read.
     pub(crate) fn identity(&self) -> Option<FileId> {
@@ -243,12 +253,7 @@ impl Candidate {
 /// A record read from its case file again, on its own (see `shelf`): its record as a load makes
 /// it, or a stub that names the file when it has none.
 pub(crate) fn read_again(canonical_root: &Path, rel: &str, kind: Kind, limits: Limits) -> Record {
-    let c = Candidate {
-        abs: canonical_root.join(rel),
-        rel: rel.to_owned(),
-        kind,
-        link: false,
-    };
+    let c = Candidate::file(canonical_root, rel, kind);
     let mut record = read_record(canonical_root, &c, limits, None)
         .record
         .unwrap_or_else(|| stub(rel, kind, None));

@@ -1330,7 +1330,7 @@ impl Searcher {
                         return Vec::new();
                     }
                     if let Some(hit) = score(scratch, catalog, &filters, words, i) {
-                        let name = catalog.haystacks().entries[hit.record as usize].name_len;
+                        let name = catalog.entry(hit.record).name_len;
                         let name = (name as usize).min(0x7fff_ffff);
                         let rank = u64::from(hit.weak) << 63
                             | u64::from(u32::MAX - hit.score) << 31
@@ -1436,11 +1436,10 @@ fn variant_key(word: &str) -> Option<String> {
 fn variant_records(catalog: &Catalog, key: &str) -> Vec<RecordIdx> {
     use rayon::prelude::*;
     let bits = letters(key);
-    let entries = &catalog.haystacks().entries;
-    (0..entries.len() as RecordIdx)
+    (0..catalog.len() as RecordIdx)
         .into_par_iter()
         .filter(|&i| {
-            let e = &entries[i as usize];
+            let e = catalog.entry(i);
             (has(e.keys_letters_of_names, bits)
                 && e.names.iter().any(|n| name_variant(n, key).is_some()))
                 || (has(e.keys_letters, bits) && text_variant(&e.text_keys, key).is_some())
@@ -1546,7 +1545,7 @@ fn score(
     if words.is_empty() {
         return Some(Hit::unranked(idx));
     }
-    let entry = &catalog.haystacks().entries[idx as usize];
+    let entry = catalog.entry(idx);
     let mut total = 0u32;
     let mut weak = false;
     let mut name_points = std::mem::take(&mut s.name_points);
@@ -1603,7 +1602,7 @@ fn score(
 /// Fill in the letters of the hit's name, alias or id that the words matched.
 fn positions(s: &mut Scratch, catalog: &Catalog, words: &[Word], hit: &mut Hit) {
     let record = catalog.get(hit.record);
-    let entry = &catalog.haystacks().entries[hit.record as usize];
+    let entry = catalog.entry(hit.record);
     let (shown, folded) = match hit.field {
         Field::Name => (record.name.shown(), &*entry.names[0].folded),
         Field::Alias(n) => match (record.aliases.get(n), entry.names.get(n + 1)) {
@@ -1961,7 +1960,7 @@ fn marked(r: &Record, folded: &str, mark: impl Fn(&crate::model::ClaimMark) -> b
 /// Does the record's id, name or an alias contain the folded value, or a name a variant of it
 /// (its key at the start of a word)?
 fn names_contain(catalog: &Catalog, idx: RecordIdx, folded: &str, key: &str) -> bool {
-    let entry = &catalog.haystacks().entries[idx as usize];
+    let entry = catalog.entry(idx);
     entry.id().contains(folded)
         || entry.names.iter().any(|n| {
             n.folded.contains(folded) || name_variant(n, key).is_some_and(|v| v != Variant::Faint)

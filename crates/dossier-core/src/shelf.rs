@@ -74,6 +74,10 @@ impl Shelf {
         self.slots.len()
     }
 
+    pub(crate) fn path(&self, i: usize) -> &str {
+        &self.paths[i].0
+    }
+
     pub(crate) fn get(&self, i: usize) -> &Record {
         self.cells[i].get_or_init(|| self.fetch(i))
     }
