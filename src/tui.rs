@@ -204,6 +204,9 @@ enum Event {
     Reloaded(Box<Result<Arc<Catalog>, LoadError>>),
     /// The index could not be written after a load (a read-only or full cache folder).
     IndexNotWritten(String),
+    /// The catalog shown was read from the index before the folder was looked at, and files
+    /// have changed since: read them.
+    Stale,
 }
 
 /// Lets the main thread park the key reader while another program owns the terminal.
@@ -513,6 +516,17 @@ fn load(
                 }
             }
             let _done = Done(done);
+            // The index first, as it is: at 1,000,000 files the walk and the `stat` of every
+            // file take seconds, and the list is on screen meanwhile. Then the folder is
+            // looked at, and what changed is read (a reload).
+            if let Some(unchecked) = loader.from_index(&dir) {
+                let (catalog, _, index) = unchecked.split();
+                let _ = tx.send(Event::Loaded(Box::new(Ok(Arc::new(catalog)))));
+                if !loader.is_current(&dir, index) {
+                    let _ = tx.send(Event::Stale);
+                }
+                return;
+            }
             load_then_index(&loader, &dir, &progress, &tx, |c| {
                 Event::Loaded(Box::new(c))
             });
@@ -677,6 +691,10 @@ impl Browser {
             Event::Reloaded(result) => self.reloaded(*result),
             // Said once, in the status bar: the browser goes on without an index.
             Event::IndexNotWritten(why) => Some(Action::Message(why)),
+            Event::Stale => {
+                self.start_reload(Touched::All);
+                None
+            }
         };
         let Some(action) = action else {
             return Ok(Flow::Continue);

@@ -534,3 +534,34 @@ fn a_broken_file_is_reported_on_every_start_until_it_is_fixed() {
     let without = f.run_without_index(&["list"]);
     assert_eq!(again.stderr, without.stderr);
 }
+
+/// The browser shows the list from the index before it has looked at the folder (at 1,000,000
+/// files the walk and the `stat`s take seconds); a file changed since the index was written is
+/// then read and shown by itself. Where nothing changed, nothing is read again.
+#[test]
+fn the_browser_shows_the_index_first_then_what_changed_since() {
+    use crate::pty::Pty;
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    f.run(&["list"]);
+    assert_eq!(f.status()["whole"], true);
+    let env = [("XDG_CACHE_HOME", f.cache.path().to_str().unwrap())];
+    let status = |pty: &Pty| pty.rows().last().cloned().unwrap_or_default();
+
+    let pty = Pty::spawn(f.dir(), &["."], &env, 100, 24);
+    pty.wait_text("P Kolthoum Sarahati");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(!status(&pty).contains("reloaded"), "{}", pty.screen());
+    crate::tui::quit(pty);
+
+    // Renamed while the browser was closed.
+    let file = f.dir().join("people/kolthoum-sarahati.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Kolthoum", "Kolthum")).unwrap();
+    let pty = Pty::spawn(f.dir(), &["."], &env, 100, 24);
+    pty.wait_for("the new name, read by itself", |s| {
+        s.contains("P Kolthum Sarahati") && status(&pty).contains("reloaded")
+    });
+    assert!(!pty.screen().contains("Kolthoum"), "{}", pty.screen());
+    crate::tui::quit(pty);
+}

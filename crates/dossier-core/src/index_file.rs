@@ -124,6 +124,80 @@ impl Loader {
     }
 }
 
+/// A catalog read back from the index without a look at the folder (`Loader::from_index`),
+/// and what `Loader::is_current` needs to tell whether the folder still matches it.
+pub struct Unchecked {
+    pub catalog: Catalog,
+    pub report: IndexReport,
+    index: Index,
+}
+
+impl Loader {
+    /// The catalog as the folder's index holds it, without walking or `stat`ing the folder:
+    /// what the browser shows first, since a `stat` of every file takes seconds at 1,000,000
+    /// files. `is_current` then tells whether the folder still matches. `None` where there is
+    /// no index to trust (a load then reads the files).
+    pub fn from_index(&self, root: &Path) -> Option<Unchecked> {
+        let cache = self.cache.as_deref()?;
+        load::check_root(root).ok()?;
+        let canonical_root = root.canonicalize().ok()?;
+        let abs_root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
+        let path = index_path(cache, &canonical_root);
+        let index = Index::open(&path, self.limits).ok()?;
+        let a = index.meta().ok()?;
+        if *a.root != *canonical_root.to_string_lossy() {
+            return None;
+        }
+        let files = a.files.len();
+        let parts = parts(a)?;
+        let report = IndexReport {
+            path: Some(path.clone()),
+            bytes: index.size,
+            files,
+            reused: files,
+            whole: true,
+            ..IndexReport::default()
+        };
+        let catalog = shelved(&index, parts, canonical_root, abs_root, self.limits, path).ok()?;
+        Some(Unchecked {
+            catalog,
+            report,
+            index,
+        })
+    }
+
+    /// Whether the folder is still what the index of `from_index` was built from: the walk
+    /// and the `stat`s a load makes, and nothing read. The catalog stays valid either way;
+    /// where this says no, a load (`load`) reads the files that changed.
+    pub fn is_current(&self, root: &Path, index: Index) -> bool {
+        let Ok(scan) = load::scan(root) else {
+            return false;
+        };
+        let Ok(a) = index.meta() else {
+            return false;
+        };
+        if *a.root != *scan.canonical_root.to_string_lossy() {
+            return false;
+        }
+        let identities: Vec<Option<FileId>> = scan
+            .candidates
+            .par_iter()
+            .map(load::Candidate::identity)
+            .collect();
+        let current = unchanged(a, &scan, &identities);
+        // Its first part is as big as the catalog's search text: let it go now.
+        drop(index);
+        current
+    }
+}
+
+impl Unchecked {
+    /// The catalog to show now, and the index to check the folder against after.
+    pub fn split(self) -> (Catalog, IndexReport, Index) {
+        (self.catalog, self.report, self.index)
+    }
+}
+
 impl Loader {
     /// `catalog` with the record files `touched` (relative paths) read again, as a live reload
     /// after a save can make it in milliseconds; `None` where only a load can tell what changed
@@ -502,7 +576,7 @@ enum Missing {
 type Bytes = rkyv::util::AlignedVec<ALIGN>;
 
 /// An index file, open, with its first part read and its header and checksum checked.
-struct Index {
+pub struct Index {
     file: std::fs::File,
     meta: Bytes,
     size: u64,
@@ -757,15 +831,25 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// The catalog's parts read back whole, when nothing it was built from has changed: the same
 /// files with the same identities, the same walk, and documents that check out the same.
 fn whole(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileId>]) -> Option<Parts> {
+    if unchanged(a, scan, identities) {
+        parts(a)
+    } else {
+        None
+    }
+}
+
+/// Whether nothing an index was built from has changed: the same files with the same
+/// identities, the same walk, and documents that check out the same.
+fn unchanged(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileId>]) -> bool {
     let same_walk = a.walk.len() == scan.diagnostics.len()
         && a.unread.len() == scan.unread.len()
         && a.unread
             .iter()
             .zip(&scan.unread)
             .all(|(x, y)| x == y.as_str())
-        && diagnostics(&a.walk)? == scan.diagnostics;
+        && diagnostics(&a.walk).is_some_and(|walk| walk == scan.diagnostics);
     if !same_walk || a.files.len() != scan.candidates.len() {
-        return None;
+        return false;
     }
     let same_files = a
         .files
@@ -777,20 +861,20 @@ fn whole(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileId>])
                     id.is_some_and(|id| deserialize::<FileId>(stored).is_ok_and(|s| s == id))
                 })
         });
-    if !same_files {
-        return None;
-    }
     // Documents are other files: check them again and compare.
-    let documents_same = a.files.iter().all(|f| match f.document.as_ref() {
-        None => true,
-        Some(d) => deserialize::<DocumentCheck>(d).is_ok_and(|d| {
-            let (ok, found) = load::check_document_at(&scan.canonical_root, &f.rel, d.pos, &d.raw);
-            ok == d.ok && found == d.diagnostics
-        }),
-    });
-    if !documents_same {
-        return None;
-    }
+    same_files
+        && a.files.iter().all(|f| match f.document.as_ref() {
+            None => true,
+            Some(d) => deserialize::<DocumentCheck>(d).is_ok_and(|d| {
+                let (ok, found) =
+                    load::check_document_at(&scan.canonical_root, &f.rel, d.pos, &d.raw);
+                ok == d.ok && found == d.diagnostics
+            }),
+        })
+}
+
+/// The catalog's parts as the index holds them, checked as text from a case file is.
+fn parts(a: &ArchivedSnapshot) -> Option<Parts> {
     let n = a.slots.len();
     let paths: Vec<(Box<str>, Kind)> = a
         .paths
