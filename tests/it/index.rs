@@ -348,6 +348,29 @@ fn a_garbled_record_in_the_index_is_read_from_its_file_and_the_index_rebuilt() {
 }
 
 #[test]
+fn garbled_search_text_in_the_index_is_made_again_from_the_records() {
+    let f = Indexed::new(Case::good());
+    std::thread::sleep(SETTLE);
+    let index = f.index_file();
+    let mut bytes = std::fs::read(&index).unwrap();
+    // The search entries follow the first part, whose size is in the header; their own size
+    // is the header's last word.
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+    let (first, entries) = (word(32).div_ceil(16) * 16, word(56));
+    assert!(entries > 0);
+    let start = 64 + first;
+    for x in &mut bytes[start + entries / 2..start + entries / 2 + 32] {
+        *x ^= 0x5a;
+    }
+    std::fs::write(&index, &bytes).unwrap();
+    let status = f.status();
+    assert_eq!(status["whole"], false, "the damage was noticed: {status}");
+    assert_eq!(f.status()["whole"], true, "and the index written again");
+    std::fs::write(&index, &bytes).unwrap();
+    f.assert_same_answers("after garbled search text");
+}
+
+#[test]
 fn an_index_of_another_format_version_is_ignored_and_rebuilt() {
     damaged(
         |_, b| b[8..12].copy_from_slice(&999u32.to_le_bytes()),

@@ -42,10 +42,6 @@ impl Name {
             starts,
         }
     }
-
-    pub(crate) fn starts_at(&self, at: usize) -> bool {
-        at < 128 && self.starts & (1 << at) != 0
-    }
 }
 
 /// Which letters and digits a folded string has, a bit each (a letter of another script is the
@@ -94,20 +90,168 @@ pub(crate) struct Entry {
     pub(crate) keys_letters: u64,
 }
 
-impl Entry {
+impl ArchivedEntry {
     /// The record's id, folded.
     pub(crate) fn id(&self) -> &str {
-        &self.ids[..self.id_len as usize]
+        &self.ids[..self.id_len()]
     }
 
     pub(crate) fn id_len(&self) -> usize {
-        self.id_len as usize
+        self.id_len.to_native() as usize
     }
 }
 
-#[derive(Debug, Default, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
-pub(crate) struct Haystacks {
+impl ArchivedName {
+    pub(crate) fn starts_at(&self, at: usize) -> bool {
+        at < 128 && self.starts.to_native() & (1 << at) != 0
+    }
+}
+
+/// How many entries are archived together: a chunk is archived, checked and written on its
+/// own, so the work is shared between cores and no archive nears rkyv's 2 GiB offsets.
+pub(crate) const CHUNK: usize = 16_384;
+
+pub(crate) type Bytes = rkyv::util::AlignedVec<16>;
+
+/// One chunk's entries, as archived.
+#[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+pub(crate) struct Entries {
     pub(crate) entries: Vec<Entry>,
+}
+
+type EntriesRef<'a> = &'a ArchivedEntries;
+
+self_cell::self_cell!(
+    /// A chunk's archive and its entries, checked once and then read where they lie.
+    struct Chunk {
+        owner: Bytes,
+        #[covariant]
+        dependent: EntriesRef,
+    }
+);
+
+/// Every record's entry, in list order, in rkyv's archived form: searched where it lies rather
+/// than copied out (the copy was as big as the text itself), and written to the index file as
+/// it is.
+pub(crate) struct Haystacks {
+    chunks: Vec<Chunk>,
+    len: usize,
+}
+
+impl std::fmt::Debug for Haystacks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Haystacks")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl crate::layered::Base for Haystacks {
+    type Item = ArchivedEntry;
+    type Own = OneEntry;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn item(&self, i: usize) -> &ArchivedEntry {
+        &self.chunks[i / CHUNK].borrow_dependent().entries[i % CHUNK]
+    }
+}
+
+type EntryRef<'a> = &'a ArchivedEntry;
+
+self_cell::self_cell!(
+    struct OneCell {
+        owner: Bytes,
+        #[covariant]
+        dependent: EntryRef,
+    }
+);
+
+/// One entry archived on its own: one a live reload made again (`patch`).
+#[derive(Clone)]
+pub(crate) struct OneEntry(std::sync::Arc<OneCell>);
+
+impl OneEntry {
+    pub(crate) fn new(entry: &Entry) -> OneEntry {
+        let bytes =
+            rkyv::to_bytes::<rkyv::rancor::Error>(entry).expect("an entry archives into memory");
+        let cell = OneCell::try_new(bytes, |b| {
+            rkyv::access::<ArchivedEntry, rkyv::rancor::Error>(b)
+        })
+        .expect("an entry just archived checks out");
+        OneEntry(std::sync::Arc::new(cell))
+    }
+}
+
+impl std::ops::Deref for OneEntry {
+    type Target = ArchivedEntry;
+
+    fn deref(&self) -> &ArchivedEntry {
+        self.0.borrow_dependent()
+    }
+}
+
+impl Haystacks {
+    /// Archive entries made now, `CHUNK` at a time, on every core.
+    pub(crate) fn archive(entries: Vec<Entry>) -> Haystacks {
+        use rayon::prelude::*;
+        let len = entries.len();
+        let mut rest = entries.into_iter();
+        let mut parts = Vec::with_capacity(len.div_ceil(CHUNK));
+        loop {
+            let part: Vec<Entry> = rest.by_ref().take(CHUNK).collect();
+            if part.is_empty() {
+                break;
+            }
+            parts.push(Entries { entries: part });
+        }
+        // Archiving into memory fails only past rkyv's 2 GiB offsets, which a chunk of CHUNK
+        // entries of files of at most the file-size limit does not reach in practice.
+        let chunks = parts
+            .into_par_iter()
+            .map(|part| {
+                let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&part)
+                    .expect("a chunk of entries archives into memory");
+                Chunk::try_new(bytes, |b| {
+                    rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
+                })
+                .expect("a chunk just archived checks out")
+            })
+            .collect();
+        Haystacks { chunks, len }
+    }
+
+    /// Chunks read back from the index file, each checked (rkyv's bytecheck); `None` if one
+    /// does not check out or they do not hold `len` entries, `CHUNK` to each but the last.
+    pub(crate) fn from_chunks(chunks: Vec<Bytes>, len: usize) -> Option<Haystacks> {
+        use rayon::prelude::*;
+        let chunks: Vec<Chunk> = chunks
+            .into_par_iter()
+            .map(|bytes| {
+                Chunk::try_new(bytes, |b| {
+                    rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
+                })
+                .ok()
+            })
+            .collect::<Option<_>>()?;
+        let sizes_right = chunks.len() == len.div_ceil(CHUNK)
+            && chunks
+                .iter()
+                .enumerate()
+                .all(|(i, c)| c.borrow_dependent().entries.len() == CHUNK.min(len - i * CHUNK));
+        sizes_right.then_some(Haystacks { chunks, len })
+    }
+
+    /// Each chunk's archive, to write to the index file.
+    pub(crate) fn chunk_bytes(&self) -> impl Iterator<Item = &[u8]> {
+        self.chunks.iter().map(|c| c.borrow_owner().as_slice())
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
 }
 
 impl Haystacks {
@@ -124,13 +268,13 @@ impl Haystacks {
         name_of: impl Fn(&str) -> Option<&'a str> + Sync,
     ) -> Haystacks {
         use rayon::prelude::*;
-        Haystacks {
-            entries: records
+        Haystacks::archive(
+            records
                 .par_iter()
                 .zip(kept)
                 .map(|(r, kept)| kept.unwrap_or_else(|| entry(r, &name_of)))
                 .collect(),
-        }
+        )
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::haystack::{Entry, Haystacks};
+use crate::haystack::{ArchivedEntry, Entry, Haystacks};
 use crate::layered::{Base, Layered, Place};
 use crate::load::{self, Limits, LoadError};
 use crate::model::{Kind, LinkField, Record, id_key, look_alike_key};
@@ -58,6 +58,7 @@ pub(crate) enum Records {
 
 impl Base for Records {
     type Item = Record;
+    type Own = std::sync::Arc<Record>;
 
     fn len(&self) -> usize {
         match self {
@@ -81,18 +82,6 @@ impl Records {
             Records::Held(v) => &v[i].path,
             Records::Shelved(s) => s.path(i),
         }
-    }
-}
-
-impl Base for Haystacks {
-    type Item = Entry;
-
-    fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    fn item(&self, i: usize) -> &Entry {
-        &self.entries[i]
     }
 }
 
@@ -302,7 +291,7 @@ impl Catalog {
     }
 
     /// A record's search entry.
-    pub(crate) fn entry(&self, idx: RecordIdx) -> &Entry {
+    pub(crate) fn entry(&self, idx: RecordIdx) -> &ArchivedEntry {
         self.haystacks.get(idx as usize)
     }
 

@@ -41,13 +41,14 @@ use rkyv::with::{Inline, InlineAsBox, Map};
 use crate::diagnostic::{ArchivedDiagnostic, Diagnostic};
 use crate::haystack::{Entry, Haystacks};
 use crate::index::{Backlink, Catalog};
+use crate::layered::Base;
 use crate::load::{self, FileId, FileRead, Limits, LoadError, Progress};
 use crate::model::{Body, Kind, id_key};
 use crate::shelf::{self, ALIGN, Shelf, Slot};
 
 /// Bumped by hand when the header changes; the payload's layout is covered by the build's
 /// fingerprint.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MAGIC: &[u8; 8] = b"dossidx\0";
 /// The payload starts here: a multiple of 16, so it is aligned as rkyv needs.
 const HEADER: usize = 64;
@@ -149,7 +150,7 @@ impl Loader {
             return None;
         }
         let files = a.files.len();
-        let parts = parts(a)?;
+        let parts = parts(&index, a)?;
         let report = IndexReport {
             path: Some(path.clone()),
             bytes: index.size,
@@ -306,7 +307,7 @@ fn load_with_index(
         .collect();
 
     if let (Some(index), Some(a)) = (&index, archived)
-        && let Some(parts) = whole(a, &scan, &identities)
+        && let Some(parts) = whole(index, a, &scan, &identities)
     {
         progress
             .read
@@ -323,26 +324,8 @@ fn load_with_index(
     }
 
     // Some files changed: read those, take the others' records from the index.
-    let now = load::now_ns();
-    let reads: Vec<(FileRead, Got)> = scan
-        .candidates
-        .par_iter()
-        .zip(&identities)
-        .map(|(c, id)| {
-            let kept = index
-                .as_ref()
-                .zip(archived)
-                .and_then(|(index, a)| reuse(index, a, &c.rel, *id));
-            progress.read.fetch_add(1, Ordering::Relaxed);
-            match kept {
-                Some((read, entry)) => (read, Got::Kept(entry)),
-                None => (
-                    load::read_record(&scan.canonical_root, c, limits, Some(now)),
-                    Got::Read,
-                ),
-            }
-        })
-        .collect();
+    let old = index.as_ref().zip(archived);
+    let reads = read_or_reuse(old, &scan, &identities, limits, progress);
     let changed = changed_ids(archived, &scan, &reads);
     drop(index);
     report.reused = reads
@@ -356,6 +339,35 @@ fn load_with_index(
         report,
         pending: Some(pending),
     })
+}
+
+/// Each file's record and diagnostics: from the index `old` where the file is as it was then
+/// (with its search entry where that can be read back too), else read and parsed now.
+fn read_or_reuse(
+    old: Option<(&Index, &ArchivedSnapshot)>,
+    scan: &load::Scan,
+    identities: &[Option<FileId>],
+    limits: Limits,
+    progress: &Progress,
+) -> Vec<(FileRead, Got)> {
+    let now = load::now_ns();
+    // The old search entries, to keep those still true; without them every entry is made again.
+    let haystacks = old.and_then(|(index, a)| index.haystacks(a, a.slots.len()));
+    scan.candidates
+        .par_iter()
+        .zip(identities)
+        .map(|(c, id)| {
+            let kept = old.and_then(|(index, a)| reuse(index, a, haystacks.as_ref(), &c.rel, *id));
+            progress.read.fetch_add(1, Ordering::Relaxed);
+            match kept {
+                Some((read, entry)) => (read, Got::Kept(entry)),
+                None => (
+                    load::read_record(&scan.canonical_root, c, limits, Some(now)),
+                    Got::Read,
+                ),
+            }
+        })
+        .collect()
 }
 
 /// The catalog read back whole, its records left in the index file until shown.
@@ -521,8 +533,9 @@ struct Snapshot<'a> {
     backlinks: &'a [Vec<Backlink>],
     #[rkyv(with = InlineAsBox)]
     diagnostics: &'a [Diagnostic],
-    #[rkyv(with = Inline)]
-    haystacks: &'a Haystacks,
+    /// The search entries' chunks (`haystack::CHUNK` entries each), counted from the start of
+    /// the part after this one.
+    haystacks: Vec<Slot>,
 }
 
 /// A record's file and kind.
@@ -580,6 +593,8 @@ pub struct Index {
     file: std::fs::File,
     meta: Bytes,
     size: u64,
+    /// Where the search entries start, after the first part.
+    haystacks_at: u64,
     /// Where the records part starts.
     records_at: u64,
 }
@@ -626,9 +641,10 @@ impl Index {
         if word(24) != limits.max_file_bytes {
             return bad("it was written with another file-size limit");
         }
-        let (meta_len, records_len) = (word(32), word(48));
+        let (meta_len, records_len, haystacks_len) = (word(32), word(48), word(56));
         let expected = (HEADER as u64)
             .checked_add(aligned(meta_len))
+            .and_then(|n| n.checked_add(haystacks_len))
             .and_then(|n| n.checked_add(records_len));
         if expected != Some(size) {
             return bad(if expected.is_some_and(|e| e > size) {
@@ -650,16 +666,32 @@ impl Index {
         if xxhash_rust::xxh3::xxh3_64(&meta) != word(40) {
             return bad("its checksum does not match (the file is damaged)");
         }
+        let haystacks_at = HEADER as u64 + aligned(meta_len);
         Ok(Index {
             file,
             meta,
             size,
-            records_at: HEADER as u64 + aligned(meta_len),
+            haystacks_at,
+            records_at: haystacks_at + haystacks_len,
         })
     }
 
     fn meta(&self) -> Result<&ArchivedSnapshot<'static>, rancor::Error> {
         rkyv::access::<ArchivedSnapshot, rancor::Error>(&self.meta)
+    }
+
+    /// The search entries, each chunk read with one `pread`, its checksum and its archive
+    /// checked; `None` if one fails.
+    fn haystacks(&self, a: &ArchivedSnapshot, len: usize) -> Option<Haystacks> {
+        let chunks = a
+            .haystacks
+            .par_iter()
+            .map(|slot| {
+                let slot: Slot = deserialize(slot).ok()?;
+                shelf::read_bytes(&self.file, self.haystacks_at, slot)
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Haystacks::from_chunks(chunks, len)
     }
 }
 
@@ -729,21 +761,11 @@ fn write_index(
             }
         })
         .collect();
-    // Places in the records part, which starts after the first part: counted from there, they
-    // do not depend on the first part's size.
-    let mut offset = 0;
-    let slots = records
-        .iter()
-        .map(|r| {
-            let slot = Slot {
-                offset,
-                len: r.len() as u32,
-                hash: xxhash_rust::xxh3::xxh3_64(r),
-            };
-            offset += aligned(r.len() as u64);
-            slot
-        })
-        .collect();
+    // Places in the records part and in the search entries' part, each counted from the
+    // part's start: they do not depend on the size of the first part.
+    let (slots, records_len) = slots_of(records.iter().map(Bytes::as_slice));
+    let chunks: Vec<&[u8]> = haystacks.chunk_bytes().collect();
+    let (haystack_slots, haystacks_len) = slots_of(chunks.iter().copied());
     let root = canonical_root.to_string_lossy();
     let snapshot = Snapshot {
         root: &root,
@@ -755,10 +777,9 @@ fn write_index(
         ids: (0..catalog.len() as u32).map(|i| catalog.id(i)).collect(),
         backlinks,
         diagnostics,
-        haystacks,
+        haystacks: haystack_slots,
     };
     let meta = rkyv::to_bytes::<rancor::Error>(&snapshot).map_err(failed)?;
-    let records_len: u64 = records.iter().map(|r| aligned(r.len() as u64)).sum();
     let mut header = [0u8; HEADER];
     header[..8].copy_from_slice(MAGIC);
     header[8..12].copy_from_slice(&FORMAT.to_le_bytes());
@@ -768,24 +789,46 @@ fn write_index(
     header[32..40].copy_from_slice(&(meta.len() as u64).to_le_bytes());
     header[40..48].copy_from_slice(&xxhash_rust::xxh3::xxh3_64(&meta).to_le_bytes());
     header[48..56].copy_from_slice(&records_len.to_le_bytes());
+    header[56..64].copy_from_slice(&haystacks_len.to_le_bytes());
 
-    write_atomically(cache, path, &header, &meta, &records).map_err(|e| {
+    let meta_part = [meta.as_slice()];
+    let records_part: Vec<&[u8]> = records.iter().map(Bytes::as_slice).collect();
+    let parts = [&meta_part[..], &chunks, &records_part];
+    write_atomically(cache, path, &header, &parts).map_err(|e| {
         format!(
             "index not written to {}: {}; running without one",
             cache.display(),
             load::io_message(&e)
         )
     })?;
-    Ok(HEADER as u64 + aligned(meta.len() as u64) + records_len)
+    Ok(HEADER as u64 + aligned(meta.len() as u64) + haystacks_len + records_len)
 }
 
-/// Write the parts of an index to a temporary file in `cache`, then rename it to `path`.
+/// Where each archive goes in a part of the index, each at a multiple of `ALIGN`, and the
+/// part's size.
+fn slots_of<'a>(archives: impl Iterator<Item = &'a [u8]>) -> (Vec<Slot>, u64) {
+    let mut offset = 0;
+    let slots = archives
+        .map(|a| {
+            let slot = Slot {
+                offset,
+                len: a.len() as u32,
+                hash: xxhash_rust::xxh3::xxh3_64(a),
+            };
+            offset += aligned(a.len() as u64);
+            slot
+        })
+        .collect();
+    (slots, offset)
+}
+
+/// Write an index (its header, then its parts, each archive at a multiple of `ALIGN`) to a
+/// temporary file in `cache`, then rename it to `path`.
 fn write_atomically(
     cache: &Path,
     path: &Path,
     header: &[u8],
-    meta: &[u8],
-    records: &[Bytes],
+    parts: &[&[&[u8]]],
 ) -> std::io::Result<()> {
     create_private_dir(cache)?;
     let tmp = cache.join(format!(
@@ -803,11 +846,9 @@ fn write_atomically(
             .open(&tmp)?;
         let mut f = std::io::BufWriter::with_capacity(1 << 20, f);
         f.write_all(header)?;
-        f.write_all(meta)?;
-        f.write_all(pad(meta.len()))?;
-        for r in records {
-            f.write_all(r)?;
-            f.write_all(pad(r.len()))?;
+        for archive in parts.iter().copied().flatten() {
+            f.write_all(archive)?;
+            f.write_all(pad(archive.len()))?;
         }
         f.into_inner()
             .map_err(std::io::IntoInnerError::into_error)?
@@ -830,9 +871,14 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 
 /// The catalog's parts read back whole, when nothing it was built from has changed: the same
 /// files with the same identities, the same walk, and documents that check out the same.
-fn whole(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileId>]) -> Option<Parts> {
+fn whole(
+    index: &Index,
+    a: &ArchivedSnapshot,
+    scan: &load::Scan,
+    identities: &[Option<FileId>],
+) -> Option<Parts> {
     if unchanged(a, scan, identities) {
-        parts(a)
+        parts(index, a)
     } else {
         None
     }
@@ -874,7 +920,7 @@ fn unchanged(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileI
 }
 
 /// The catalog's parts as the index holds them, checked as text from a case file is.
-fn parts(a: &ArchivedSnapshot) -> Option<Parts> {
+fn parts(index: &Index, a: &ArchivedSnapshot) -> Option<Parts> {
     let n = a.slots.len();
     let paths: Vec<(Box<str>, Kind)> = a
         .paths
@@ -898,10 +944,7 @@ fn parts(a: &ArchivedSnapshot) -> Option<Parts> {
     if backlinks.len() != n || backlinks.iter().flatten().any(|b| b.from as usize >= n) {
         return None;
     }
-    let haystacks: Haystacks = deserialize(&a.haystacks).ok()?;
-    if haystacks.entries.len() != n {
-        return None;
-    }
+    let haystacks = index.haystacks(a, n)?;
     Some(Parts {
         slots: deserialize::<Vec<Slot>>(&a.slots).ok()?,
         kinds: paths.iter().map(|(_, k)| *k).collect(),
@@ -954,6 +997,7 @@ fn changed_ids(
 fn reuse(
     index: &Index,
     a: &ArchivedSnapshot,
+    haystacks: Option<&Haystacks>,
     rel: &str,
     now: Option<FileId>,
 ) -> Option<(FileRead, Option<Entry>)> {
@@ -968,11 +1012,9 @@ fn reuse(
     let record = match f.at.as_ref() {
         Some(at) => {
             let at = at.to_native() as usize;
-            entry = a
-                .haystacks
-                .entries
-                .get(at)
-                .and_then(|e| deserialize::<Entry>(e).ok());
+            entry = haystacks
+                .filter(|h| at < h.len())
+                .and_then(|h| deserialize::<Entry>(h.item(at)).ok());
             let slot: Slot = deserialize(a.slots.get(at)?).ok()?;
             let mut r = shelf::read_slot(&index.file, index.records_at, slot)?;
             if *r.path != *rel || r.path.chars().any(crate::text::is_unsafe) {

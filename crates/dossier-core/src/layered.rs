@@ -11,6 +11,8 @@ use std::sync::Arc;
 /// What a catalog was built or read back with, in its list order then.
 pub(crate) trait Base: Send + Sync {
     type Item: Send + Sync;
+    /// An item made anew by a patch, shared by the catalogs patched after it.
+    type Own: std::ops::Deref<Target = Self::Item> + Clone + Send + Sync;
     fn len(&self) -> usize;
     fn item(&self, i: usize) -> &Self::Item;
 }
@@ -26,7 +28,7 @@ pub(crate) struct Layered<B: Base> {
     base: Arc<B>,
     /// After a patch, each item's place in list order; `None` while the list is the base's.
     places: Option<Box<[Place]>>,
-    own: Vec<Arc<B::Item>>,
+    own: Vec<B::Own>,
 }
 
 impl<B: Base> std::fmt::Debug for Layered<B> {
@@ -75,14 +77,14 @@ impl<B: Base> Layered<B> {
 
     /// The items in a new order: each an item of this one (by its index here) or a new one.
     /// The base is shared, not copied.
-    pub(crate) fn rearranged(&self, order: impl Iterator<Item = Item<B::Item>>) -> Self {
+    pub(crate) fn rearranged(&self, order: impl Iterator<Item = Item<B::Own>>) -> Self {
         let mut own = Vec::new();
         let places = order
             .map(|item| match item {
                 Item::Kept(i) => match self.place(i) {
                     Place::Base(j) => Place::Base(j),
                     Place::Own(k) => {
-                        own.push(Arc::clone(&self.own[k as usize]));
+                        own.push(self.own[k as usize].clone());
                         Place::Own(own.len() as u32 - 1)
                     }
                 },
@@ -104,7 +106,7 @@ impl<B: Base> Layered<B> {
 pub(crate) enum Item<T> {
     /// The item at this index of the list rearranged.
     Kept(usize),
-    New(Arc<T>),
+    New(T),
 }
 
 #[cfg(test)]
@@ -113,6 +115,7 @@ mod tests {
 
     impl Base for Vec<String> {
         type Item = String;
+        type Own = Arc<String>;
         fn len(&self) -> usize {
             self.len()
         }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::haystack::entry;
+use crate::haystack::{OneEntry, entry};
 use crate::index::{Backlink, Catalog, RecordIdx, sort_key};
 use crate::layered::{Item, Layered};
 use crate::load::{self, Limits};
@@ -211,15 +211,15 @@ impl Catalog {
         }
         let mut made: std::collections::HashMap<usize, _> = renamed_from
             .into_par_iter()
-            .map(|i| (i as usize, Arc::new(entry(self.get(i), &name_of))))
+            .map(|i| (i as usize, OneEntry::new(&entry(self.get(i), &name_of))))
             .collect();
         let touched: Vec<_> = new
             .par_iter()
-            .map(|(_, r)| Arc::new(entry(r, &name_of)))
+            .map(|(_, r)| OneEntry::new(&entry(r, &name_of)))
             .collect();
         self.haystacks.rearranged(order.iter().map(|s| match *s {
             Src::Old(i) => made.remove(&i).map_or(Item::Kept(i), Item::New),
-            Src::New(k) => Item::New(Arc::clone(&touched[k])),
+            Src::New(k) => Item::New(touched[k].clone()),
         }))
     }
 
@@ -281,7 +281,9 @@ mod tests {
                 c.path(i),
                 c.backlinks(i),
                 c.get(i),
-                c.entry(i)
+                // The entry's contents: its archive's own bytes hold offsets.
+                rkyv::deserialize::<crate::haystack::Entry, rkyv::rancor::Error>(c.entry(i))
+                    .unwrap()
             ));
             assert_eq!(c.idx(c.id(i)), Some(i));
         }

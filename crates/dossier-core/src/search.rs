@@ -30,7 +30,9 @@ use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
 
 use crate::fold::{self, fold, fold_with_map};
-use crate::haystack::{Entry, Name, capitalised, has, letters, searchable};
+use crate::haystack::{
+    ArchivedEntry as Entry, ArchivedName as Name, capitalised, has, letters, searchable,
+};
 use crate::index::{Catalog, RecordIdx};
 use crate::model::{Kind, LinkField, Record};
 
@@ -1025,9 +1027,9 @@ impl Word {
         let needle = self.needle();
         let bits = self.needle_letters[0];
         let mut best = None;
-        let in_names = has(entry.names_letters, bits);
+        let in_names = has(entry.names_letters.to_native(), bits);
         for (n, name) in entry.names.iter().enumerate().filter(|_| in_names) {
-            if !has(name.letters, bits) {
+            if !has(name.letters.to_native(), bits) {
                 continue;
             }
             if let Some((place, _)) = find(&name.folded, needle) {
@@ -1045,9 +1047,10 @@ impl Word {
         if best.is_some_and(|b| b.strength >= Strength::NameStart) {
             return best;
         }
-        let in_keys = !self.key.is_empty() && has(entry.keys_letters_of_names, self.key_letters);
+        let in_keys =
+            !self.key.is_empty() && has(entry.keys_letters_of_names.to_native(), self.key_letters);
         for (n, name) in entry.names.iter().enumerate().filter(|_| in_keys) {
-            if !has(name.key_letters, self.key_letters) {
+            if !has(name.key_letters.to_native(), self.key_letters) {
                 continue;
             }
             let strength = match name_variant(name, &self.key) {
@@ -1070,7 +1073,7 @@ impl Word {
         }
         if let Some(in_order) = self.in_order.as_ref().filter(|_| in_names) {
             for (n, name) in entry.names.iter().enumerate() {
-                if !has(name.letters, bits) {
+                if !has(name.letters.to_native(), bits) {
                     continue;
                 }
                 let hay = utf32(&name.folded, &mut s.chars);
@@ -1098,7 +1101,7 @@ impl Word {
         literal_other(entry, needle, bits, Strength::Weak, &mut best);
         if best.is_none_or(|b| b.strength < Strength::TextVariant)
             && !self.key.is_empty()
-            && has(entry.keys_letters, self.key_letters)
+            && has(entry.keys_letters.to_native(), self.key_letters)
             && let Some(v) = text_variant(&entry.text_keys, &self.key)
         {
             let strength = match v {
@@ -1185,9 +1188,9 @@ impl Word {
 /// A literal match anywhere: names, then the id and other text. `bits` are the needle's
 /// `letters`; `inside` is the strength of a match inside a word of other text.
 fn literal(entry: &Entry, needle: &str, bits: u64, inside: Strength, best: &mut Option<Match>) {
-    let in_names = has(entry.names_letters, bits);
+    let in_names = has(entry.names_letters.to_native(), bits);
     for (n, name) in entry.names.iter().enumerate().filter(|_| in_names) {
-        if !has(name.letters, bits) {
+        if !has(name.letters.to_native(), bits) {
             continue;
         }
         if let Some((place, _)) = find(&name.folded, needle) {
@@ -1214,7 +1217,7 @@ fn literal_other(
     inside: Strength,
     best: &mut Option<Match>,
 ) {
-    if !has(entry.ids_letters, bits) && !has(entry.text_letters, bits) {
+    if !has(entry.ids_letters.to_native(), bits) && !has(entry.text_letters.to_native(), bits) {
         return;
     }
     if entry.id() == needle {
@@ -1228,7 +1231,9 @@ fn literal_other(
         );
         return;
     }
-    if let Some((place, at)) = find(&entry.ids, needle).filter(|_| has(entry.ids_letters, bits)) {
+    if let Some((place, at)) =
+        find(&entry.ids, needle).filter(|_| has(entry.ids_letters.to_native(), bits))
+    {
         better(
             best,
             Match {
@@ -1243,7 +1248,7 @@ fn literal_other(
             },
         );
     }
-    if has(entry.text_letters, bits)
+    if has(entry.text_letters.to_native(), bits)
         && let Some((place, _)) = find(&entry.text, needle)
     {
         better(
@@ -1330,7 +1335,7 @@ impl Searcher {
                         return Vec::new();
                     }
                     if let Some(hit) = score(scratch, catalog, &filters, words, i) {
-                        let name = catalog.entry(hit.record).name_len;
+                        let name = catalog.entry(hit.record).name_len.to_native();
                         let name = (name as usize).min(0x7fff_ffff);
                         let rank = u64::from(hit.weak) << 63
                             | u64::from(u32::MAX - hit.score) << 31
@@ -1440,9 +1445,10 @@ fn variant_records(catalog: &Catalog, key: &str) -> Vec<RecordIdx> {
         .into_par_iter()
         .filter(|&i| {
             let e = catalog.entry(i);
-            (has(e.keys_letters_of_names, bits)
+            (has(e.keys_letters_of_names.to_native(), bits)
                 && e.names.iter().any(|n| name_variant(n, key).is_some()))
-                || (has(e.keys_letters, bits) && text_variant(&e.text_keys, key).is_some())
+                || (has(e.keys_letters.to_native(), bits)
+                    && text_variant(&e.text_keys, key).is_some())
         })
         .collect()
 }
@@ -1605,7 +1611,7 @@ fn positions(s: &mut Scratch, catalog: &Catalog, words: &[Word], hit: &mut Hit) 
     let entry = catalog.entry(hit.record);
     let (shown, folded) = match hit.field {
         Field::Name => (record.name.shown(), &*entry.names[0].folded),
-        Field::Alias(n) => match (record.aliases.get(n), entry.names.get(n + 1)) {
+        Field::Alias(n) => match (record.aliases.get(n), entry.names.get().get(n + 1)) {
             (Some(a), Some(name)) => (a.shown(), &*name.folded),
             _ => return,
         },
