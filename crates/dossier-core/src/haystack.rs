@@ -109,7 +109,7 @@ impl ArchivedName {
 
 /// How many entries are archived together: a chunk is archived, checked and written on its
 /// own, so the work is shared between cores and no archive nears rkyv's 2 GiB offsets.
-pub(crate) const CHUNK: usize = 16_384;
+pub(crate) const CHUNK: usize = 4_096;
 
 pub(crate) type Bytes = rkyv::util::AlignedVec<16>;
 
@@ -194,33 +194,18 @@ impl std::ops::Deref for OneEntry {
 }
 
 impl Haystacks {
-    /// Archive entries made now, `CHUNK` at a time, on every core.
-    pub(crate) fn archive(entries: Vec<Entry>) -> Haystacks {
-        use rayon::prelude::*;
-        let len = entries.len();
-        let mut rest = entries.into_iter();
-        let mut parts = Vec::with_capacity(len.div_ceil(CHUNK));
-        loop {
-            let part: Vec<Entry> = rest.by_ref().take(CHUNK).collect();
-            if part.is_empty() {
-                break;
-            }
-            parts.push(Entries { entries: part });
-        }
+    /// Archive one chunk's entries, made now.
+    fn archive(entries: Vec<Entry>) -> Chunk {
         // Archiving into memory fails only past rkyv's 2 GiB offsets, which a chunk of CHUNK
         // entries of files of at most the file-size limit does not reach in practice.
-        let chunks = parts
-            .into_par_iter()
-            .map(|part| {
-                let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&part)
-                    .expect("a chunk of entries archives into memory");
-                Chunk::try_new(bytes, |b| {
-                    rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
-                })
-                .expect("a chunk just archived checks out")
-            })
-            .collect();
-        Haystacks { chunks, len }
+        let mut bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&Entries { entries })
+            .expect("a chunk of entries archives into memory");
+        // The buffer grew by doubling: up to twice the archive, kept as long as the catalog.
+        bytes.shrink_to_fit();
+        Chunk::try_new(bytes, |b| {
+            rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
+        })
+        .expect("a chunk just archived checks out")
     }
 
     /// Chunks read back from the index file, each checked (rkyv's bytecheck); `None` if one
@@ -268,13 +253,27 @@ impl Haystacks {
         name_of: impl Fn(&str) -> Option<&'a str> + Sync,
     ) -> Haystacks {
         use rayon::prelude::*;
-        Haystacks::archive(
-            records
-                .par_iter()
-                .zip(kept)
-                .map(|(r, kept)| kept.unwrap_or_else(|| entry(r, &name_of)))
-                .collect(),
-        )
+        // A chunk at a time, each archived as soon as it is made: never every entry twice.
+        let mut kept = kept.into_iter();
+        let parts: Vec<(&[Record], Vec<Option<Entry>>)> = records
+            .chunks(CHUNK)
+            .map(|part| (part, kept.by_ref().take(part.len()).collect()))
+            .collect();
+        let chunks = parts
+            .into_par_iter()
+            .map(|(part, kept)| {
+                Haystacks::archive(
+                    part.iter()
+                        .zip(kept)
+                        .map(|(r, kept)| kept.unwrap_or_else(|| entry(r, &name_of)))
+                        .collect(),
+                )
+            })
+            .collect();
+        Haystacks {
+            chunks,
+            len: records.len(),
+        }
     }
 }
 
@@ -474,5 +473,55 @@ fn body_fields<'a>(
                 field("type", t.shown());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layered::Base;
+
+    fn people(n: usize) -> Vec<Record> {
+        (0..n)
+            .map(|i| {
+                let (r, d) = crate::load::parse_record(
+                    &format!("people/p{i}.yaml"),
+                    crate::model::Kind::Person,
+                    &format!("name: Person {i}\nsources: [s]\n"),
+                );
+                assert!(d.is_empty(), "{d:?}");
+                r.unwrap()
+            })
+            .collect()
+    }
+
+    /// Entries past the first chunks are where their index says, as built and as read back
+    /// from the bytes an index file holds.
+    #[test]
+    fn entries_are_found_across_chunks_built_and_read_back() {
+        let n = 2 * CHUNK + 5;
+        let records = people(n);
+        let built = Haystacks::build(&records, (0..n).map(|_| None).collect(), |_| None);
+        let chunks = |h: &Haystacks| -> Vec<Bytes> {
+            h.chunk_bytes()
+                .map(|b| {
+                    let mut copy = Bytes::new();
+                    copy.extend_from_slice(b);
+                    copy
+                })
+                .collect()
+        };
+        let read_back = Haystacks::from_chunks(chunks(&built), n).expect("the chunks check out");
+        for h in [&built, &read_back] {
+            assert_eq!(h.len(), n);
+            for i in [0, CHUNK - 1, CHUNK, 2 * CHUNK, n - 1] {
+                assert_eq!(h.item(i).id(), format!("p{i}"));
+                assert_eq!(&*h.item(i).names[0].folded, format!("person {i}"));
+            }
+        }
+        assert!(Haystacks::from_chunks(chunks(&built), n + 1).is_none());
+        let mut short = chunks(&built);
+        short.pop();
+        assert!(Haystacks::from_chunks(short, n).is_none());
     }
 }

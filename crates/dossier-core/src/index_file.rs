@@ -14,11 +14,12 @@
 //!   and the catalog is built again from all of them (links and duplicates are across files);
 //! - no index, or one that cannot be trusted: every file is read, as `--no-index` does.
 //!
-//! The file is a header, then what the list and the search need (the catalog without its
-//! records: ids, kinds, the haystacks, backlinks, diagnostics, and the table of files), then
-//! every record as an archive of its own. A catalog read back whole keeps its records in the
-//! file and reads each when it is first shown (`shelf`), so the browser and `dossier search`
-//! hold the haystacks and not the summaries. The layout is rkyv's, validated (bytecheck) before
+//! The file is a header, then what the list needs (the catalog without its records and search
+//! text: ids, kinds, backlinks, diagnostics, and the table of files), then the search text
+//! (`haystack::Haystacks`, in chunks archived on their own), then every record as an archive of
+//! its own. A catalog read back whole keeps its records in the file and reads each when it is
+//! first shown (`shelf`), and searches the chunks as read, never copied out: the browser and
+//! `dossier search` hold the search text and not the summaries. The layout is rkyv's, validated (bytecheck) before
 //! anything in it is used; the header carries a format version, the build's fingerprint (a hash
 //! of this crate's source, `build.rs`), the sizes and an xxh3 checksum of the first part, and
 //! each record has its own checksum: an index that is truncated, garbled, from another build or
