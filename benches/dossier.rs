@@ -917,7 +917,7 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
         row.rss_mb.unwrap_or_default()
     );
 
-    // Edit to screen: search for one person by name, then rewrite the `name:` line of their
+    // Edit to screen: search for one person (by id), then rewrite the `name:` line of their
     // file in place, as an editor saves it, and time each save until the new name is shown.
     let Some(person) = catalog
         .records()
@@ -943,11 +943,14 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let echoed = format!("/ {words}");
-    let expected = count(&words);
+    // Found by its id, which no other record has: at 1M thousands of people share a name, and
+    // the one edited need not be among those on screen.
+    let query = &*person.id;
+    let echoed = format!("/ {query}");
+    let expected = count(query);
     // ctrl-u clears the query.
     writer.write_all(b"\x15").unwrap();
-    writer.write_all(words.as_bytes()).unwrap();
+    writer.write_all(query.as_bytes()).unwrap();
     let found = wait(&|s| {
         let first = s.lines().next().unwrap_or_default();
         first.contains(&echoed) && first.trim_end().ends_with(&expected)

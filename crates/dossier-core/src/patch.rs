@@ -42,11 +42,11 @@ impl Catalog {
         // Ids and kinds are the same; only their places moved.
         let ids = order.iter().map(|s| self.ids[was(s)].clone()).collect();
         let kinds = order.iter().map(|s| self.kinds[was(s)]).collect();
-        let by_id = self
-            .by_id
-            .iter()
-            .map(|(id, &i)| (id.clone(), old_to_new[i as usize]))
-            .collect();
+        // Cloned, then renumbered in place: no key hashed or placed again.
+        let mut by_id = self.by_id.clone();
+        for i in by_id.values_mut() {
+            *i = old_to_new[*i as usize];
+        }
         let backlinks = self.mend_backlinks(&order, &new, &removed, &old_to_new);
         let haystacks = self.mend_entries(&order, &new, &removed);
         let mut new_records: Vec<Option<Arc<Record>>> =
