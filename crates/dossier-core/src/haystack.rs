@@ -7,6 +7,10 @@
 //! reference and address), the other text, and the keys of the names written in that text. Beside
 //! each string sits a mask of the letters it holds, so a search passes over the records that lack
 //! a word without reading their strings.
+//!
+//! The entries are kept in rkyv's archived form, in chunks archived on their own: a catalog read
+//! back from the index searches the chunks as read, and a fresh load archives what it makes, so
+//! there is one form to search and the index file gets the bytes as they are.
 
 use crate::fold;
 pub(crate) use crate::fold::fold;

@@ -3,7 +3,8 @@
 //! Building it checks what no single file can: that ids are unique across kinds and that every
 //! reference points at a record of the right kind. It then keeps the lookups the browser and
 //! the CLI need: by id, by kind, the links a record makes and the backlinks pointing at it, and
-//! the search haystacks. A reload builds a new catalog and swaps it in whole.
+//! the search haystacks. A reload builds a new catalog, or patches one from the catalog shown
+//! (`patch`), and swaps it in whole; the catalog itself never changes.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
