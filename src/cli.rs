@@ -841,7 +841,7 @@ fn man_closing() -> clap_mangen::roff::Roff {
     tail.control("TP", [])
         .text([bold("$XDG_CACHE_HOME/dossier/*.idx")])
         .text([roman(
-            "the index of each case-file folder, one file each, named by a hash of the folder's              path (~/.cache/dossier/ when XDG_CACHE_HOME is not set); safe to delete",
+            "the index of each case-file folder, one file each, named by a hash of the folder's path (~/.cache/dossier/ when XDG_CACHE_HOME is not set); safe to delete",
         )]);
     tail.control("SH", ["DIAGNOSTICS"]);
     tail.text([roman(
@@ -1150,9 +1150,10 @@ fn list(
     kind: Option<Kind>,
     format: ListFormat,
 ) -> Result<(), Failure> {
-    let records = catalog
-        .records()
-        .filter(|r| kind.is_none_or(|k| r.kind == k));
+    // By kind first: the records of other kinds are not read from the index.
+    let records = (0..catalog.len() as RecordIdx)
+        .filter(|&i| kind.is_none_or(|k| catalog.kind(i) == k))
+        .map(|i| catalog.get(i));
     match format {
         ListFormat::Json => {
             let items: Vec<Value> = records
@@ -1242,7 +1243,9 @@ fn vimgrep_line(catalog: &Catalog, dir: &Path, r: &Record) -> String {
 
 fn show(out: &mut impl Write, catalog: &Catalog, id: &str, format: Format) -> Result<(), Failure> {
     let Some(idx) = catalog.idx(id) else {
-        let hint = crate::diagnostic::did_you_mean(id, catalog.records().map(|r| &*r.id))
+        // The ids are at hand without the records, which may be in the index file still.
+        let ids = (0..catalog.len() as RecordIdx).map(|i| catalog.id(i));
+        let hint = crate::diagnostic::did_you_mean(id, ids)
             .map(|near| format!("; did you mean `{near}`?"))
             .unwrap_or_default();
         say(&format!("no record with id `{id}`{hint}"));

@@ -93,23 +93,6 @@ impl Touched {
             (_, Touched::All) | (Touched::All, _) => *self = Touched::All,
         }
     }
-
-    /// The files of an event that may change the catalog, relative to `root`.
-    fn of(root: &Path, event: &notify::Event) -> Touched {
-        let mut files = BTreeSet::new();
-        for p in &event.paths {
-            if !path_counts(root, event.kind, p) {
-                continue;
-            }
-            match p.strip_prefix(root).ok().and_then(Path::to_str) {
-                Some(rel) if !rel.is_empty() => {
-                    files.insert(rel.to_owned());
-                }
-                _ => return Touched::All,
-            }
-        }
-        Touched::Files(files)
-    }
 }
 
 /// Keeps the folder watched; dropping it stops watching (and ends the watch's threads).
@@ -378,8 +361,7 @@ fn wanted(
     if event.need_rescan() || event.paths.iter().any(|p| p == named) {
         return Some(Touched::All);
     }
-    let root = root?;
-    relevant(root, event).then(|| Touched::of(root, event))
+    relevant(root?, event)
 }
 
 /// Opening and reading files and folders, and access times: what every reload does itself.
@@ -413,17 +395,29 @@ fn debounce(rx: &mpsc::Receiver<Touched>, mut flush: impl FnMut(Touched)) {
     }
 }
 
-/// Whether an event inside the folder `root` can change the catalog. Opening and reading files
-/// (the loader's own reads among them) and access times cannot; nor can writes into files that
-/// are not YAML (a log appended to, a source's local document: only whether it exists counts).
-/// A folder's permissions can (they decide what is read), and so can any file or folder made,
-/// removed or renamed.
-fn relevant(root: &Path, event: &notify::Event) -> bool {
-    let kind = event.kind;
-    if reading(kind) {
-        return false;
+/// What an event inside the folder `root` touched that can change the catalog, relative to
+/// `root`; `None` if nothing. Opening and reading files (the loader's own reads among them) and
+/// access times cannot change it; nor can writes into files that are not YAML (a log appended
+/// to, a source's local document: only whether it exists counts). A folder's permissions can
+/// (they decide what is read), and so can any file or folder made, removed or renamed.
+fn relevant(root: &Path, event: &notify::Event) -> Option<Touched> {
+    if reading(event.kind) {
+        return None;
     }
-    event.paths.iter().any(|p| path_counts(root, kind, p))
+    let mut files = BTreeSet::new();
+    for p in event
+        .paths
+        .iter()
+        .filter(|p| path_counts(root, event.kind, p))
+    {
+        match p.strip_prefix(root).ok().and_then(Path::to_str) {
+            Some(rel) if !rel.is_empty() => {
+                files.insert(rel.to_owned());
+            }
+            _ => return Some(Touched::All),
+        }
+    }
+    (!files.is_empty()).then_some(Touched::Files(files))
 }
 
 /// Whether an event of `kind` at `path` can change the catalog (see `relevant`).
@@ -671,15 +665,12 @@ mod tests {
         let event = |kind, rel: &str| notify::Event::new(kind).add_path(root.join(rel));
         let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
         let chmod = EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions));
-        assert!(!relevant(root, &event(write, "notes.log")));
-        assert!(!relevant(root, &event(chmod, "notes.log")));
-        assert!(relevant(root, &event(write, "people/a.yaml")));
-        assert!(relevant(root, &event(chmod, "people")));
-        assert!(relevant(
-            root,
-            &event(EventKind::Create(CreateKind::File), "doc.txt")
-        ));
-        assert!(!relevant(root, &event(write, ".git/index")));
+        assert!(relevant(root, &event(write, "notes.log")).is_none());
+        assert!(relevant(root, &event(chmod, "notes.log")).is_none());
+        assert!(relevant(root, &event(write, "people/a.yaml")).is_some());
+        assert!(relevant(root, &event(chmod, "people")).is_some());
+        assert!(relevant(root, &event(EventKind::Create(CreateKind::File), "doc.txt")).is_some());
+        assert!(relevant(root, &event(write, ".git/index")).is_none());
         // What a save touched, for a reload that reads only those files: the records named,
         // not the editor's scratch files.
         let rename = notify::Event::new(EventKind::Modify(ModifyKind::Name(
@@ -688,21 +679,18 @@ mod tests {
         .add_path(root.join("people/a.yaml~"))
         .add_path(root.join("people/a.yaml"));
         assert_eq!(
-            Touched::of(root, &rename),
+            relevant(root, &rename).unwrap(),
             Touched::Files(["people/a.yaml".to_owned()].into())
         );
-        let mut touched = Touched::of(root, &event(write, "people/b.yaml"));
-        touched.add(Touched::of(root, &rename));
+        let mut touched = relevant(root, &event(write, "people/b.yaml")).unwrap();
+        touched.add(relevant(root, &rename).unwrap());
         assert_eq!(
             touched,
             Touched::Files(["people/a.yaml".to_owned(), "people/b.yaml".to_owned()].into())
         );
         touched.add(Touched::All);
         assert_eq!(touched, Touched::All);
-        assert!(!relevant(
-            Path::new("/elsewhere"),
-            &event(write, "people/a.yaml")
-        ));
+        assert!(relevant(Path::new("/elsewhere"), &event(write, "people/a.yaml")).is_none());
     }
 
     /// Opening the folder itself (every reload does) is not a change, even though the folder's

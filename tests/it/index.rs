@@ -325,18 +325,25 @@ fn a_garbled_index_is_ignored_and_rebuilt() {
     );
 }
 
-#[test]
-fn a_garbled_record_in_the_index_is_read_from_its_file_and_the_index_rebuilt() {
+/// A case with its index written, then the bytes `pick` chooses in the index garbled; the
+/// index's path and its garbled bytes.
+fn garbled(pick: impl FnOnce(&[u8]) -> std::ops::Range<usize>) -> (Indexed, PathBuf, Vec<u8>) {
     let f = Indexed::new(Case::good());
     std::thread::sleep(SETTLE);
     let index = f.index_file();
     let mut bytes = std::fs::read(&index).unwrap();
-    // The end of the file is the last record's archive.
-    let end = bytes.len();
-    for x in &mut bytes[end - 48..end - 16] {
+    let range = pick(&bytes);
+    for x in &mut bytes[range] {
         *x ^= 0x5a;
     }
     std::fs::write(&index, &bytes).unwrap();
+    (f, index, bytes)
+}
+
+#[test]
+fn a_garbled_record_in_the_index_is_read_from_its_file_and_the_index_rebuilt() {
+    // The end of the file is the last record's archive.
+    let (f, _, _) = garbled(|bytes| bytes.len() - 48..bytes.len() - 16);
     // Listing reads every record: the damaged one is read from its file.
     let with = f.run(&["list", "--json"]);
     let without = f.run_without_index(&["list", "--json"]);
@@ -349,20 +356,15 @@ fn a_garbled_record_in_the_index_is_read_from_its_file_and_the_index_rebuilt() {
 
 #[test]
 fn garbled_search_text_in_the_index_is_made_again_from_the_records() {
-    let f = Indexed::new(Case::good());
-    std::thread::sleep(SETTLE);
-    let index = f.index_file();
-    let mut bytes = std::fs::read(&index).unwrap();
-    // The search entries follow the first part, whose size is in the header; their own size
-    // is the header's last word.
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
-    let (first, entries) = (word(32).div_ceil(16) * 16, word(56));
-    assert!(entries > 0);
-    let start = 64 + first;
-    for x in &mut bytes[start + entries / 2..start + entries / 2 + 32] {
-        *x ^= 0x5a;
-    }
-    std::fs::write(&index, &bytes).unwrap();
+    let (f, index, bytes) = garbled(|bytes| {
+        // The search entries follow the first part, whose size is in the header; their own
+        // size is the header's last word.
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+        let (first, entries) = (word(32).div_ceil(16) * 16, word(56));
+        assert!(entries > 0);
+        let middle = 64 + first + entries / 2;
+        middle..middle + 32
+    });
     let status = f.status();
     assert_eq!(status["whole"], false, "the damage was noticed: {status}");
     assert_eq!(f.status()["whole"], true, "and the index written again");

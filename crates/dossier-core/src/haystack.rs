@@ -15,6 +15,7 @@
 use crate::fold;
 pub(crate) use crate::fold::fold;
 use crate::model::{Body, DateText, Record};
+use crate::shelf::Bytes;
 
 /// A name, alias or title, folded for matching.
 #[derive(Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
@@ -115,8 +116,6 @@ impl ArchivedName {
 /// own, so the work is shared between cores and no archive nears rkyv's 2 GiB offsets.
 pub(crate) const CHUNK: usize = 4_096;
 
-pub(crate) type Bytes = rkyv::util::AlignedVec<16>;
-
 /// One chunk's entries, as archived.
 #[derive(rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
 pub(crate) struct Entries {
@@ -133,6 +132,15 @@ self_cell::self_cell!(
         dependent: EntriesRef,
     }
 );
+
+impl Chunk {
+    /// A chunk's bytes, checked (rkyv's bytecheck).
+    fn checked(bytes: Bytes) -> Result<Chunk, rkyv::rancor::Error> {
+        Chunk::try_new(bytes, |b| {
+            rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
+        })
+    }
+}
 
 /// Every record's entry, in list order, in rkyv's archived form: searched where it lies rather
 /// than copied out (the copy was as big as the text itself), and written to the index file as
@@ -206,10 +214,7 @@ impl Haystacks {
             .expect("a chunk of entries archives into memory");
         // The buffer grew by doubling: up to twice the archive, kept as long as the catalog.
         bytes.shrink_to_fit();
-        Chunk::try_new(bytes, |b| {
-            rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
-        })
-        .expect("a chunk just archived checks out")
+        Chunk::checked(bytes).expect("a chunk just archived checks out")
     }
 
     /// Chunks read back from the index file, each checked (rkyv's bytecheck); `None` if one
@@ -218,12 +223,7 @@ impl Haystacks {
         use rayon::prelude::*;
         let chunks: Vec<Chunk> = chunks
             .into_par_iter()
-            .map(|bytes| {
-                Chunk::try_new(bytes, |b| {
-                    rkyv::access::<ArchivedEntries, rkyv::rancor::Error>(b)
-                })
-                .ok()
-            })
+            .map(|bytes| Chunk::checked(bytes).ok())
             .collect::<Option<_>>()?;
         let sizes_right = chunks.len() == len.div_ceil(CHUNK)
             && chunks
@@ -236,10 +236,6 @@ impl Haystacks {
     /// Each chunk's archive, to write to the index file.
     pub(crate) fn chunk_bytes(&self) -> impl Iterator<Item = &[u8]> {
         self.chunks.iter().map(|c| c.borrow_owner().as_slice())
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.len
     }
 }
 

@@ -19,10 +19,10 @@
 //! (`haystack::Haystacks`, in chunks archived on their own), then every record as an archive of
 //! its own. A catalog read back whole keeps its records in the file and reads each when it is
 //! first shown (`shelf`), and searches the chunks as read, never copied out: the browser and
-//! `dossier search` hold the search text and not the summaries. The layout is rkyv's, validated (bytecheck) before
-//! anything in it is used; the header carries a format version, the build's fingerprint (a hash
-//! of this crate's source, `build.rs`), the sizes and an xxh3 checksum of the first part, and
-//! each record has its own checksum: an index that is truncated, garbled, from another build or
+//! `dossier search` hold the search text and not the summaries. The layout is rkyv's, validated
+//! (bytecheck) before anything in it is used; the header carries a format version, the build's
+//! fingerprint (a hash of this crate's source, `build.rs`), the sizes and an xxh3 checksum of the
+//! first part, and each chunk and record has its own checksum: an index that is truncated, garbled, from another build or
 //! for another folder is ignored and rebuilt. Text read back is cleaned for the terminal again,
 //! exactly as text read from YAML (`text::Text`'s archive), and ids must still be ids. It is
 //! read rather than mapped: a mapped file truncated by another process would kill this one with
@@ -45,7 +45,7 @@ use crate::index::{Backlink, Catalog};
 use crate::layered::Base;
 use crate::load::{self, FileId, FileRead, Limits, LoadError, Progress};
 use crate::model::{Body, Kind, id_key};
-use crate::shelf::{self, ALIGN, Shelf, Slot};
+use crate::shelf::{self, ALIGN, Bytes, Shelf, Slot};
 
 /// Bumped by hand when the header changes; the payload's layout is covered by the build's
 /// fingerprint.
@@ -126,46 +126,22 @@ impl Loader {
     }
 }
 
-/// A catalog read back from the index without a look at the folder (`Loader::from_index`),
-/// and what `Loader::is_current` needs to tell whether the folder still matches it.
-pub struct Unchecked {
-    pub catalog: Catalog,
-    pub report: IndexReport,
-    index: Index,
-}
-
 impl Loader {
     /// The catalog as the folder's index holds it, without walking or `stat`ing the folder:
     /// what the browser shows first, since a `stat` of every file takes seconds at 1,000,000
-    /// files. `is_current` then tells whether the folder still matches. `None` where there is
-    /// no index to trust (a load then reads the files).
-    pub fn from_index(&self, root: &Path) -> Option<Unchecked> {
+    /// files; beside it, the index, for `is_current` to tell whether the folder still matches.
+    /// `None` where there is no index to trust (a load then reads the files).
+    pub fn from_index(&self, root: &Path) -> Option<(Catalog, Index)> {
         let cache = self.cache.as_deref()?;
         load::check_root(root).ok()?;
         let canonical_root = root.canonicalize().ok()?;
         let abs_root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
         let path = index_path(cache, &canonical_root);
         let index = Index::open(&path, self.limits).ok()?;
-        let a = index.meta().ok()?;
-        if *a.root != *canonical_root.to_string_lossy() {
-            return None;
-        }
-        let files = a.files.len();
+        let a = index.meta().ok().filter(|a| is_of(a, &canonical_root))?;
         let parts = parts(&index, a)?;
-        let report = IndexReport {
-            path: Some(path.clone()),
-            bytes: index.size,
-            files,
-            reused: files,
-            whole: true,
-            ..IndexReport::default()
-        };
         let catalog = shelved(&index, parts, canonical_root, abs_root, self.limits, path).ok()?;
-        Some(Unchecked {
-            catalog,
-            report,
-            index,
-        })
+        Some((catalog, index))
     }
 
     /// Whether the folder is still what the index of `from_index` was built from: the walk
@@ -175,32 +151,14 @@ impl Loader {
         let Ok(scan) = load::scan(root) else {
             return false;
         };
-        let Ok(a) = index.meta() else {
-            return false;
-        };
-        if *a.root != *scan.canonical_root.to_string_lossy() {
-            return false;
-        }
-        let identities: Vec<Option<FileId>> = scan
-            .candidates
-            .par_iter()
-            .map(load::Candidate::identity)
-            .collect();
-        let current = unchanged(a, &scan, &identities);
+        let current = index.meta().is_ok_and(|a| {
+            is_of(a, &scan.canonical_root) && unchanged(a, &scan, &identities(&scan))
+        });
         // Its first part is as big as the catalog's search text: let it go now.
         drop(index);
         current
     }
-}
 
-impl Unchecked {
-    /// The catalog to show now, and the index to check the folder against after.
-    pub fn split(self) -> (Catalog, IndexReport, Index) {
-        (self.catalog, self.report, self.index)
-    }
-}
-
-impl Loader {
     /// `catalog` with the record files `touched` (relative paths) read again, as a live reload
     /// after a save can make it in milliseconds; `None` where only a load can tell what changed
     /// (see `patch`). The index is brought up to date by the next load.
@@ -291,7 +249,7 @@ fn load_with_index(
         }
     };
     let archived = index.as_ref().and_then(|index| match index.meta() {
-        Ok(a) if *a.root == *scan.canonical_root.to_string_lossy() => Some(a),
+        Ok(a) if is_of(a, &scan.canonical_root) => Some(a),
         Ok(_) => {
             report.ignored = Some("it is the index of another folder".into());
             None
@@ -301,11 +259,7 @@ fn load_with_index(
             None
         }
     });
-    let identities: Vec<Option<FileId>> = scan
-        .candidates
-        .par_iter()
-        .map(load::Candidate::identity)
-        .collect();
+    let identities = identities(&scan);
 
     if let (Some(index), Some(a)) = (&index, archived)
         && let Some(parts) = whole(index, a, &scan, &identities)
@@ -340,6 +294,19 @@ fn load_with_index(
         report,
         pending: Some(pending),
     })
+}
+
+/// Whether an index is the one of the folder at `canonical_root`.
+fn is_of(a: &ArchivedSnapshot, canonical_root: &Path) -> bool {
+    *a.root == *canonical_root.to_string_lossy()
+}
+
+/// Each file's identity as it is now (`load::Candidate::identity`), one `stat` each.
+fn identities(scan: &load::Scan) -> Vec<Option<FileId>> {
+    scan.candidates
+        .par_iter()
+        .map(load::Candidate::identity)
+        .collect()
 }
 
 /// Each file's record and diagnostics: from the index `old` where the file is as it was then
@@ -587,8 +554,6 @@ enum Missing {
     Bad(String),
 }
 
-type Bytes = rkyv::util::AlignedVec<ALIGN>;
-
 /// An index file, open, with its first part read and its header and checksum checked.
 pub struct Index {
     file: std::fs::File,
@@ -656,7 +621,7 @@ impl Index {
         }
         let len = usize::try_from(meta_len).map_err(|_| Missing::Bad("it is too large".into()))?;
         let mut meta = Bytes::with_capacity(len);
-        // Read straight into the buffer, not over zeros written first: 80 MB at 100,000 records.
+        // Read straight into the buffer, not over zeros written first: 30 MB at 100,000 records.
         let mut part = std::io::Read::take(&file, meta_len);
         std::io::Seek::seek(part.get_mut(), std::io::SeekFrom::Start(HEADER as u64))
             .map_err(cannot)?;

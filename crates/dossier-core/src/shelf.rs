@@ -26,6 +26,9 @@ pub(crate) struct Slot {
 /// rkyv needs an archive aligned to 16; each record's starts at a multiple of it.
 pub(crate) const ALIGN: usize = 16;
 
+/// An archive's bytes, aligned as rkyv needs.
+pub(crate) type Bytes = rkyv::util::AlignedVec<ALIGN>;
+
 pub(crate) struct Shelf {
     file: std::fs::File,
     /// Where the records part starts in `file`.
@@ -110,14 +113,10 @@ impl Shelf {
 
 /// One archive of the index file (a record, or a chunk of search entries), if its checksum
 /// matches.
-pub(crate) fn read_bytes(
-    file: &std::fs::File,
-    part_at: u64,
-    slot: Slot,
-) -> Option<rkyv::util::AlignedVec<ALIGN>> {
+pub(crate) fn read_bytes(file: &std::fs::File, part_at: u64, slot: Slot) -> Option<Bytes> {
     use std::os::unix::fs::FileExt;
     let len = usize::try_from(slot.len).ok()?;
-    let mut bytes = rkyv::util::AlignedVec::<ALIGN>::with_capacity(len);
+    let mut bytes = Bytes::with_capacity(len);
     bytes.resize(len, 0);
     file.read_exact_at(&mut bytes, part_at.checked_add(slot.offset)?)
         .ok()?;
