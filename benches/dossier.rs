@@ -325,6 +325,8 @@ struct Row {
     index_mb: Option<f64>,
     /// The browser with `--no-index`; its peak RSS when the full list is shown.
     cold_first_frame: Option<Duration>,
+    /// The first list it shows, of the records read so far, while it reads the rest.
+    cold_first_list: Option<Duration>,
     cold_full_list: Option<Duration>,
     cold_rss_mb: Option<f64>,
     /// The browser with the index: its peak RSS when the full list is shown, before any typing
@@ -820,6 +822,16 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
     };
     // The first frame is the loading screen; the list follows when the catalog is built.
     row.first_frame = wait(&|s| !s.trim().is_empty());
+    // The top line counts what is listed (`hits/records`) once there is a list: with no index,
+    // at first the records read so far.
+    let listed = wait(&|s| {
+        s.lines().next().is_some_and(|l| {
+            let count = l.trim_end().rsplit(' ').next().unwrap_or_default();
+            count
+                .split_once('/')
+                .is_some_and(|(a, b)| a.parse::<usize>().is_ok() && b.parse::<usize>().is_ok())
+        })
+    });
     let total = format!("{n}/{n}");
     row.full_list = wait(&|s| {
         s.lines()
@@ -844,10 +856,12 @@ fn browser(dir: &Path, n: usize, row: &mut Row, with_index: bool) {
     };
     if !with_index {
         (row.cold_first_frame, row.cold_full_list) = (row.first_frame, row.full_list);
+        row.cold_first_list = listed;
         row.cold_rss_mb = rss_mb("VmHWM", pid);
         println!(
-            "browser, no index: first frame {:.1?}, full list {:.1?}, peak RSS {:.0} MB",
+            "browser, no index: first frame {:.1?}, first list {:.1?}, full list {:.1?}, peak RSS {:.0} MB",
             row.first_frame.unwrap_or_default(),
+            listed.unwrap_or_default(),
             row.full_list.unwrap_or_default(),
             row.cold_rss_mb.unwrap_or_default()
         );
@@ -1103,12 +1117,12 @@ fn print_table(rows: &[Row]) {
         "\nThe index: `dossier search azizi` with no index (`--no-index`), on the first run (which writes the index) and with the index; `rg -i -c azizi` on the same files, first run and again; peak RSS of the search; the browser with no index and with it; a `name:` saved to the new name on screen (median of 3)."
     );
     println!(
-        "\n| records | `search` no index (ms) | first run, writes index (ms) | with index (ms) | `rg -i -c` (ms) | rg again (ms) | no index / rg | with index / rg | `search` RSS no index (MB) | with index (MB) | index file (MB) | first frame no index (ms) | with index (ms) | full list no index (ms) | with index (ms) | browser RSS at full list, no index (MB) | with index (MB) | edit to screen (ms) |"
+        "\n| records | `search` no index (ms) | first run, writes index (ms) | with index (ms) | `rg -i -c` (ms) | rg again (ms) | no index / rg | with index / rg | `search` RSS no index (MB) | with index (MB) | index file (MB) | first frame no index (ms) | with index (ms) | first list no index (ms) | full list no index (ms) | with index (ms) | browser RSS at full list, no index (MB) | with index (MB) | edit to screen (ms) |"
     );
-    println!("|{}", "---:|".repeat(18));
+    println!("|{}", "---:|".repeat(19));
     for r in rows {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.n,
             ms(r.search_cold),
             ms(r.search_first),
@@ -1122,6 +1136,7 @@ fn print_table(rows: &[Row]) {
             r.index_mb.map_or("-".into(), |m| format!("{m:.1}")),
             opt(r.cold_first_frame),
             opt(r.first_frame),
+            opt(r.cold_first_list),
             opt(r.cold_full_list),
             opt(r.full_list),
             mb(r.cold_rss_mb),

@@ -323,6 +323,13 @@ pub struct State {
     pub overlays_below: Vec<Overlay>,
     /// A one-off note for the status bar, cleared by the next key.
     pub message: Option<String>,
+    /// While a first load goes on behind a list of the records read so far: how far it is.
+    pub reading: Option<Reading>,
+    /// While a first load fills the list in: the search whose answer is the last to fill it
+    /// (`u64::MAX` until the load's last list has come). Until then a cursor on the top row
+    /// stays on the top row, as fzf's does while its input streams in, rather than following
+    /// the record that was there down a list that grows above it.
+    pub filling: Option<u64>,
     /// How many keys (and clicks and pastes) the user has given: a reload that began before the
     /// latest of them does not talk over what that key said.
     pub acts: u64,
@@ -331,6 +338,22 @@ pub struct State {
     /// The keys in effect (the table with the user's config applied): dispatch, the help
     /// screen and the key hints read it.
     pub keymap: Arc<Keymap>,
+}
+
+/// How far a first load has read, for the list and the status bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub read: usize,
+    pub found: usize,
+}
+
+impl Reading {
+    pub fn percent(self) -> usize {
+        (self.read * 100)
+            .checked_div(self.found)
+            .unwrap_or(0)
+            .min(99)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -358,6 +381,15 @@ pub enum Action {
         after: Option<String>,
         /// `State::acts` when the reload began.
         acts_at_start: u64,
+    },
+    /// A first load goes on: how far it is; `None` when it ended without a catalog.
+    Reading(Option<Reading>),
+    /// A list of the records a first load has read so far replaces the one shown (the last
+    /// list of that load comes as `Reloaded`); `update` carries the list over by id, as for a
+    /// reload, and says nothing.
+    Partial {
+        previous: Arc<Catalog>,
+        reading: Reading,
     },
     /// A file read for the viewer; the note says why it is the viewer and not the editor.
     ViewerReady {
@@ -424,6 +456,8 @@ impl State {
             overlay: None,
             overlays_below: Vec::new(),
             message: None,
+            reading: None,
+            filling: None,
             acts: 0,
             width,
             height,
@@ -798,7 +832,7 @@ impl State {
     /// Follow a link: the current record goes on the back stack.
     fn follow(&mut self, catalog: &Catalog, target: RecordIdx) {
         if let Some(cur) = self.current.clone() {
-            if *cur == *catalog.get(target).id {
+            if *cur == *catalog.id(target) {
                 return;
             }
             self.history.back.push(cur);
@@ -862,7 +896,7 @@ impl State {
         let Some(idx) = self.target(catalog) else {
             return;
         };
-        let id: RecordId = Arc::from(&*catalog.get(idx).id);
+        let id: RecordId = Arc::from(catalog.id(idx));
         let name = quoted(catalog, idx);
         let marked = if let Some(at) = self.marks.iter().position(|m| *m == id) {
             self.marks.remove(at);
@@ -1101,6 +1135,16 @@ pub fn update(state: &mut State, catalog: &Catalog, action: Action) -> Option<Ef
                 state, catalog, &previous, after, newer_key,
             ))
         }
+        Action::Reading(reading) => {
+            state.reading = reading;
+            None
+        }
+        Action::Partial { previous, reading } => {
+            state.reading = Some(reading);
+            state.filling = Some(u64::MAX);
+            carry_over(state, catalog, &previous);
+            Some(state.search_request())
+        }
         Action::ViewerReady {
             mut viewer,
             about,
@@ -1174,9 +1218,16 @@ fn search_done(state: &mut State, catalog: &Catalog, results: Results) {
         || results.kind != state.results.kind
         || results.scope != state.results.scope
         || results.timeline != state.results.timeline;
-    let keep = state.selected().map(|i| catalog.get(i).id.clone());
+    let keep = state.selected().map(|i| catalog.id(i).to_owned());
+    let top = stays_on_top(state, catalog);
     state.results = results;
-    if changed {
+    if state
+        .filling
+        .is_some_and(|last| state.results.generation >= last)
+    {
+        state.filling = None;
+    }
+    if changed || top {
         state.offset = 0;
         state.select_row(catalog, 0);
     } else {
@@ -1186,7 +1237,7 @@ fn search_done(state: &mut State, catalog: &Catalog, results: Results) {
                     .results
                     .hits
                     .iter()
-                    .position(|h| *catalog.get(h.record).id == *id)
+                    .position(|h| catalog.id(h.record) == id.as_str())
             })
             .unwrap_or(state.cursor);
         state.cursor = row.min(state.results.hits.len().saturating_sub(1));
@@ -1205,13 +1256,43 @@ fn catalog_replaced(
     after: Option<String>,
     newer_key: bool,
 ) -> Effect {
-    // Carry the list over by id until the new search answers, and show the same record.
+    carry_over(state, catalog, old);
+    // The newest event speaks: a reload's note replaces what a key said before the reload
+    // began, after what started it (the editor, and on which record); not what a key said
+    // since (a copy made meanwhile), unless the reload found new problems. The last list of a
+    // first load says it has read every file.
+    let last_part = state.reading.take().is_some();
+    let verb = if last_part {
+        "every file read"
+    } else {
+        "reloaded"
+    };
+    let (note, new_problems) = reload_note(old, catalog, &state.keymap, verb);
+    if new_problems || !newer_key || state.message.is_none() {
+        state.message = Some(match after {
+            Some(after) => format!("{after}; {note}"),
+            None => note,
+        });
+    }
+    let search = state.search_request();
+    if last_part {
+        state.filling = Some(state.requested);
+    }
+    search
+}
+
+/// Carry the list over by id from `old` to `catalog` until the new search answers, and show the
+/// same record.
+fn carry_over(state: &mut State, catalog: &Catalog, old: &Catalog) {
+    let top = stays_on_top(state, old);
     let hits = std::mem::take(&mut state.results.hits);
-    let cursor_id = hits.get(state.cursor).map(|h| old.get(h.record).id.clone());
+    // By the ids held aside: a record itself may be in the index file, or in its case file,
+    // and reading every one listed to learn its id would read the whole folder.
+    let cursor_id = hits.get(state.cursor).map(|h| old.id(h.record).to_owned());
     state.results.hits = hits
         .into_iter()
         .filter_map(|h| {
-            let record = catalog.idx(&old.get(h.record).id)?;
+            let record = catalog.idx(old.id(h.record))?;
             Some(Hit { record, ..h })
         })
         .collect();
@@ -1220,13 +1301,14 @@ fn catalog_replaced(
             .results
             .hits
             .iter()
-            .position(|h| *catalog.get(h.record).id == *id)
+            .position(|h| catalog.id(h.record) == id.as_str())
     });
     state.cursor = row
         .unwrap_or(state.cursor)
         .min(state.results.hits.len().saturating_sub(1));
     state.keep_cursor_visible();
     match state.current_idx(catalog) {
+        _ if top => state.select_row(catalog, 0),
         Some(idx) => state.show(catalog, idx),
         // The record shown is gone: show the selection instead of a blank pane.
         None => state.select_row(catalog, state.cursor),
@@ -1238,23 +1320,21 @@ fn catalog_replaced(
             *cursor = (*cursor).min(catalog.diagnostics().len() - 1);
         }
     }
-    // The newest event speaks: a reload's note replaces what a key said before the reload
-    // began, after what started it (the editor, and on which record); not what a key said
-    // since (a copy made meanwhile), unless the reload found new problems.
-    let (note, new_problems) = reload_note(old, catalog, &state.keymap);
-    if new_problems || !newer_key || state.message.is_none() {
-        state.message = Some(match after {
-            Some(after) => format!("{after}; {note}"),
-            None => note,
-        });
-    }
-    state.search_request()
+}
+
+/// Whether the list is filling in (`State::filling`) under a cursor on its top row that shows
+/// what it selects (not a followed link).
+fn stays_on_top(state: &State, catalog: &Catalog) -> bool {
+    state.filling.is_some()
+        && state.cursor == 0
+        && state.selected().is_some()
+        && state.selected() == state.current_idx(catalog)
 }
 
 /// What a reload changed that the user should hear about: problems that appeared (the first
 /// one in full, so a typo just saved is named at once; then `true`) or went away, else how many
 /// records there are now.
-fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) {
+fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap, verb: &str) -> (String, bool) {
     use std::collections::HashSet;
     // Compared by place and message; sets, because a broken folder can hold many thousands.
     fn key_of(d: &Diagnostic) -> (&str, u32, u32, &str) {
@@ -1279,7 +1359,7 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) 
         };
         return (
             format!(
-                "reloaded: {}{more}; {key} lists the problems",
+                "{verb}: {}{more}; {key} lists the problems",
                 first.render("").lines().next().unwrap_or_default()
             ),
             true,
@@ -1288,7 +1368,7 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) 
     if fixed > 0 {
         return (
             format!(
-                "reloaded: {} fixed, {} left",
+                "{verb}: {} fixed, {} left",
                 crate::diagnostic::plural(fixed, "problem"),
                 new.diagnostics().len()
             ),
@@ -1296,10 +1376,7 @@ fn reload_note(old: &Catalog, new: &Catalog, keymap: &Keymap) -> (String, bool) 
         );
     }
     (
-        format!(
-            "reloaded: {}",
-            crate::diagnostic::plural(new.len(), "record")
-        ),
+        format!("{verb}: {}", crate::diagnostic::plural(new.len(), "record")),
         false,
     )
 }
@@ -2411,6 +2488,65 @@ mod tests {
         reload(&mut s, &c2, c);
         assert_eq!(current(&s), before);
         assert_eq!(c2.get(s.selected().unwrap()).id.as_ref(), before);
+    }
+
+    /// While a first load fills the list in, a cursor left on the top row stays there as
+    /// records sorted above it come in (fzf's way); one the user moved keeps its record. After
+    /// the load's last list the usual rule (by id) is back.
+    #[test]
+    fn a_list_filling_in_keeps_a_cursor_on_top_on_top() {
+        let with = |names: &[&str]| {
+            let mut records: Vec<Record> = catalog().records().cloned().collect();
+            for name in names {
+                let path = format!("people/{}.yaml", name.to_lowercase());
+                let text = format!("name: {name}\nsources: [ai]\n");
+                records.extend(parse_record(&path, Kind::Person, &text).0);
+            }
+            Catalog::build(PathBuf::from("/cases"), records, vec![])
+        };
+        let reading = Reading { read: 5, found: 9 };
+        let partial = |s: &mut State, c: &Catalog, previous: Catalog| {
+            let previous = Arc::new(previous);
+            act(s, c, Action::Partial { previous, reading });
+        };
+        let (c1, c2, c3) = (with(&[]), with(&["Aaa"]), with(&["Aaa", "Aab"]));
+        let mut s = State::new(&c1, 80, 24);
+        let top = current(&s).to_owned();
+        partial(&mut s, &c2, with(&[]));
+        assert_eq!(
+            (s.cursor, current(&s)),
+            (0, "aaa"),
+            "the top row is still the top"
+        );
+        assert_eq!(s.reading, Some(reading));
+
+        // Moved by the user: the record stays, wherever it goes.
+        cmd(&mut s, &c2, Command::Down);
+        let moved = current(&s).to_owned();
+        partial(&mut s, &c3, with(&["Aaa"]));
+        assert_eq!(current(&s), moved);
+        assert_eq!(c3.id(s.selected().unwrap()), moved);
+
+        // The last list: the load is over, and a reload keeps the record by id again.
+        cmd(&mut s, &c3, Command::Top);
+        reload(&mut s, &c3, with(&["Aaa", "Aab"]));
+        assert_eq!(s.reading, None);
+        assert!(
+            s.message
+                .as_deref()
+                .unwrap()
+                .starts_with("every file read:")
+        );
+        assert_eq!(
+            s.filling, None,
+            "the search over the last list has answered"
+        );
+        let shown = current(&s).to_owned();
+        let c4 = with(&["Aaa", "Aab", "Aa"]);
+        reload(&mut s, &c4, with(&["Aaa", "Aab"]));
+        assert_eq!(current(&s), shown, "kept by id, not by row");
+        assert_eq!(s.cursor, 1);
+        assert_ne!(top, shown);
     }
 
     #[test]

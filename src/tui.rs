@@ -195,6 +195,8 @@ enum Event {
     Searched(Results),
     /// The catalog, read by the loader thread while the screen shows progress.
     Loaded(Box<Result<Arc<Catalog>, LoadError>>),
+    /// The records a first load has read so far, while it reads the rest (`Progress::with_partials`).
+    Partial(Arc<Catalog>),
     /// The folder is watched (or why it cannot be). Setting up a watch walks the whole tree,
     /// a quarter of a second at 100,000 files, so it is done on a thread of its own.
     Watching(Box<Result<crate::watch::Watch, String>>),
@@ -421,7 +423,11 @@ pub fn run(dir: &Path, loader: Loader, config: Config) -> anyhow::Result<i32> {
     }
 
     let keymap = Arc::new(config.keymap);
-    let (catalog, early) = match load(&mut terminal, &tx, &rx, &keymap, dir, &loader, theme)? {
+    let Started {
+        catalog,
+        early,
+        reading,
+    } = match load(&mut terminal, &tx, &rx, &keymap, dir, &loader, theme)? {
         Ok(opened) => opened,
         Err(code) => return Ok(code),
     };
@@ -437,13 +443,21 @@ pub fn run(dir: &Path, loader: Loader, config: Config) -> anyhow::Result<i32> {
         pause,
         theme,
         events: tx,
-        reload: Reload::Idle,
+        // The rest of a first load shown in part is a reload under way: a change meanwhile
+        // asks for one more after it.
+        reload: if reading.is_some() {
+            Reload::Running
+        } else {
+            Reload::Idle
+        },
+        reading,
         watch: None,
         held: std::collections::VecDeque::new(),
         after_edit: None,
         reload_acts: 0,
         touched: Touched::none(),
     };
+    app.tick();
     for ev in early {
         if let Flow::Exit(code) = app.handle(&mut terminal, ev)? {
             return Ok(code);
@@ -452,8 +466,13 @@ pub fn run(dir: &Path, loader: Loader, config: Config) -> anyhow::Result<i32> {
     app.run(&mut terminal, &rx)
 }
 
-/// The catalog loaded, and the events that came while it loaded.
-type Started = (Arc<Catalog>, Vec<Event>);
+/// The catalog loaded (or a part of it), and the events that came while it loaded.
+struct Started {
+    catalog: Arc<Catalog>,
+    early: Vec<Event>,
+    /// Where the load stands when `catalog` is the records it has read so far.
+    reading: Option<Arc<Progress>>,
+}
 
 /// Load a folder (on a loader or reload thread), hand the catalog to the browser, and only then
 /// write its index: the list is on screen while the index is written.
@@ -497,7 +516,12 @@ fn load(
     loader: &Loader,
     theme: Theme,
 ) -> anyhow::Result<Result<Started, i32>> {
-    let progress = Arc::new(Progress::default());
+    let progress = {
+        let tx = tx.clone();
+        Arc::new(Progress::with_partials(move |c| {
+            let _ = tx.send(Event::Partial(Arc::new(c)));
+        }))
+    };
     // Set when the loader ends, whatever way: one that ends without sending has panicked.
     let done = Arc::new(AtomicBool::new(false));
     {
@@ -553,7 +577,20 @@ fn load(
         match ev {
             Event::Loaded(result) => {
                 let catalog = (*result).context("cannot open case files")?;
-                return Ok(Ok((catalog, early)));
+                return Ok(Ok(Started {
+                    catalog,
+                    early,
+                    reading: None,
+                }));
+            }
+            // At 100,000 files a first load takes many seconds: the list is shown and usable
+            // from the first part read, and fills in (`Browser::partial`).
+            Event::Partial(catalog) => {
+                return Ok(Ok(Started {
+                    catalog,
+                    early,
+                    reading: Some(progress),
+                }));
             }
             Event::Signal(sig) => return Ok(Err(128 + sig)),
             Event::TermGone => return Ok(Err(1)),
@@ -583,6 +620,8 @@ struct Browser {
     /// For the reload thread to answer on.
     events: Sender<Event>,
     reload: Reload,
+    /// While a first load goes on behind a partial list: how far it is.
+    reading: Option<Arc<Progress>>,
     /// Kept so the folder stays watched.
     watch: Option<crate::watch::Watch>,
     /// Terminal events held back until the search under way answers (see `holds`).
@@ -618,7 +657,21 @@ impl Browser {
     ) -> anyhow::Result<i32> {
         self.draw(terminal)?;
         loop {
-            let Ok(first) = rx.recv() else { return Ok(0) };
+            // Idle means idle: no timer, but while a first load goes on behind a partial list,
+            // whose progress is redrawn a few times a second.
+            let first = match &self.reading {
+                None => rx.recv().ok(),
+                Some(_) => match rx.recv_timeout(Duration::from_millis(250)) {
+                    Ok(ev) => Some(ev),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        self.tick();
+                        self.draw(terminal)?;
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => None,
+                },
+            };
+            let Some(first) = first else { return Ok(0) };
             // Take everything that is already waiting before drawing once: a burst of keys (a
             // paste, a fast typist on a slow link) costs one frame, not one per key.
             let mut events = vec![first];
@@ -674,8 +727,18 @@ impl Browser {
             }
             Event::Signal(sig) => return Ok(Flow::Exit(128 + sig)),
             Event::TermGone => return Ok(Flow::Exit(1)),
-            // Sent once, and taken by `load` before this loop starts.
-            Event::Loaded(_) => None,
+            // The last of a first load shown in part (else taken by `load` before this loop).
+            Event::Loaded(result) => {
+                self.reading = None;
+                if result.is_err() {
+                    app::update(&mut self.state, &self.catalog, Action::Reading(None));
+                }
+                self.reloaded(*result)
+            }
+            Event::Partial(catalog) => {
+                self.partial(catalog);
+                None
+            }
             Event::Watching(watch) => match *watch {
                 Ok(w) => {
                     let note = w.note();
@@ -1063,6 +1126,41 @@ impl Browser {
         }
     }
 
+    /// Say how far a first load shown in part has read.
+    fn tick(&mut self) {
+        if let Some(progress) = &self.reading {
+            let reading = app::Reading {
+                read: progress.read.load(Ordering::Relaxed),
+                found: progress.found.load(Ordering::Relaxed),
+            };
+            app::update(
+                &mut self.state,
+                &self.catalog,
+                Action::Reading(Some(reading)),
+            );
+        }
+    }
+
+    /// Swap in a longer list of the records a first load has read so far.
+    fn partial(&mut self, catalog: Arc<Catalog>) {
+        let Some(progress) = &self.reading else {
+            return;
+        };
+        let reading = app::Reading {
+            read: progress.read.load(Ordering::Relaxed),
+            found: progress.found.load(Ordering::Relaxed),
+        };
+        let old = std::mem::replace(&mut self.catalog, catalog);
+        let action = Action::Partial {
+            previous: Arc::clone(&old),
+            reading,
+        };
+        if let Some(Effect::Search(req)) = app::update(&mut self.state, &self.catalog, action) {
+            self.searcher.send(req, &self.catalog);
+        }
+        free_later(old);
+    }
+
     /// Swap the new catalog in; the state keeps its place by id.
     fn reloaded(&mut self, result: Result<Arc<Catalog>, LoadError>) -> Option<Action> {
         let acts_at_start = self.reload_acts;
@@ -1093,11 +1191,7 @@ impl Browser {
                 ) {
                     self.searcher.send(req, &self.catalog);
                 }
-                // The old catalog is let go on a thread of its own: freeing the ids and links of
-                // a million records takes a quarter of a second the screen need not wait for.
-                let _ = std::thread::Builder::new()
-                    .name("free".into())
-                    .spawn(move || drop(old));
+                free_later(old);
                 None
             }
             Err(e) => Some(Action::Message(format!(
@@ -1105,6 +1199,14 @@ impl Browser {
             ))),
         }
     }
+}
+
+/// Let a catalog replaced go on a thread of its own: freeing the ids and links of a million
+/// records takes a quarter of a second the screen need not wait for.
+fn free_later(old: Arc<Catalog>) {
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(old));
 }
 
 /// Put `text` on the clipboard of the terminal the user sits at, over SSH and tmux too: an OSC 52

@@ -113,6 +113,14 @@ pub fn status(frame: &mut Frame, area: Rect, screen: &Screen) {
     let mut left = vec![Span::styled(mode_badge(state), theme.badge())];
     if let Some(m) = &state.message {
         left.push(Span::styled(format!(" {m}"), theme.warning()));
+    } else if let Some(r) = state.reading {
+        left.push(Span::styled(
+            format!(
+                " reading case files: {} of {}; the list fills in",
+                r.read, r.found
+            ),
+            theme.dim(),
+        ));
     } else if let Some(note) = state.results.notes.first() {
         let more = match state.results.notes.len() {
             1 => String::new(),

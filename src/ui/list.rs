@@ -1,6 +1,8 @@
 //! The list pane: one row per hit, kind marker, name with matched letters, the fact that tells
 //! records apart.
 
+use std::fmt::Write as _;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -28,11 +30,14 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
     } else {
         "Records"
     };
-    let title = if total == 0 {
+    let mut title = if total == 0 {
         format!(" {name} ")
     } else {
         format!(" {name} {}/{} ", state.cursor + 1, total)
     };
+    if let Some(reading) = state.reading {
+        let _ = write!(title, "· reading {}% ", reading.percent());
+    }
     let Some(inner) = super::pane(frame, area, title, focused, theme) else {
         return;
     };
@@ -76,7 +81,7 @@ pub fn render(frame: &mut Frame, area: Rect, screen: &Screen) {
         let spans = if state.results.timeline {
             timeline_spans(hit, catalog, theme, date_width, width)
         } else {
-            let id = &*catalog.get(hit.record).id;
+            let id = catalog.id(hit.record);
             row_spans(hit, catalog, theme, state.marks.iter().any(|m| &**m == id))
         };
         let mut spans = fit(spans, width);

@@ -590,3 +590,58 @@ fn the_browser_shows_the_index_first_then_what_changed_since() {
     assert!(!pty.screen().contains("Kolthoum"), "{}", pty.screen());
     crate::tui::quit(pty);
 }
+
+/// With no index, the browser lists the records read so far and reads on: here the load is
+/// held after its first 8 files by a debug-build hook. What is listed can be searched and read
+/// before the last file is, and the rest fills in under the same query and the same record.
+#[test]
+fn a_first_run_lists_what_it_has_read_while_it_reads_the_rest() {
+    use crate::pty::Pty;
+    let case = Case::empty();
+    crate::util::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("casefiles"),
+        case.path(),
+    );
+    let files = walkdir::WalkDir::new(case.path())
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().path().extension() == Some("yaml".as_ref()))
+        .count();
+    let cache = tempfile::tempdir().unwrap();
+    let gate = cache.path().join("go");
+    let hook = format!("while [ ! -e '{}' ]; do sleep 0.02; done", gate.display());
+    let env = [
+        ("XDG_CACHE_HOME", cache.path().to_str().unwrap()),
+        ("DOSSIER_TEST_FIRST_PARTIAL", "8"),
+        ("DOSSIER_TEST_AFTER_PARTIAL", &hook),
+    ];
+    let top = |s: &str| s.lines().next().unwrap_or_default().trim_end().to_owned();
+    let mut pty = Pty::spawn(case.path(), &["."], &env, 100, 24);
+
+    // The first 8 files in path order: the 4 camps and 4 incidents, and no person yet.
+    let screen = pty.wait_text(&format!("reading case files: 8 of {files}"));
+    assert!(top(&screen).ends_with(" 8/8"), "{screen}");
+    assert!(screen.contains("Records 1/8 · reading 3%"), "{screen}");
+    assert!(screen.contains("C Camp Liberty"), "{screen}");
+    assert!(!screen.contains("│P "), "no person is read yet:\n{screen}");
+
+    // Typed without `/`, found, and read from its file.
+    pty.send("liberty");
+    let screen = pty.wait_for("Camp Liberty in the detail pane", |s| {
+        s.contains("Temporary Transit Location")
+    });
+    assert!(top(&screen).contains("liberty"), "{screen}");
+
+    std::fs::write(&gate, "").unwrap();
+    let screen = pty.wait_text(&format!("every file read: {files} records"));
+    assert!(
+        top(&screen).contains("liberty"),
+        "the query is kept:\n{screen}"
+    );
+    assert!(top(&screen).ends_with(&format!("/{files}")), "{screen}");
+    assert!(
+        screen.contains("Temporary Transit Location"),
+        "the record shown is kept:\n{screen}"
+    );
+    assert!(!screen.contains("reading"), "{screen}");
+    crate::tui::quit(pty);
+}

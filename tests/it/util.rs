@@ -69,7 +69,7 @@ pub fn overlay(case: &Case, name: &str) {
     copy_tree(&src, case.path());
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();

@@ -247,25 +247,31 @@ impl Haystacks {
     /// `kept` holds, beside each record, an entry made for it before that is still true (read
     /// back from the index after a reload, where neither the record nor a record it names
     /// changed); the others are made now.
-    pub(crate) fn build<'a>(
-        records: &'a [Record],
+    /// The entries of `records`, in order: `kept[i]` where it is `Some` (`kept` may be short),
+    /// else made from `records[i]`.
+    pub(crate) fn build<'a, R: std::borrow::Borrow<Record> + Sync>(
+        records: &'a [R],
         kept: Vec<Option<Entry>>,
         name_of: impl Fn(&str) -> Option<&'a str> + Sync,
     ) -> Haystacks {
         use rayon::prelude::*;
         // A chunk at a time, each archived as soon as it is made: never every entry twice.
         let mut kept = kept.into_iter();
-        let parts: Vec<(&[Record], Vec<Option<Entry>>)> = records
+        let parts: Vec<(&[R], Vec<Option<Entry>>)> = records
             .chunks(CHUNK)
             .map(|part| (part, kept.by_ref().take(part.len()).collect()))
             .collect();
         let chunks = parts
             .into_par_iter()
             .map(|(part, kept)| {
+                let mut kept = kept.into_iter();
                 Haystacks::archive(
                     part.iter()
-                        .zip(kept)
-                        .map(|(r, kept)| kept.unwrap_or_else(|| entry(r, &name_of)))
+                        .map(|r| {
+                            kept.next()
+                                .flatten()
+                                .unwrap_or_else(|| entry(r.borrow(), &name_of))
+                        })
                         .collect(),
                 )
             })

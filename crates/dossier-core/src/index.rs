@@ -6,6 +6,7 @@
 //! the search haystacks. A reload builds a new catalog, or patches one from the catalog shown
 //! (`patch`), and swaps it in whole; the catalog itself never changes.
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -86,6 +87,25 @@ impl Records {
     }
 }
 
+impl load::Progress {
+    /// Progress whose load, where it reads every file, hands `partial` a list of the records
+    /// read so far now and then (`Catalog::partial`): after 4,096 files, then each time four
+    /// times as many have been read. A load that keeps records from the index hands over none.
+    pub fn with_partials(partial: impl Fn(Catalog) + Send + Sync + 'static) -> load::Progress {
+        load::Progress::with_partials_after(load::first_partial(), partial)
+    }
+
+    pub(crate) fn with_partials_after(
+        first: usize,
+        partial: impl Fn(Catalog) + Send + Sync + 'static,
+    ) -> load::Progress {
+        load::Progress::with_read_so_far(
+            first,
+            Box::new(move |so_far| partial(Catalog::partial(so_far))),
+        )
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     pub(crate) root: PathBuf,
@@ -161,7 +181,7 @@ impl Catalog {
             .collect();
 
         let unread = UnreadFolders::new(&unread);
-        let backlinks = resolve_links(&records, &by_id, &unread, &mut diagnostics);
+        let backlinks = resolve_links(&records, &by_id, &unread, Some(&mut diagnostics));
         unread.note_consequences(&mut diagnostics);
 
         // A folder that could not be read first: the rest may follow from it. Then errors, then
@@ -236,6 +256,53 @@ impl Catalog {
             by_id,
             backlinks,
             diagnostics,
+            haystacks: Layered::new(haystacks),
+        }
+    }
+
+    /// A list of the records a first load has read so far (`load::Progress::with_partials`),
+    /// for the browser to show while it reads the rest. Their search entries and the links
+    /// between them are made as a load makes them; each record is read again from its file
+    /// when shown (`Shelf` without an index), since the load keeps its own. Nothing is said
+    /// of problems: a link may name a record not read yet, and the load says the rest.
+    pub(crate) fn partial(so_far: load::ReadSoFar) -> Catalog {
+        let load::ReadSoFar {
+            records: mut read,
+            abs_root,
+            canonical_root,
+            limits,
+        } = so_far;
+        read.par_sort_by_cached_key(|r| sort_key(r));
+        // The first of two records with one id (a load drops both, and says so).
+        let mut by_id = HashMap::with_capacity(read.len());
+        let mut records = Vec::with_capacity(read.len());
+        for r in read {
+            if let std::collections::hash_map::Entry::Vacant(v) = by_id.entry(id_key(&r.id).into())
+            {
+                v.insert(records.len() as RecordIdx);
+                records.push(r);
+            }
+        }
+        let backlinks = resolve_links(&records, &by_id, &UnreadFolders::new(&[]), None);
+        let haystacks = Haystacks::build(&records, Vec::new(), |id| {
+            by_id
+                .get(&*id_key(id))
+                .map(|&i| records[i as usize].name.shown())
+        });
+        let shelf = Shelf::new(
+            None,
+            records.iter().map(|r| (r.path.clone(), r.kind)).collect(),
+            canonical_root.to_owned(),
+            limits,
+        );
+        Catalog {
+            root: abs_root.to_owned(),
+            ids: records.iter().map(|r| r.id.clone()).collect(),
+            kinds: records.iter().map(|r| r.kind).collect(),
+            records: Layered::new(Records::Shelved(shelf)),
+            by_id,
+            backlinks,
+            diagnostics: Vec::new(),
             haystacks: Layered::new(haystacks),
         }
     }
@@ -515,15 +582,19 @@ impl UnreadFolders {
 }
 
 /// Check every reference and collect the backlinks of each record.
-fn resolve_links(
-    records: &[Record],
+/// The backlinks of `records`, each link resolved through `by_id`; what does not resolve is
+/// said in `diagnostics`, unless that is `None` (a partial list, whose links may name records
+/// not read yet).
+fn resolve_links<R: Borrow<Record>>(
+    records: &[R],
     by_id: &HashMap<Box<str>, RecordIdx>,
     unread: &UnreadFolders,
-    diagnostics: &mut Vec<Diagnostic>,
+    mut diagnostics: Option<&mut Vec<Diagnostic>>,
 ) -> Vec<Vec<Backlink>> {
     let mut backlinks: Vec<Vec<Backlink>> = vec![Vec::new(); records.len()];
     let mut suggested = 0usize;
     for (i, r) in records.iter().enumerate() {
+        let r = r.borrow();
         for (field, reference) in r.links() {
             let id = reference.id.raw();
             if id.is_empty() {
@@ -531,16 +602,20 @@ fn resolve_links(
             }
             match by_id.get(&*id_key(id)) {
                 Some(&target) => {
-                    let target_kind = records[target as usize].kind;
+                    let target_kind = records[target as usize].borrow().kind;
                     match field.target() {
-                        Some(want) if want != target_kind => diagnostics.push(
-                            Diagnostic::error(
-                                &r.path,
-                                reference.pos,
-                                format!("`{id}` is a {target_kind}, not a {want}"),
-                            )
-                            .hint(format!("{} must name a {want}", field_phrase(field))),
-                        ),
+                        Some(want) if want != target_kind => {
+                            if let Some(diagnostics) = diagnostics.as_deref_mut() {
+                                diagnostics.push(
+                                    Diagnostic::error(
+                                        &r.path,
+                                        reference.pos,
+                                        format!("`{id}` is a {target_kind}, not a {want}"),
+                                    )
+                                    .hint(format!("{} must name a {want}", field_phrase(field))),
+                                );
+                            }
+                        }
                         _ => backlinks[target as usize].push(Backlink {
                             from: i as RecordIdx,
                             field,
@@ -549,6 +624,9 @@ fn resolve_links(
                 }
                 None if unread.explains(field.target()) => {}
                 None => {
+                    let Some(diagnostics) = diagnostics.as_deref_mut() else {
+                        continue;
+                    };
                     let want = field.target();
                     // Each suggestion scans every id: offer them for the first few dangling
                     // links only, so a folder full of broken links still loads in linear time.
@@ -557,7 +635,8 @@ fn resolve_links(
                         .then(|| {
                             let candidates = records
                                 .iter()
-                                .filter(|c| want.is_none_or(|k| c.kind == k))
+                                .map(Borrow::borrow)
+                                .filter(|c: &&Record| want.is_none_or(|k| c.kind == k))
                                 .map(|c| &*c.id);
                             did_you_mean(id, candidates)
                         })
@@ -738,5 +817,104 @@ mod tests {
             .map(|r| &*r.id)
             .collect();
         assert_eq!(order, ["c", "a", "b"]);
+    }
+}
+
+#[cfg(test)]
+mod partial_tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A load asked for partial lists hands over the records read so far, four times as many
+    /// each time; each list holds them as the whole catalog does (same order, same records read
+    /// back from their files, same links where both ends are read), and says nothing of links
+    /// to records not read yet. The whole catalog is what a load without lists makes.
+    #[test]
+    fn partial_lists_hold_the_records_read_so_far_as_the_catalog_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Path order: camps, incidents, people, sources; the incidents name people and a
+        // source read later.
+        write(
+            root,
+            "camps/liberty.yaml",
+            "name: Camp Liberty\nsources: [ai]\n",
+        );
+        for i in 0..20 {
+            write(
+                root,
+                &format!("incidents/attack-{i:02}.yaml"),
+                &format!(
+                    "name: Attack {i}\ndate: 2013-{:02}-01\ncamp: liberty\nparticipants:\n  - person: p-{i:02}\n    role: victim\nsources: [ai]\n",
+                    i % 12 + 1
+                ),
+            );
+            write(
+                root,
+                &format!("people/p-{i:02}.yaml"),
+                &format!("name: Person {}\nsources: [ai]\n", 20 - i),
+            );
+        }
+        write(root, "sources/ai.yaml", "title: A release\n");
+
+        let parts = Arc::new(Mutex::new(Vec::new()));
+        let progress = {
+            let parts = Arc::clone(&parts);
+            load::Progress::with_partials_after(3, move |c| parts.lock().unwrap().push(c))
+        };
+        let whole = Catalog::open_with(root, Limits::default(), &progress).unwrap();
+        let plain = Catalog::open(root, Limits::default()).unwrap();
+        let ids = |c: &Catalog| {
+            (0..c.len() as RecordIdx)
+                .map(|i| c.id(i).to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&whole), ids(&plain));
+        assert_eq!(whole.diagnostics(), plain.diagnostics());
+
+        let parts = parts.lock().unwrap();
+        let sizes: Vec<usize> = parts.iter().map(Catalog::len).collect();
+        assert_eq!(
+            sizes,
+            [3, 12],
+            "42 files: after 3, then 12; 48 is past the end"
+        );
+        for part in parts.iter() {
+            assert!(part.diagnostics().is_empty(), "{:?}", part.diagnostics());
+            let mut at = Vec::new();
+            for i in 0..part.len() as RecordIdx {
+                let j = whole.idx(part.id(i)).unwrap();
+                at.push(j);
+                assert_eq!(format!("{:?}", part.get(i)), format!("{:?}", whole.get(j)));
+                assert_eq!(part.kind(i), whole.kind(j));
+                // Each backlink the list has, the catalog has; and the catalog's from records
+                // the list holds too.
+                let from_part: Vec<String> = part
+                    .backlinks(i)
+                    .iter()
+                    .map(|b| format!("{} {:?}", part.id(b.from), b.field))
+                    .collect();
+                let from_whole: Vec<String> = whole
+                    .backlinks(j)
+                    .iter()
+                    .filter(|b| part.idx(whole.id(b.from)).is_some())
+                    .map(|b| format!("{} {:?}", whole.id(b.from), b.field))
+                    .collect();
+                assert_eq!(from_part, from_whole, "backlinks of {}", part.id(i));
+            }
+            assert!(at.is_sorted(), "in the catalog's order: {at:?}");
+        }
+        // The second list has the camp and the 11 first incidents, and finds them.
+        let attacks = (0..parts[1].len() as RecordIdx)
+            .filter(|&i| parts[1].id(i).starts_with("attack-"))
+            .count();
+        assert_eq!(attacks, 11);
+        assert!(parts[1].backlinks(parts[1].idx("liberty").unwrap()).len() == 11);
     }
 }

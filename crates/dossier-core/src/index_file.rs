@@ -280,7 +280,7 @@ fn load_with_index(
 
     // Some files changed: read those, take the others' records from the index.
     let old = index.as_ref().zip(archived);
-    let reads = read_or_reuse(old, &scan, &identities, limits, progress);
+    let reads = read_or_reuse(old, (&scan, &abs_root), &identities, limits, progress);
     let changed = changed_ids(archived, &scan, &reads);
     drop(index);
     report.reused = reads
@@ -313,26 +313,35 @@ fn identities(scan: &load::Scan) -> Vec<Option<FileId>> {
 /// (with its search entry where that can be read back too), else read and parsed now.
 fn read_or_reuse(
     old: Option<(&Index, &ArchivedSnapshot)>,
-    scan: &load::Scan,
+    (scan, abs_root): (&load::Scan, &Path),
     identities: &[Option<FileId>],
     limits: Limits,
     progress: &Progress,
 ) -> Vec<(FileRead, Got)> {
     let now = load::now_ns();
+    let read = |c: &load::Candidate| load::read_record(&scan.canonical_root, c, limits, Some(now));
+    let Some((index, a)) = old else {
+        // Nothing to keep: every file is read, and the browser may list them as they come.
+        return load::read_all(
+            (&scan.canonical_root, abs_root),
+            &scan.candidates,
+            limits,
+            progress,
+            |c| (read(c), Got::Read),
+            |(read, _)| read.record.as_ref(),
+        );
+    };
     // The old search entries, to keep those still true; without them every entry is made again.
-    let haystacks = old.and_then(|(index, a)| index.haystacks(a, a.slots.len()));
+    let haystacks = index.haystacks(a, a.slots.len());
     scan.candidates
         .par_iter()
         .zip(identities)
         .map(|(c, id)| {
-            let kept = old.and_then(|(index, a)| reuse(index, a, haystacks.as_ref(), &c.rel, *id));
+            let kept = reuse(index, a, haystacks.as_ref(), &c.rel, *id);
             progress.read.fetch_add(1, Ordering::Relaxed);
             match kept {
                 Some((read, entry)) => (read, Got::Kept(entry)),
-                None => (
-                    load::read_record(&scan.canonical_root, c, limits, Some(now)),
-                    Got::Read,
-                ),
+                None => (read(c), Got::Read),
             }
         })
         .collect()
@@ -360,14 +369,13 @@ fn shelved(
         path: path.clone(),
         message: load::io_message(&e),
     })?;
-    let shelf = Shelf::new(
-        (file, index.records_at),
+    let archived = shelf::Archived {
+        file,
+        records_at: index.records_at,
         slots,
-        paths,
-        canonical_root,
-        limits,
         path,
-    );
+    };
+    let shelf = Shelf::new(Some(archived), paths, canonical_root, limits);
     Ok(Catalog::from_parts(
         abs_root,
         shelf,

@@ -7,6 +7,8 @@
 //! Text read back is cleaned for the terminal again (`text::Text`'s archive). A record that
 //! cannot be read back (a damaged index, a disk error) is read from its case file instead, as a
 //! load without the index would, and the damaged index is removed so the next load rebuilds it.
+//! The list a first load shows while it reads on (`Catalog::partial`) has no index yet: its
+//! records are read from their case files when asked for.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -30,53 +32,59 @@ pub(crate) const ALIGN: usize = 16;
 pub(crate) type Bytes = rkyv::util::AlignedVec<ALIGN>;
 
 pub(crate) struct Shelf {
-    file: std::fs::File,
-    /// Where the records part starts in `file`.
-    records_at: u64,
-    slots: Vec<Slot>,
-    /// Each record's file and kind, to read it from its case file when the index fails it.
+    /// Where the records were archived; `None` for a list shown while a first load goes on
+    /// (`Catalog::partial`), whose records are read from their case files when asked for.
+    index: Option<Archived>,
+    /// Each record's file and kind, to read it from its case file.
     paths: Vec<(Box<str>, Kind)>,
     /// Boxed: a record is 472 bytes, and most are never read (480 MB at 1,000,000 records
     /// unboxed, 16 MB boxed).
     cells: Box<[OnceLock<Box<Record>>]>,
     canonical_root: PathBuf,
     limits: Limits,
+}
+
+/// The records part of an index file.
+pub(crate) struct Archived {
+    pub(crate) file: std::fs::File,
+    /// Where the records part starts in `file`.
+    pub(crate) records_at: u64,
+    pub(crate) slots: Vec<Slot>,
     /// Where the index file was opened from.
-    index: PathBuf,
+    pub(crate) path: PathBuf,
 }
 
 impl std::fmt::Debug for Shelf {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shelf")
-            .field("records", &self.slots.len())
+            .field("records", &self.paths.len())
+            .field("archived", &self.index.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Shelf {
+    /// Records kept in an index file, or (`index: None`) in their case files; `paths` in
+    /// list order, beside `index.slots`.
     pub(crate) fn new(
-        (file, records_at): (std::fs::File, u64),
-        slots: Vec<Slot>,
+        index: Option<Archived>,
         paths: Vec<(Box<str>, Kind)>,
         canonical_root: PathBuf,
         limits: Limits,
-        index: PathBuf,
     ) -> Shelf {
-        let cells = (0..slots.len()).map(|_| OnceLock::new()).collect();
+        debug_assert!(index.as_ref().is_none_or(|a| a.slots.len() == paths.len()));
+        let cells = (0..paths.len()).map(|_| OnceLock::new()).collect();
         Shelf {
-            file,
-            records_at,
-            slots,
+            index,
             paths,
             cells,
             canonical_root,
             limits,
-            index,
         }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.slots.len()
+        self.paths.len()
     }
 
     pub(crate) fn path(&self, i: usize) -> &str {
@@ -89,24 +97,33 @@ impl Shelf {
 
     fn fetch(&self, i: usize) -> Record {
         let (path, kind) = &self.paths[i];
-        read_slot(&self.file, self.records_at, self.slots[i])
-            .filter(|r| *r.path == **path && r.kind == *kind)
-            .unwrap_or_else(|| {
-                self.remove_damaged();
+        let archived = self.index.as_ref().map(|a| {
+            read_slot(&a.file, a.records_at, a.slots[i])
+                .filter(|r| *r.path == **path && r.kind == *kind)
+                .ok_or(a)
+        });
+        match archived {
+            Some(Ok(record)) => record,
+            Some(Err(a)) => {
+                a.remove_damaged();
                 load::read_again(&self.canonical_root, path, *kind, self.limits)
-            })
+            }
+            None => load::read_again(&self.canonical_root, path, *kind, self.limits),
+        }
     }
+}
 
-    /// Remove the index this shelf reads, if it is still the file at its path (another process
-    /// may have written a new one there meanwhile, which is left alone).
+impl Archived {
+    /// Remove this index file, if it is still the file at its path (another process may have
+    /// written a new one there meanwhile, which is left alone).
     fn remove_damaged(&self) {
         use std::os::unix::fs::MetadataExt;
         let same =
             |a: &std::fs::Metadata, b: &std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
-        if let (Ok(open), Ok(there)) = (self.file.metadata(), std::fs::metadata(&self.index))
+        if let (Ok(open), Ok(there)) = (self.file.metadata(), std::fs::metadata(&self.path))
             && same(&open, &there)
         {
-            let _ = std::fs::remove_file(&self.index);
+            let _ = std::fs::remove_file(&self.path);
         }
     }
 }
