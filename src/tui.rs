@@ -543,9 +543,9 @@ fn load(
             // The index first, as it is: at 1,000,000 files the walk and the `stat` of every
             // file take seconds, and the list is on screen meanwhile. Then the folder is
             // looked at, and what changed is read (a reload).
-            if let Some((catalog, index)) = loader.from_index(&dir) {
+            if let Some((catalog, fresh)) = loader.from_index(&dir) {
                 let _ = tx.send(Event::Loaded(Box::new(Ok(Arc::new(catalog)))));
-                if !loader.is_current(&dir, index) {
+                if !loader.is_current(&dir, &fresh) {
                     let _ = tx.send(Event::Stale);
                 }
                 return;

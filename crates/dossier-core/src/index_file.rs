@@ -122,41 +122,50 @@ impl Loader {
     /// Load a folder, using its index; the index is written by the caller (`Pending::write`),
     /// which may show the catalog first.
     pub fn load(&self, root: &Path, progress: &Progress) -> Result<Opened, LoadError> {
-        load_with_index(root, self.limits, progress, self.cache.as_deref())
+        load_with_index(
+            root,
+            self.limits,
+            progress,
+            self.cache.as_deref().map(|c| (c, true)),
+        )
     }
 }
 
 impl Loader {
     /// The catalog as the folder's index holds it, without walking or `stat`ing the folder:
     /// what the browser shows first, since a `stat` of every file takes seconds at 1,000,000
-    /// files; beside it, the index, for `is_current` to tell whether the folder still matches.
-    /// `None` where there is no index to trust (a load then reads the files).
-    pub fn from_index(&self, root: &Path) -> Option<(Catalog, Index)> {
+    /// files; beside it, what `is_current` needs to tell whether the folder still matches (the
+    /// index's first part, as big as the search text, is let go before the search text is
+    /// read). `None` where there is no index to trust (a load then reads the files).
+    pub fn from_index(&self, root: &Path) -> Option<(Catalog, Freshness)> {
         let cache = self.cache.as_deref()?;
         load::check_root(root).ok()?;
         let canonical_root = root.canonicalize().ok()?;
         let abs_root = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
         let path = index_path(cache, &canonical_root);
-        let index = Index::open(&path, self.limits).ok()?;
+        let mut index = Index::open(&path, self.limits).ok()?;
         let a = index.meta().ok().filter(|a| is_of(a, &canonical_root))?;
-        let parts = parts(&index, a)?;
-        let catalog = shelved(&index, parts, canonical_root, abs_root, self.limits, path).ok()?;
-        Some((catalog, index))
+        let fresh = Freshness::of(a)?;
+        let parts = parts(a)?;
+        index.let_meta_go();
+        let haystacks = index.haystacks(&parts.haystacks, parts.ids.len())?;
+        let catalog = shelved(
+            &index,
+            (parts, haystacks),
+            canonical_root,
+            abs_root,
+            self.limits,
+            path,
+        )
+        .ok()?;
+        Some((catalog, fresh))
     }
 
     /// Whether the folder is still what the index of `from_index` was built from: the walk
     /// and the `stat`s a load makes, and nothing read. The catalog stays valid either way;
     /// where this says no, a load (`load`) reads the files that changed.
-    pub fn is_current(&self, root: &Path, index: Index) -> bool {
-        let Ok(scan) = load::scan(root) else {
-            return false;
-        };
-        let current = index.meta().is_ok_and(|a| {
-            is_of(a, &scan.canonical_root) && unchanged(a, &scan, &identities(&scan))
-        });
-        // Its first part is as big as the catalog's search text: let it go now.
-        drop(index);
-        current
+    pub fn is_current(&self, root: &Path, fresh: &Freshness) -> bool {
+        load::scan(root).is_ok_and(|scan| fresh.holds(&scan, &identities(&scan)))
     }
 
     /// `catalog` with the record files `touched` (relative paths) read again, as a live reload
@@ -210,13 +219,15 @@ impl Pending {
     }
 }
 
+/// Load with the index in `cache`, or (`false` beside it) with the index there not to be
+/// trusted, to be written again.
 fn load_with_index(
     root: &Path,
     limits: Limits,
     progress: &Progress,
-    cache: Option<&Path>,
+    cache: Option<(&Path, bool)>,
 ) -> Result<Opened, LoadError> {
-    let Some(cache) = cache else {
+    let Some((cache, trusted)) = cache else {
         let catalog = Catalog::open_with(root, limits, progress)?;
         let files = progress.found.load(Ordering::Relaxed);
         return Ok(Opened {
@@ -241,6 +252,10 @@ fn load_with_index(
         ..IndexReport::default()
     };
     let index = match Index::open(&path, limits) {
+        Ok(_) if !trusted => {
+            report.ignored = Some("its contents do not check out".into());
+            None
+        }
         Ok(index) => Some(index),
         Err(Missing::No) => None,
         Err(Missing::Bad(why)) => {
@@ -261,16 +276,33 @@ fn load_with_index(
     });
     let identities = identities(&scan);
 
-    if let (Some(index), Some(a)) = (&index, archived)
-        && let Some(parts) = whole(index, a, &scan, &identities)
-    {
-        progress
-            .read
-            .store(scan.candidates.len(), Ordering::Relaxed);
+    if archived.is_some_and(|a| Freshness::of(a).is_some_and(|f| f.holds(&scan, &identities))) {
+        // Nothing changed. What told so goes before the catalog is read out, and the first
+        // part before the search text is: at 100,000 files each is tens of megabytes.
+        let load::Scan { canonical_root, .. } = scan;
+        drop(identities);
+        let whole = archived.and_then(parts).and_then(|parts| {
+            let mut index = index?;
+            index.let_meta_go();
+            let haystacks = index.haystacks(&parts.haystacks, parts.ids.len())?;
+            Some((index, parts, haystacks))
+        });
+        let Some((index, parts, haystacks)) = whole else {
+            // It does not check out after all: every file is read, and the index written again.
+            return load_with_index(root, limits, progress, Some((cache, false)));
+        };
+        progress.read.store(report.files, Ordering::Relaxed);
         report.reused = report.files;
         report.whole = true;
         report.bytes = index.size;
-        let catalog = shelved(index, parts, scan.canonical_root, abs_root, limits, path)?;
+        let catalog = shelved(
+            &index,
+            (parts, haystacks),
+            canonical_root,
+            abs_root,
+            limits,
+            path,
+        )?;
         return Ok(Opened {
             catalog,
             report,
@@ -332,7 +364,9 @@ fn read_or_reuse(
         );
     };
     // The old search entries, to keep those still true; without them every entry is made again.
-    let haystacks = index.haystacks(a, a.slots.len());
+    let haystacks = deserialize::<Vec<Slot>>(&a.haystacks)
+        .ok()
+        .and_then(|slots| index.haystacks(&slots, a.slots.len()));
     scan.candidates
         .par_iter()
         .zip(identities)
@@ -350,7 +384,7 @@ fn read_or_reuse(
 /// The catalog read back whole, its records left in the index file until shown.
 fn shelved(
     index: &Index,
-    parts: Parts,
+    (parts, haystacks): (Parts, Haystacks),
     canonical_root: PathBuf,
     abs_root: PathBuf,
     limits: Limits,
@@ -363,7 +397,7 @@ fn shelved(
         kinds,
         backlinks,
         diagnostics,
-        haystacks,
+        haystacks: _,
     } = parts;
     let file = index.file.try_clone().map_err(|e| LoadError {
         path: path.clone(),
@@ -551,7 +585,8 @@ struct Parts {
     kinds: Vec<Kind>,
     backlinks: Vec<Vec<Backlink>>,
     diagnostics: Vec<Diagnostic>,
-    haystacks: Haystacks,
+    /// Where the search text's chunks are, read after the first part is let go.
+    haystacks: Vec<Slot>,
 }
 
 /// The index could not be used.
@@ -656,16 +691,18 @@ impl Index {
 
     /// The search entries, each chunk read with one `pread`, its checksum and its archive
     /// checked; `None` if one fails.
-    fn haystacks(&self, a: &ArchivedSnapshot, len: usize) -> Option<Haystacks> {
-        let chunks = a
-            .haystacks
+    fn haystacks(&self, slots: &[Slot], len: usize) -> Option<Haystacks> {
+        let chunks = slots
             .par_iter()
-            .map(|slot| {
-                let slot: Slot = deserialize(slot).ok()?;
-                shelf::read_bytes(&self.file, self.haystacks_at, slot)
-            })
+            .map(|&slot| shelf::read_bytes(&self.file, self.haystacks_at, slot))
             .collect::<Option<Vec<_>>>()?;
         Haystacks::from_chunks(chunks, len)
+    }
+
+    /// Let the first part go (`meta` fails from now on): it is as big as the search text, and
+    /// what is needed of it has been taken out (`parts`, `Freshness`).
+    fn let_meta_go(&mut self) {
+        self.meta = Bytes::new();
     }
 }
 
@@ -843,58 +880,87 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         .create(dir)
 }
 
-/// The catalog's parts read back whole, when nothing it was built from has changed: the same
-/// files with the same identities, the same walk, and documents that check out the same.
-fn whole(
-    index: &Index,
-    a: &ArchivedSnapshot,
-    scan: &load::Scan,
-    identities: &[Option<FileId>],
-) -> Option<Parts> {
-    if unchanged(a, scan, identities) {
-        parts(index, a)
-    } else {
-        None
+/// What tells whether a folder is still what an index was built from: the walk, each file's
+/// path and identity, and the documents sources name. Taken out of the index's first part, so
+/// that the browser can let that part go while it looks at the folder.
+pub struct Freshness {
+    root: Box<str>,
+    walk: Vec<Diagnostic>,
+    unread: Vec<String>,
+    files: usize,
+    /// Every file's path and identity, in walk order, hashed (`files_digest`); `None` where
+    /// one has no identity to trust, and must be read again.
+    digest: Option<u128>,
+    documents: Vec<(Box<str>, DocumentCheck)>,
+}
+
+impl Freshness {
+    fn of(a: &ArchivedSnapshot) -> Option<Freshness> {
+        let identities: Option<Vec<FileId>> = a
+            .files
+            .iter()
+            .map(|f| f.identity.as_ref().and_then(|i| deserialize(i).ok()))
+            .collect();
+        let documents = a
+            .files
+            .iter()
+            .filter_map(|f| Some((f, f.document.as_ref()?)))
+            .map(|(f, d)| Some((Box::from(&*f.rel), deserialize::<DocumentCheck>(d).ok()?)))
+            .collect::<Option<_>>()?;
+        Some(Freshness {
+            root: Box::from(&*a.root),
+            walk: diagnostics(&a.walk)?,
+            unread: a.unread.iter().map(|u| u.to_string()).collect(),
+            files: a.files.len(),
+            digest: identities.map(|ids| files_digest(a.files.iter().map(|f| &*f.rel).zip(ids))),
+            documents,
+        })
+    }
+
+    /// Whether nothing the index was built from has changed: the same folder, the same walk,
+    /// the same files with the same identities, and documents that check out the same.
+    fn holds(&self, scan: &load::Scan, identities: &[Option<FileId>]) -> bool {
+        let now = || {
+            let ids: Option<Vec<FileId>> = identities.iter().copied().collect();
+            ids.map(|ids| files_digest(scan.candidates.iter().map(|c| c.rel.as_str()).zip(ids)))
+        };
+        *self.root == *scan.canonical_root.to_string_lossy()
+            && self.walk == scan.diagnostics
+            && self.unread == scan.unread
+            && self.files == scan.candidates.len()
+            && self.digest.is_some()
+            && self.digest == now()
+            // Documents are other files: check them again and compare.
+            && self.documents.iter().all(|(rel, d)| {
+                let (ok, found) =
+                    load::check_document_at(&scan.canonical_root, rel, d.pos, &d.raw);
+                ok == d.ok && found == d.diagnostics
+            })
     }
 }
 
-/// Whether nothing an index was built from has changed: the same files with the same
-/// identities, the same walk, and documents that check out the same.
-fn unchanged(a: &ArchivedSnapshot, scan: &load::Scan, identities: &[Option<FileId>]) -> bool {
-    let same_walk = a.walk.len() == scan.diagnostics.len()
-        && a.unread.len() == scan.unread.len()
-        && a.unread
-            .iter()
-            .zip(&scan.unread)
-            .all(|(x, y)| x == y.as_str())
-        && diagnostics(&a.walk).is_some_and(|walk| walk == scan.diagnostics);
-    if !same_walk || a.files.len() != scan.candidates.len() {
-        return false;
+/// One hash of every file's path and identity, in order: two folders whose files differ in a
+/// path, an order or an identity differ here (xxh3-128, whose collisions are not a concern).
+fn files_digest<'a>(files: impl Iterator<Item = (&'a str, FileId)>) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (rel, id) in files {
+        h.update(&(rel.len() as u64).to_le_bytes());
+        h.update(rel.as_bytes());
+        for word in [
+            id.size,
+            id.modified_ns as u64,
+            id.changed_ns as u64,
+            id.inode,
+            id.device,
+        ] {
+            h.update(&word.to_le_bytes());
+        }
     }
-    let same_files = a
-        .files
-        .par_iter()
-        .zip(scan.candidates.par_iter().zip(identities))
-        .all(|(f, (c, id))| {
-            *f.rel == *c.rel
-                && f.identity.as_ref().is_some_and(|stored| {
-                    id.is_some_and(|id| deserialize::<FileId>(stored).is_ok_and(|s| s == id))
-                })
-        });
-    // Documents are other files: check them again and compare.
-    same_files
-        && a.files.iter().all(|f| match f.document.as_ref() {
-            None => true,
-            Some(d) => deserialize::<DocumentCheck>(d).is_ok_and(|d| {
-                let (ok, found) =
-                    load::check_document_at(&scan.canonical_root, &f.rel, d.pos, &d.raw);
-                ok == d.ok && found == d.diagnostics
-            }),
-        })
+    h.digest128()
 }
 
 /// The catalog's parts as the index holds them, checked as text from a case file is.
-fn parts(index: &Index, a: &ArchivedSnapshot) -> Option<Parts> {
+fn parts(a: &ArchivedSnapshot) -> Option<Parts> {
     let n = a.slots.len();
     let paths: Vec<(Box<str>, Kind)> = a
         .paths
@@ -918,7 +984,6 @@ fn parts(index: &Index, a: &ArchivedSnapshot) -> Option<Parts> {
     if backlinks.len() != n || backlinks.iter().flatten().any(|b| b.from as usize >= n) {
         return None;
     }
-    let haystacks = index.haystacks(a, n)?;
     Some(Parts {
         slots: deserialize::<Vec<Slot>>(&a.slots).ok()?,
         kinds: paths.iter().map(|(_, k)| *k).collect(),
@@ -926,7 +991,7 @@ fn parts(index: &Index, a: &ArchivedSnapshot) -> Option<Parts> {
         ids,
         backlinks,
         diagnostics: diagnostics(&a.diagnostics)?,
-        haystacks,
+        haystacks: deserialize::<Vec<Slot>>(&a.haystacks).ok()?,
     })
 }
 
