@@ -910,7 +910,7 @@ impl Freshness {
         Some(Freshness {
             root: Box::from(&*a.root),
             walk: diagnostics(&a.walk)?,
-            unread: a.unread.iter().map(|u| u.to_string()).collect(),
+            unread: a.unread.iter().map(ToString::to_string).collect(),
             files: a.files.len(),
             digest: identities.map(|ids| files_digest(a.files.iter().map(|f| &*f.rel).zip(ids))),
             documents,
@@ -946,14 +946,11 @@ fn files_digest<'a>(files: impl Iterator<Item = (&'a str, FileId)>) -> u128 {
     for (rel, id) in files {
         h.update(&(rel.len() as u64).to_le_bytes());
         h.update(rel.as_bytes());
-        for word in [
-            id.size,
-            id.modified_ns as u64,
-            id.changed_ns as u64,
-            id.inode,
-            id.device,
-        ] {
+        for word in [id.size, id.inode, id.device] {
             h.update(&word.to_le_bytes());
+        }
+        for time in [id.modified_ns, id.changed_ns] {
+            h.update(&time.to_le_bytes());
         }
     }
     h.digest128()
