@@ -27,7 +27,7 @@
 //! timer even when nothing happens. Here every thread blocks until the kernel reports
 //! something: with file events, idle stays idle.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
@@ -141,8 +141,8 @@ pub fn follow(
             .name("watch".into())
             .spawn(move || {
                 let mut follower = follower;
-                debounce(&rx, |touched| {
-                    if let Some(change) = follower.settle(touched) {
+                debounce(&rx, |burst| {
+                    if let Some(change) = follower.settle(burst) {
                         on(change);
                     }
                 });
@@ -225,7 +225,7 @@ struct Follower {
 
 type Started = (
     Follower,
-    mpsc::Receiver<Touched>,
+    mpsc::Receiver<Noted>,
     Arc<Mutex<RecommendedWatcher>>,
 );
 
@@ -237,7 +237,7 @@ impl Follower {
         let seen = look(named).ok_or("no such folder")?;
         let current = Arc::new(Mutex::new(Some(seen.canonical.clone())));
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (tx, rx) = mpsc::channel::<Touched>();
+        let (tx, rx) = mpsc::channel::<Noted>();
         let handler = {
             let (current, lost) = (Arc::clone(&current), Arc::clone(&lost));
             let named = named.to_owned();
@@ -253,7 +253,12 @@ impl Follower {
                     lost.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
                 if let Some(touched) = wanted(root.as_deref(), &named, &event) {
-                    let _ = tx.send(touched);
+                    let made = root
+                        .as_deref()
+                        .zip(event.as_ref().ok())
+                        .map(|(root, e)| made(root, e))
+                        .unwrap_or_default();
+                    let _ = tx.send(Noted { touched, made });
                 }
             }
         };
@@ -281,11 +286,11 @@ impl Follower {
 
     /// After a burst of events: look the name up again, and if it leads to another folder now
     /// (or none), watch that one instead. `None` once the `Watch` is gone.
-    fn settle(&mut self, touched: Touched) -> Option<Change> {
+    fn settle(&mut self, burst: Burst) -> Option<Change> {
         let now = look(&self.named);
         let lost = self.lost.swap(false, std::sync::atomic::Ordering::Relaxed);
-        if now == self.seen && !lost {
-            return Some(Change::Files(touched));
+        if let Some(seen) = now.as_ref().filter(|_| now == self.seen && !lost) {
+            return Some(Change::Files(burst.settled(&seen.canonical)));
         }
         let watcher = self.watcher.upgrade()?;
         let mut w = watcher.lock().ok()?;
@@ -375,9 +380,9 @@ fn reading(kind: EventKind) -> bool {
 /// Wait for a change, then for `QUIET` without one (but no longer than `MAX_WAIT` in all), then
 /// call `flush` with what the burst touched. Ends when the watcher is dropped (the channel
 /// closes).
-fn debounce(rx: &mpsc::Receiver<Touched>, mut flush: impl FnMut(Touched)) {
+fn debounce(rx: &mpsc::Receiver<Noted>, mut flush: impl FnMut(Burst)) {
     while let Ok(first) = rx.recv() {
-        let mut touched = Touched::none();
+        let mut touched = Burst::default();
         touched.add(first);
         let deadline = Instant::now() + MAX_WAIT;
         loop {
@@ -393,6 +398,72 @@ fn debounce(rx: &mpsc::Receiver<Touched>, mut flush: impl FnMut(Touched)) {
         }
         flush(touched);
     }
+}
+
+/// What one event touched, and the files it made (relative to the folder).
+struct Noted {
+    touched: Touched,
+    made: Vec<String>,
+}
+
+/// What a burst of events touched, and which of its files it saw made before anything else
+/// happened to them.
+struct Burst {
+    touched: Touched,
+    seen: HashSet<String>,
+    born: HashSet<String>,
+}
+
+impl Default for Burst {
+    fn default() -> Burst {
+        Burst {
+            touched: Touched::none(),
+            seen: HashSet::new(),
+            born: HashSet::new(),
+        }
+    }
+}
+
+impl Burst {
+    fn add(&mut self, noted: Noted) {
+        for made in noted.made {
+            if !self.seen.contains(&made) {
+                self.born.insert(made);
+            }
+        }
+        if let Touched::Files(files) = &noted.touched {
+            self.seen.extend(files.iter().cloned());
+        }
+        self.touched.add(noted.touched);
+    }
+
+    /// What the burst touched, less the files it made that are gone again (the temporary file
+    /// `sed -i` or an editor writes, then renames over the file it saves): they were not there
+    /// before the burst and are not now, so nothing a load reads changed with them, and the
+    /// save can still be patched in rather than the whole folder read.
+    fn settled(self, root: &Path) -> Touched {
+        match self.touched {
+            Touched::Files(mut files) => {
+                files.retain(|f| {
+                    !self.born.contains(f) || std::fs::symlink_metadata(root.join(f)).is_ok()
+                });
+                Touched::Files(files)
+            }
+            all @ Touched::All => all,
+        }
+    }
+}
+
+/// The files an event made inside the folder `root`, relative to it.
+fn made(root: &Path, event: &notify::Event) -> Vec<String> {
+    if !matches!(event.kind, EventKind::Create(_)) {
+        return Vec::new();
+    }
+    event
+        .paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(root).ok()?.to_str().map(str::to_owned))
+        .collect()
 }
 
 /// What an event inside the folder `root` touched that can change the catalog, relative to
@@ -707,13 +778,73 @@ mod tests {
         assert_eq!(wanted(Some(root), root, &Ok(removed)), Some(Touched::All));
     }
 
+    /// `sed -i` (and editors that write a copy, then rename it over the file) make a file
+    /// beside the one saved that is gone when the burst ends: the save touched the one file,
+    /// and can be patched in. A file that was there before the burst and is gone after it
+    /// (a document removed) still counts, and so does one made and kept.
+    #[test]
+    fn a_file_made_and_gone_within_a_burst_touched_nothing() {
+        use notify::event::{CreateKind, DataChange, RemoveKind, RenameMode};
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("people")).unwrap();
+        std::fs::write(root.join("people/a.yaml"), "name: A\n").unwrap();
+        std::fs::write(root.join("kept.txt"), "").unwrap();
+        let event = |kind, rels: &[&str]| {
+            rels.iter().fold(notify::Event::new(kind), |e, rel| {
+                e.add_path(root.join(rel))
+            })
+        };
+        let burst = |events: &[notify::Event]| {
+            let mut burst = Burst::default();
+            for e in events {
+                if let Some(touched) = relevant(root, e) {
+                    burst.add(Noted {
+                        touched,
+                        made: made(root, e),
+                    });
+                }
+            }
+            burst.settled(root)
+        };
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        let create = EventKind::Create(CreateKind::File);
+        let remove = EventKind::Remove(RemoveKind::File);
+        let sed = [
+            event(create, &["people/sedX1b2c3"]),
+            event(write, &["people/sedX1b2c3"]),
+            event(renamed, &["people/sedX1b2c3", "people/a.yaml"]),
+        ];
+        assert_eq!(
+            burst(&sed),
+            Touched::Files(["people/a.yaml".to_owned()].into())
+        );
+        let kept = [event(create, &["kept.txt"])];
+        assert_eq!(burst(&kept), Touched::Files(["kept.txt".to_owned()].into()));
+        let removed_then_made_and_gone = [
+            event(remove, &["doc.txt"]),
+            event(create, &["doc.txt"]),
+            event(remove, &["doc.txt"]),
+        ];
+        assert_eq!(
+            burst(&removed_then_made_and_gone),
+            Touched::Files(["doc.txt".to_owned()].into())
+        );
+    }
+
     /// ... and changes that never stop still reach the browser, once a second.
     #[test]
     fn a_burst_that_never_ends_is_flushed_at_most_a_second_apart() {
         let (tx, rx) = mpsc::channel();
         let feeding = std::thread::spawn(move || {
             for _ in 0..60 {
-                tx.send(Touched::none()).unwrap();
+                let touched = Touched::none();
+                tx.send(Noted {
+                    touched,
+                    made: Vec::new(),
+                })
+                .unwrap();
                 std::thread::sleep(Duration::from_millis(50));
             }
         });

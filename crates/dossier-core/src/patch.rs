@@ -71,7 +71,11 @@ impl Catalog {
     /// unless each touched file held a record with no problem and still does, with the same id
     /// and kind, and all its links, then and now, name records of the kinds they want.
     fn read_touched(&self, touched: &[String], limits: Limits) -> Option<Vec<(RecordIdx, Record)>> {
-        let touched: HashSet<&str> = touched.iter().map(String::as_str).collect();
+        // A save touches a file or a few: sorted and searched, not hashed, for each of the
+        // million paths it is looked for among.
+        let mut touched: Vec<&str> = touched.iter().map(String::as_str).collect();
+        touched.sort_unstable();
+        touched.dedup();
         if touched.is_empty() {
             return None;
         }
@@ -86,7 +90,7 @@ impl Catalog {
         }
         let old: Vec<RecordIdx> = (0..self.len() as RecordIdx)
             .into_par_iter()
-            .filter(|&i| touched.contains(self.path(i)))
+            .filter(|&i| touched.binary_search(&self.path(i)).is_ok())
             .collect();
         if old.len() != touched.len() {
             return None;
@@ -125,7 +129,8 @@ impl Catalog {
             })
             .collect();
         inserts.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-        let touched: HashSet<usize> = new.iter().map(|(i, _)| *i as usize).collect();
+        let mut touched: Vec<usize> = new.iter().map(|(i, _)| *i as usize).collect();
+        touched.sort_unstable();
         let mut order: Vec<Src> = Vec::with_capacity(n);
         let mut next = inserts.iter().peekable();
         for i in 0..=n {
@@ -133,7 +138,7 @@ impl Catalog {
                 order.push(Src::New(k));
                 next.next();
             }
-            if i < n && !touched.contains(&i) {
+            if i < n && touched.binary_search(&i).is_err() {
                 order.push(Src::Old(i));
             }
         }
