@@ -263,15 +263,14 @@ impl Haystacks {
             .collect();
         let chunks = parts
             .into_par_iter()
-            .map(|(part, kept)| {
-                let mut kept = kept.into_iter();
+            .map(|(part, mut kept)| {
+                // Within a chunk too: a list of 4,096 records (the first a first load shows) is
+                // one chunk.
+                kept.resize_with(part.len(), || None);
                 Haystacks::archive(
-                    part.iter()
-                        .map(|r| {
-                            kept.next()
-                                .flatten()
-                                .unwrap_or_else(|| entry(r.borrow(), &name_of))
-                        })
+                    part.par_iter()
+                        .zip(kept)
+                        .map(|(r, kept)| kept.unwrap_or_else(|| entry(r.borrow(), &name_of)))
                         .collect(),
                 )
             })
