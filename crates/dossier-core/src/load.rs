@@ -206,8 +206,14 @@ pub(crate) fn first_partial() -> usize {
 /// only, `DOSSIER_TEST_AFTER_PARTIAL` is a shell command run after each partial list is handed
 /// over, before the next file is read (the test holds the load there).
 fn after_partial_hook() {
+    test_hook("DOSSIER_TEST_AFTER_PARTIAL");
+}
+
+/// In debug builds only: run the shell command the environment variable `name` holds, if any.
+#[cfg_attr(not(debug_assertions), allow(unused_variables))]
+fn test_hook(name: &str) {
     #[cfg(debug_assertions)]
-    if let Some(command) = std::env::var_os("DOSSIER_TEST_AFTER_PARTIAL") {
+    if let Some(command) = std::env::var_os(name) {
         let _ = std::process::Command::new("sh")
             .arg("-c")
             .arg(command)
@@ -421,13 +427,7 @@ pub(crate) fn read_record(
 /// safely (issue 17): in debug builds only, `DOSSIER_TEST_AFTER_SCAN` is a shell command run
 /// once the folder has been scanned and before any file is opened.
 fn after_scan_hook() {
-    #[cfg(debug_assertions)]
-    if let Some(command) = std::env::var_os("DOSSIER_TEST_AFTER_SCAN") {
-        let _ = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(command)
-            .status();
-    }
+    test_hook("DOSSIER_TEST_AFTER_SCAN");
 }
 
 pub(crate) fn io_message(e: &std::io::Error) -> String {
