@@ -1126,13 +1126,17 @@ impl Browser {
         }
     }
 
+    /// How far a first load shown in part has read, if one goes on.
+    fn reading(&self) -> Option<app::Reading> {
+        self.reading.as_ref().map(|progress| app::Reading {
+            read: progress.read.load(Ordering::Relaxed),
+            found: progress.found.load(Ordering::Relaxed),
+        })
+    }
+
     /// Say how far a first load shown in part has read.
     fn tick(&mut self) {
-        if let Some(progress) = &self.reading {
-            let reading = app::Reading {
-                read: progress.read.load(Ordering::Relaxed),
-                found: progress.found.load(Ordering::Relaxed),
-            };
+        if let Some(reading) = self.reading() {
             app::update(
                 &mut self.state,
                 &self.catalog,
@@ -1143,12 +1147,8 @@ impl Browser {
 
     /// Swap in a longer list of the records a first load has read so far.
     fn partial(&mut self, catalog: Arc<Catalog>) {
-        let Some(progress) = &self.reading else {
+        let Some(reading) = self.reading() else {
             return;
-        };
-        let reading = app::Reading {
-            read: progress.read.load(Ordering::Relaxed),
-            found: progress.found.load(Ordering::Relaxed),
         };
         let old = std::mem::replace(&mut self.catalog, catalog);
         let action = Action::Partial {

@@ -289,8 +289,11 @@ impl Follower {
     fn settle(&mut self, burst: Burst) -> Option<Change> {
         let now = look(&self.named);
         let lost = self.lost.swap(false, std::sync::atomic::Ordering::Relaxed);
-        if let Some(seen) = now.as_ref().filter(|_| now == self.seen && !lost) {
-            return Some(Change::Files(burst.settled(&seen.canonical)));
+        if now == self.seen && !lost {
+            return Some(Change::Files(match &now {
+                Some(seen) => burst.settled(&seen.canonical),
+                None => burst.touched,
+            }));
         }
         let watcher = self.watcher.upgrade()?;
         let mut w = watcher.lock().ok()?;
@@ -382,8 +385,8 @@ fn reading(kind: EventKind) -> bool {
 /// closes).
 fn debounce(rx: &mpsc::Receiver<Noted>, mut flush: impl FnMut(Burst)) {
     while let Ok(first) = rx.recv() {
-        let mut touched = Burst::default();
-        touched.add(first);
+        let mut burst = Burst::default();
+        burst.add(first);
         let deadline = Instant::now() + MAX_WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -391,12 +394,12 @@ fn debounce(rx: &mpsc::Receiver<Noted>, mut flush: impl FnMut(Burst)) {
                 break;
             }
             match rx.recv_timeout(QUIET.min(left)) {
-                Ok(more) => touched.add(more),
+                Ok(more) => burst.add(more),
                 Err(mpsc::RecvTimeoutError::Timeout) => break,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             }
         }
-        flush(touched);
+        flush(burst);
     }
 }
 

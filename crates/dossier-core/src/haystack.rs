@@ -246,9 +246,7 @@ impl Haystacks {
     ///
     /// `kept` holds, beside each record, an entry made for it before that is still true (read
     /// back from the index after a reload, where neither the record nor a record it names
-    /// changed); the others are made now.
-    /// The entries of `records`, in order: `kept[i]` where it is `Some` (`kept` may be short),
-    /// else made from `records[i]`.
+    /// changed); the others are made now. It may be shorter than `records`.
     pub(crate) fn build<'a, R: std::borrow::Borrow<Record> + Sync>(
         records: &'a [R],
         kept: Vec<Option<Entry>>,

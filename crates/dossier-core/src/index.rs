@@ -214,11 +214,7 @@ impl Catalog {
                 })
             })
             .collect();
-        let haystacks = Haystacks::build(&records, kept, |id| {
-            by_id
-                .get(&*id_key(id))
-                .map(|&i| records[i as usize].name.shown())
-        });
+        let haystacks = entries(&records, &by_id, kept);
         Catalog {
             root,
             ids: records.iter().map(|r| r.id.clone()).collect(),
@@ -284,11 +280,7 @@ impl Catalog {
             }
         }
         let backlinks = resolve_links(&records, &by_id, &UnreadFolders::new(&[]), None);
-        let haystacks = Haystacks::build(&records, Vec::new(), |id| {
-            by_id
-                .get(&*id_key(id))
-                .map(|&i| records[i as usize].name.shown())
-        });
+        let haystacks = entries(&records, &by_id, Vec::new());
         let shelf = Shelf::new(
             None,
             records.iter().map(|r| (r.path.clone(), r.kind)).collect(),
@@ -581,10 +573,9 @@ impl UnreadFolders {
     }
 }
 
-/// Check every reference and collect the backlinks of each record.
-/// The backlinks of `records`, each link resolved through `by_id`; what does not resolve is
-/// said in `diagnostics`, unless that is `None` (a partial list, whose links may name records
-/// not read yet).
+/// Check every reference and collect the backlinks of each record, each link resolved through
+/// `by_id`; what does not resolve is said in `diagnostics`, unless that is `None` (a partial
+/// list, whose links may name records not read yet).
 fn resolve_links<R: Borrow<Record>>(
     records: &[R],
     by_id: &HashMap<Box<str>, RecordIdx>,
@@ -668,6 +659,20 @@ fn resolve_links<R: Borrow<Record>>(
         list.dedup();
     }
     backlinks
+}
+
+/// The search entries of `records` (`kept` where given), the ids they link to named through
+/// `by_id`.
+fn entries<R: Borrow<Record> + Sync>(
+    records: &[R],
+    by_id: &HashMap<Box<str>, RecordIdx>,
+    kept: Vec<Option<Entry>>,
+) -> Haystacks {
+    Haystacks::build(records, kept, |id| {
+        by_id
+            .get(&*id_key(id))
+            .map(|&i| records[i as usize].borrow().name.shown())
+    })
 }
 
 fn field_phrase(field: LinkField) -> &'static str {

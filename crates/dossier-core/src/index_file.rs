@@ -364,9 +364,7 @@ fn read_or_reuse(
         );
     };
     // The old search entries, to keep those still true; without them every entry is made again.
-    let haystacks = deserialize::<Vec<Slot>>(&a.haystacks)
-        .ok()
-        .and_then(|slots| index.haystacks(&slots, a.slots.len()));
+    let haystacks = chunk_slots(a).and_then(|slots| index.haystacks(&slots, a.slots.len()));
     scan.candidates
         .par_iter()
         .zip(identities)
@@ -896,11 +894,6 @@ pub struct Freshness {
 
 impl Freshness {
     fn of(a: &ArchivedSnapshot) -> Option<Freshness> {
-        let identities: Option<Vec<FileId>> = a
-            .files
-            .iter()
-            .map(|f| f.identity.as_ref().and_then(|i| deserialize(i).ok()))
-            .collect();
         let documents = a
             .files
             .iter()
@@ -912,7 +905,10 @@ impl Freshness {
             walk: diagnostics(&a.walk)?,
             unread: a.unread.iter().map(ToString::to_string).collect(),
             files: a.files.len(),
-            digest: identities.map(|ids| files_digest(a.files.iter().map(|f| &*f.rel).zip(ids))),
+            digest: files_digest(a.files.iter().map(|f| {
+                let identity = f.identity.as_ref().and_then(|i| deserialize(i).ok());
+                (&*f.rel, identity)
+            })),
             documents,
         })
     }
@@ -920,16 +916,18 @@ impl Freshness {
     /// Whether nothing the index was built from has changed: the same folder, the same walk,
     /// the same files with the same identities, and documents that check out the same.
     fn holds(&self, scan: &load::Scan, identities: &[Option<FileId>]) -> bool {
-        let now = || {
-            let ids: Option<Vec<FileId>> = identities.iter().copied().collect();
-            ids.map(|ids| files_digest(scan.candidates.iter().map(|c| c.rel.as_str()).zip(ids)))
-        };
         *self.root == *scan.canonical_root.to_string_lossy()
             && self.walk == scan.diagnostics
             && self.unread == scan.unread
             && self.files == scan.candidates.len()
             && self.digest.is_some()
-            && self.digest == now()
+            && self.digest
+                == files_digest(
+                    scan.candidates
+                        .iter()
+                        .map(|c| c.rel.as_str())
+                        .zip(identities.iter().copied()),
+                )
             // Documents are other files: check them again and compare.
             && self.documents.iter().all(|(rel, d)| {
                 let (ok, found) =
@@ -941,9 +939,11 @@ impl Freshness {
 
 /// One hash of every file's path and identity, in order: two folders whose files differ in a
 /// path, an order or an identity differ here (xxh3-128, whose collisions are not a concern).
-fn files_digest<'a>(files: impl Iterator<Item = (&'a str, FileId)>) -> u128 {
+/// `None` if a file has no identity to trust.
+fn files_digest<'a>(files: impl Iterator<Item = (&'a str, Option<FileId>)>) -> Option<u128> {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for (rel, id) in files {
+        let id = id?;
         h.update(&(rel.len() as u64).to_le_bytes());
         h.update(rel.as_bytes());
         for word in [id.size, id.inode, id.device] {
@@ -953,7 +953,7 @@ fn files_digest<'a>(files: impl Iterator<Item = (&'a str, FileId)>) -> u128 {
             h.update(&time.to_le_bytes());
         }
     }
-    h.digest128()
+    Some(h.digest128())
 }
 
 /// The catalog's parts as the index holds them, checked as text from a case file is.
@@ -988,8 +988,13 @@ fn parts(a: &ArchivedSnapshot) -> Option<Parts> {
         ids,
         backlinks,
         diagnostics: diagnostics(&a.diagnostics)?,
-        haystacks: deserialize::<Vec<Slot>>(&a.haystacks).ok()?,
+        haystacks: chunk_slots(a)?,
     })
+}
+
+/// Where the search text's chunks are in the index file.
+fn chunk_slots(a: &ArchivedSnapshot) -> Option<Vec<Slot>> {
+    deserialize::<Vec<Slot>>(&a.haystacks).ok()
 }
 
 /// Diagnostics read back, made terminal-safe again.

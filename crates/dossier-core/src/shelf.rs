@@ -97,19 +97,15 @@ impl Shelf {
 
     fn fetch(&self, i: usize) -> Record {
         let (path, kind) = &self.paths[i];
-        let archived = self.index.as_ref().map(|a| {
-            read_slot(&a.file, a.records_at, a.slots[i])
+        if let Some(a) = &self.index {
+            if let Some(r) = read_slot(&a.file, a.records_at, a.slots[i])
                 .filter(|r| *r.path == **path && r.kind == *kind)
-                .ok_or(a)
-        });
-        match archived {
-            Some(Ok(record)) => record,
-            Some(Err(a)) => {
-                a.remove_damaged();
-                load::read_again(&self.canonical_root, path, *kind, self.limits)
+            {
+                return r;
             }
-            None => load::read_again(&self.canonical_root, path, *kind, self.limits),
+            a.remove_damaged();
         }
+        load::read_again(&self.canonical_root, path, *kind, self.limits)
     }
 }
 
